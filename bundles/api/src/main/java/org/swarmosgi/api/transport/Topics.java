@@ -1,0 +1,21 @@
+package org.swarmosgi.api.transport;
+
+/**
+ * Ranges of {@link Transport} topics, one per owner, so bundles never collide. Owners number
+ * their topics inside their range.
+ */
+public final class Topics {
+    private Topics() {
+    }
+
+    /** 0-99: the transport's own control messages (handshake, chunks, replies). Never handled by others. */
+    public static final int TRANSPORT_BASE = 0;
+    /** 100-199: membership strategies. */
+    public static final int MEMBERSHIP_BASE = 100;
+    /** 200-299: the registry (records, sync, routing). */
+    public static final int REGISTRY_BASE = 200;
+    /** 300-399: the worker container (deployment, handoff state, checkpoints). */
+    public static final int CONTAINER_BASE = 300;
+    /** 1000 and up: free for applications. */
+    public static final int APPLICATION_BASE = 1000;
+}
