@@ -1,0 +1,56 @@
+package org.swarmosgi.node.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.Dictionary;
+import java.util.Hashtable;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.swarmosgi.api.node.LocalNode;
+
+/**
+ * Reads PID {@code org.swarmosgi.node} and registers {@link LocalNode}. The service is registered
+ * by hand rather than by DS so that its properties are chosen ({@value LocalNode#AUTOCLUSTER} and
+ * names) and the secret, a configuration property, never becomes a service property. A
+ * configuration change reactivates the component: a new incarnation.
+ */
+@Component(service = {}, immediate = true, configurationPid = "org.swarmosgi.node",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = NodeConfig.class)
+public final class NodeComponent {
+    private static final System.Logger LOG = System.getLogger(NodeComponent.class.getName());
+
+    private final ServiceRegistration<LocalNode> registration;
+
+    @Activate
+    public NodeComponent(BundleContext context, NodeConfig config) {
+        final NodeSettings settings;
+        try {
+            settings = NodeSettings.from(config, context.getDataFile("work").toPath(), new NodeSettings.HostEnvironment());
+        } catch (ConfigException e) {
+            LOG.log(Level.ERROR, e.getMessage());
+            throw e;
+        }
+        final NodeIdentity node = new NodeIdentity(settings);
+        if (node.usesDefaultSecret()) {
+            LOG.log(Level.WARNING, "cluster.secret is not set: using the built-in development secret. "
+                    + "Set cluster.secret before opening the node to a network.");
+        }
+        final Dictionary<String, Object> props = new Hashtable<>();
+        props.put(LocalNode.AUTOCLUSTER, node.autocluster());
+        props.put("swarm.node.name", node.id().name());
+        props.put("swarm.cluster.name", node.clusterName());
+        registration = context.registerService(LocalNode.class, node, props);
+        LOG.log(Level.INFO, "node " + node);
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.unregister();
+    }
+}
