@@ -20,8 +20,8 @@ import java.util.TreeSet;
  *
  * <p>Properties: loads are even (max/avg below 1.10 for 3 to 64 members with the default virtual
  * nodes); adding or removing a member moves only the names that member gains or loses.
- * {@link #owner(CharSequence)} allocates nothing and costs a hash, a table read and a short
- * binary search.
+ * {@link #owner(CharSequence)} allocates nothing and costs a hash and a table read, plus a scan
+ * of a point or two for one lookup in four.
  */
 public final class HashRing {
 
@@ -36,7 +36,9 @@ public final class HashRing {
     private final String[] members;       // sorted
     private final long[] points;          // sorted; stored with the sign bit flipped so signed order = unsigned order
     private final int[] owners;           // member index of each point
-    private final int[] bucketStart;      // first point index whose top bits are >= the bucket
+    // Lookup table on the top bits of the hash: for a bucket that holds no point, -(owner + 1) (the
+    // answer at once); otherwise the index of its first point, from which a short scan finishes.
+    private final int[] buckets;
     private final int bucketShift;
     private final double[] shares;        // per member, sums to 1
     private final int virtualNodes;
@@ -73,18 +75,18 @@ public final class HashRing {
             points[i] = keys[order[i]];
             owners[i] = idx[order[i]];
         }
-        // A lookup table on the top bits narrows the binary search to a few points.
-        final int bits = n == 0 ? 1 : Math.max(1, Math.min(20, 64 - Long.numberOfLeadingZeros(n) + 1));
+        // About four buckets per point: three in four lookups hit an empty bucket and end there.
+        final int bits = n == 0 ? 1 : Math.max(1, Math.min(22, 64 - Long.numberOfLeadingZeros(n - 1L) + 2));
         bucketShift = 64 - bits;
-        bucketStart = new int[(1 << bits) + 1];
+        buckets = new int[1 << bits];
         int p = 0;
-        for (int b = 0; b < (1 << bits); b++) {
+        for (int b = 0; b < buckets.length; b++) {
             while (p < n && bucket(points[p]) < b) {
                 p++;
             }
-            bucketStart[b] = p;
+            final boolean empty = p == n || bucket(points[p]) != b;
+            buckets[b] = n == 0 ? -1 : empty ? -(owners[p == n ? 0 : p] + 1) : p;
         }
-        bucketStart[1 << bits] = n;
         shares = new double[members.length];
         for (int i = 0; i < n; i++) {
             final long prev = i == 0 ? points[n - 1] : points[i - 1];
@@ -159,7 +161,12 @@ public final class HashRing {
      * @throws IllegalStateException when the ring has no members
      */
     public int ownerIndex(CharSequence name) {
-        return owners[pointIndex(NameHash.hash64(name) ^ Long.MIN_VALUE)];
+        final long key = NameHash.hash64(name) ^ Long.MIN_VALUE;
+        if (points.length == 0) {
+            throw new IllegalStateException("the ring has no members");
+        }
+        final int entry = buckets[bucket(key)];
+        return entry < 0 ? -entry - 1 : owners[scan(entry, key)];
     }
 
     /** Index of the first point at or after the flipped hash, wrapping to 0. */
@@ -167,18 +174,25 @@ public final class HashRing {
         if (points.length == 0) {
             throw new IllegalStateException("the ring has no members");
         }
-        final int b = bucket(flippedHash);
-        int lo = bucketStart[b];
-        int hi = bucketStart[b + 1] - 1;
-        while (lo <= hi) { // first point >= key within the bucket
-            final int mid = (lo + hi) >>> 1;
-            if (points[mid] < flippedHash) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
+        final int entry = buckets[bucket(flippedHash)];
+        if (entry >= 0) {
+            return scan(entry, flippedHash);
         }
-        return lo == points.length ? 0 : lo;
+        // Empty bucket: the successor is the first point of a later bucket.
+        int b = bucket(flippedHash) + 1;
+        while (b < buckets.length && buckets[b] < 0) {
+            b++;
+        }
+        return b == buckets.length ? 0 : buckets[b];
+    }
+
+    /** From the first point of a bucket, the first point >= key (a few steps: buckets hold ~1/4 point). */
+    private int scan(int from, long key) {
+        int i = from;
+        while (i < points.length && points[i] < key) {
+            i++;
+        }
+        return i == points.length ? 0 : i;
     }
 
     /** The member at {@code index} in {@link #members()} order. */
