@@ -46,16 +46,16 @@ record NodeSettings(String name, String clusterName, byte[] secret, boolean defa
         } catch (IllegalArgumentException e) {
             throw new ConfigException("name", e.getMessage());
         }
-        final String cluster = config.cluster_name().trim();
+        final String cluster = orDefault(config.cluster_name(), "cluster_name");
         if (!CLUSTER_NAME.matcher(cluster).matches()) {
             throw new ConfigException("cluster.name",
                     "must be 1 to 64 letters, digits, '.', '_' or '-', was '" + cluster + "'");
         }
-        final String autocluster = config.autocluster().trim().toLowerCase(java.util.Locale.ROOT);
+        final String autocluster = orDefault(config.autocluster(), "autocluster").toLowerCase(java.util.Locale.ROOT);
         if (!STRATEGIES.contains(autocluster)) {
             throw new ConfigException("autocluster", "must be one of " + STRATEGIES + ", was '" + config.autocluster() + "'");
         }
-        final String bind = config.bind_address().trim();
+        final String bind = orDefault(config.bind_address(), "bind_address");
         final InetAddress bindAddress = literalAddress("bind.address", bind);
         final boolean loopbackOnly = bindAddress.isLoopbackAddress();
 
@@ -94,6 +94,18 @@ record NodeSettings(String name, String clusterName, byte[] secret, boolean defa
         }
         return new NodeSettings(name, cluster, secret, defaultSecret, autocluster, bind, advertise,
                 work.toAbsolutePath());
+    }
+
+    /** A configured value, or the annotation's default when it is blank: empty always means "the default". */
+    private static String orDefault(String value, String attribute) {
+        if (value != null && !value.isBlank()) {
+            return value.trim();
+        }
+        try {
+            return (String) NodeConfig.class.getMethod(attribute).getDefaultValue();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("NodeConfig has no attribute " + attribute, e);
+        }
     }
 
     private static String secret(NodeConfig config) {

@@ -38,6 +38,16 @@ class NodeSettingsTest {
     }
 
     @Test
+    void emptyMeansDefault() {
+        final NodeSettings s = settings(Map.of("name", "", "cluster.name", " ", "autocluster", "",
+                "bind.address", "", "advertise.address", "", "work.dir", "", "cluster.secret", ""));
+        assertThat(s.clusterName()).isEqualTo("swarm");
+        assertThat(s.autocluster()).isEqualTo("multicast");
+        assertThat(s.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(s.defaultSecret()).isTrue();
+    }
+
+    @Test
     void twoDefaultNodesGetDifferentNames() {
         assertThat(settings(Map.of()).name()).isNotEqualTo(settings(Map.of()).name());
     }

@@ -1,0 +1,179 @@
+package org.swarmosgi.membership.kubernetes.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
+import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.membership.MembershipListener;
+import org.swarmosgi.membership.core.Counter;
+import org.swarmosgi.membership.core.EngineConfig;
+import org.swarmosgi.membership.core.Timing;
+import org.swarmosgi.membership.kubernetes.internal.PodsApiServer.TestPod;
+
+/**
+ * End to end on loopback: real membership engines on 127.0.0.2, .3, ... (one per "pod", all on one
+ * UDP port as pods would be) find each other through the HTTPS pods API, admit only listed pods
+ * under their {@code <basename>@<ip>} names, and drop a pod that is deleted.
+ */
+class KubernetesDiscoveryTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path dir;
+    private ApiFixture api;
+    private int port;
+    private final String cluster = "k8s-test-" + Long.toHexString(RANDOM.nextLong());
+    private final byte[] key = new byte[32];
+    private final List<KubernetesDiscovery> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new ApiFixture(dir);
+        RANDOM.nextBytes(key);
+        port = commonFreePort("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6");
+    }
+
+    /** One UDP port free on every address, as every pod of a Deployment uses the same port. */
+    private static int commonFreePort(String... addresses) throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            final List<DatagramChannel> held = new ArrayList<>();
+            try {
+                held.add(DatagramChannel.open().bind(new InetSocketAddress(addresses[0], 0)));
+                final int candidate = ((InetSocketAddress) held.get(0).getLocalAddress()).getPort();
+                for (int i = 1; i < addresses.length; i++) {
+                    held.add(DatagramChannel.open().bind(new InetSocketAddress(addresses[i], candidate)));
+                }
+                return candidate;
+            } catch (java.net.BindException taken) {
+                // Someone has it on one of the addresses: try another.
+            } finally {
+                for (DatagramChannel channel : held) {
+                    channel.close();
+                }
+            }
+        }
+        throw new IOException("no UDP port free on all of " + List.of(addresses));
+    }
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(KubernetesDiscovery::close);
+        api.close();
+    }
+
+    private KubernetesDiscovery node(String ip, String name) throws IOException {
+        final EngineConfig config = new EngineConfig(cluster, new NodeId(name, RANDOM.nextLong()),
+                new Endpoint(ip, 40_000), key, Timing.DEFAULTS);
+        final KubernetesDiscovery node = KubernetesDiscovery.start(api.settings(Map.of("port", port)), config,
+                new InetSocketAddress(ip, port), InetAddress.getByName(ip));
+        nodes.add(node);
+        return node;
+    }
+
+    private KubernetesDiscovery pod(String ip) throws IOException {
+        return node(ip, "swarm@" + ip);
+    }
+
+    private static List<String> names(KubernetesDiscovery node) {
+        return node.engine().members().stream().map(m -> m.id().name()).sorted().toList();
+    }
+
+    @Test
+    void listedPodsBecomeMembersAndADeletedPodIsDropped() throws Exception {
+        api.server.pods(TestPod.running("swarm-0", "127.0.0.2"), TestPod.running("swarm-1", "127.0.0.3"),
+                TestPod.running("swarm-2", "127.0.0.4"));
+        final KubernetesDiscovery a = pod("127.0.0.2");
+        final KubernetesDiscovery b = pod("127.0.0.3");
+        final KubernetesDiscovery c = pod("127.0.0.4");
+        final List<String> all = List.of("swarm@127.0.0.2", "swarm@127.0.0.3", "swarm@127.0.0.4");
+
+        await().atMost(WAIT).until(() -> names(a).equals(all) && names(b).equals(all) && names(c).equals(all));
+        assertThat(a.engine().members()).filteredOn(m -> m.id().name().equals("swarm@127.0.0.3"))
+                .extracting(Member::endpoint).containsExactly(new Endpoint("127.0.0.3", 40_000));
+
+        final List<String> downs = new CopyOnWriteArrayList<>();
+        a.engine().subscribe(new MembershipListener() {
+            @Override
+            public void memberUp(Member member) {
+            }
+
+            @Override
+            public void memberDown(Member member, String reason) {
+                downs.add(member.id().name() + " " + reason);
+            }
+        });
+        // The pod is deleted: gone from the list, and its node stops (and says so).
+        api.server.pods(TestPod.running("swarm-0", "127.0.0.2"), TestPod.running("swarm-1", "127.0.0.3"));
+        nodes.remove(c);
+        c.close();
+
+        final List<String> two = List.of("swarm@127.0.0.2", "swarm@127.0.0.3");
+        await().atMost(WAIT).until(() -> names(a).equals(two) && names(b).equals(two));
+        assertThat(downs).containsExactly("swarm@127.0.0.4 left");
+    }
+
+    @Test
+    void onlyListedPodsUnderTheirOwnNameAreAdmitted() throws Exception {
+        api.server.pods(TestPod.running("swarm-0", "127.0.0.2"), TestPod.running("swarm-1", "127.0.0.3"));
+        final KubernetesDiscovery a = pod("127.0.0.2");
+        final KubernetesDiscovery b = pod("127.0.0.3");
+        // Hold the cluster key, but are not (yet) listed pods, or announce another name.
+        final KubernetesDiscovery stranger = pod("127.0.0.5");
+        final KubernetesDiscovery misnamed = node("127.0.0.6", "other@127.0.0.6");
+        final List<String> two = List.of("swarm@127.0.0.2", "swarm@127.0.0.3");
+
+        await().atMost(WAIT).until(() -> names(a).equals(two) && names(b).equals(two)
+                && a.engine().count(Counter.REFUSED_NOT_ADMITTED) >= 3);
+        assertThat(names(stranger)).containsExactly("swarm@127.0.0.5");
+
+        api.server.pods(TestPod.running("swarm-0", "127.0.0.2"), TestPod.running("swarm-1", "127.0.0.3"),
+                TestPod.running("swarm-5", "127.0.0.5"), TestPod.running("swarm-6", "127.0.0.6"));
+
+        final List<String> three = List.of("swarm@127.0.0.2", "swarm@127.0.0.3", "swarm@127.0.0.5");
+        await().atMost(WAIT).until(() -> names(a).equals(three) && names(b).equals(three)
+                && names(stranger).equals(three));
+        final long refusedBefore = a.engine().count(Counter.REFUSED_NOT_ADMITTED);
+        await().atMost(WAIT).until(() -> a.engine().count(Counter.REFUSED_NOT_ADMITTED) > refusedBefore);
+        assertThat(names(a)).doesNotContain("other@127.0.0.6");
+        assertThat(names(b)).doesNotContain("other@127.0.0.6");
+        // It admits the listed pods itself (they are named right); only its own name keeps it out.
+        assertThat(names(misnamed)).contains("other@127.0.0.6");
+    }
+
+    @Test
+    void failedPollsKeepTheMembers() throws Exception {
+        api.server.pods(TestPod.running("swarm-0", "127.0.0.2"), TestPod.running("swarm-1", "127.0.0.3"));
+        final KubernetesDiscovery a = pod("127.0.0.2");
+        final KubernetesDiscovery b = pod("127.0.0.3");
+        final List<String> two = List.of("swarm@127.0.0.2", "swarm@127.0.0.3");
+        await().atMost(WAIT).until(() -> names(a).equals(two) && names(b).equals(two));
+
+        api.server.answer(503, "");
+        final int polls = api.server.requestCount();
+        await().atMost(WAIT).until(() -> api.server.requestCount() >= polls + 10);
+
+        assertThat(names(a)).isEqualTo(two);
+        assertThat(names(b)).isEqualTo(two);
+    }
+}

@@ -1,0 +1,46 @@
+package org.swarmosgi.shell.internal;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.swarmosgi.api.membership.Membership;
+import org.swarmosgi.api.node.LocalNode;
+import org.swarmosgi.api.transport.Transport;
+
+/**
+ * {@code swarm:status}: this node and the ring as this node sees it. Gogo prints the returned text.
+ *
+ * <p>LocalNode is static and mandatory: when the node re-registers (a configuration change gives a
+ * new incarnation) this component is re-activated with the new one. Membership and Transport come
+ * and go dynamically; their absence is shown, not an error.
+ */
+@Component(
+        service = StatusCommand.class,
+        property = {"osgi.command.scope=swarm", "osgi.command.function=status"})
+public final class StatusCommand {
+
+    @Reference
+    private LocalNode node;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Membership membership;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Transport transport;
+
+    @Descriptor("prints this node's identity, cluster and the hash ring with each member's share")
+    public String status() {
+        final Transport t = transport;
+        final Membership m = membership;
+        return StatusReport.format(
+                new StatusReport.Node(node.id(), node.clusterName(), node.autocluster(),
+                        node.bindAddress(), node.advertiseAddress(), node.usesDefaultSecret()),
+                t == null ? null : t.localEndpoint(),
+                m == null ? null : m.members());
+    }
+}

@@ -1,0 +1,66 @@
+package org.swarmosgi.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.Test;
+
+/** A node started from the built distribution, as a user starts it: bin/swarm. */
+public class NodeProcessIT {
+
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Path WORK = Path.of("target", "itest", "NodeProcessIT");
+
+    @Test
+    public void aNodeFromTheDistributionAnswersStatusAndStopsOnStop0() {
+        try (NodeProcesses nodes = new NodeProcesses(WORK)) {
+            final NodeProcess node = nodes.start("proc-alpha");
+
+            final String status = node.execute("swarm:status", START);
+
+            assertTrue(status, status.contains("Swarm node proc-alpha (incarnation "));
+            assertTrue(status, status.contains("  cluster      " + nodes.cluster() + "\n"));
+            assertTrue(status, status.contains("  autocluster  multicast\n"));
+            assertTrue(status, status.contains("  bind         127.0.0.1\n"));
+            assertTrue(status, status.contains("(this node)"));
+
+            // Every bundle of the distribution is active: lb lists none Installed or Resolved.
+            final String bundles = node.execute("lb", Duration.ofSeconds(10));
+            final List<String> notActive = bundles.lines()
+                    .filter(line -> line.matches("\\s*\\d+\\|.*"))
+                    .filter(line -> !line.contains("|Active"))
+                    .collect(Collectors.toList());
+            assertEquals(bundles, List.of(), notActive);
+            assertTrue(bundles, bundles.contains("|Swarm for OSGi :: Shell"));
+
+            node.send("stop 0\n");
+            assertTrue("the node stops on 'stop 0': " + node.describe(),
+                    node.awaitExit(20, TimeUnit.SECONDS));
+            assertEquals(node.describe(), 0, node.process().exitValue());
+        }
+    }
+
+    @Test
+    public void twoNodesRunFromOneDistributionAndStopOnSigterm() {
+        try (NodeProcesses nodes = new NodeProcesses(WORK)) {
+            final NodeProcess one = nodes.start("proc-one", "--autocluster", "none");
+            final NodeProcess two = nodes.start("proc-two", "--autocluster", "none");
+
+            assertTrue(one.execute("swarm:status", START).contains("Swarm node proc-one "));
+            assertTrue(two.execute("swarm:status", START).contains("Swarm node proc-two "));
+
+            one.terminate();
+            assertTrue("the node stops on SIGTERM: " + one.describe(),
+                    one.awaitExit(20, TimeUnit.SECONDS));
+            assertEquals(one.describe(), 143, one.process().exitValue()); // 128 + SIGTERM, after the shutdown hook
+            // The other node is untouched.
+            assertTrue(two.execute("swarm:status", Duration.ofSeconds(10)).contains("Swarm node proc-two "));
+        }
+    }
+}
