@@ -1,0 +1,27 @@
+package org.swarmosgi.membership.core;
+
+/** What the engine counts; read with {@link MembershipEngine#count(Counter)}. */
+public enum Counter {
+    /** Heartbeats sent (one per datagram). */
+    SENT,
+    /** Datagrams the socket could not take (buffer full, unreachable): the heartbeat is skipped. */
+    SEND_FAILED,
+    /** Datagrams received, before any check. */
+    RECEIVED,
+    /** Truncated, oversized or garbled datagrams, unknown flags, bad magic. */
+    REFUSED_MALFORMED,
+    /** A protocol version this engine does not speak. */
+    REFUSED_VERSION,
+    /** Another cluster's heartbeat. */
+    REFUSED_FOREIGN_CLUSTER,
+    /** A MAC that does not match: forged, corrupted, or a different cluster secret. */
+    REFUSED_BAD_MAC,
+    /** A sequence number not above the last one seen for that incarnation: replayed or reordered. */
+    REFUSED_REPLAY,
+    /** An incarnation that a newer one of the same name has replaced. */
+    REFUSED_STALE_INCARNATION,
+    /** A stranger the strategy's admission filter turned away. */
+    REFUSED_NOT_ADMITTED,
+    /** A heartbeat under this node's own name but another incarnation (a name clash or a stale self). */
+    REFUSED_OWN_NAME
+}

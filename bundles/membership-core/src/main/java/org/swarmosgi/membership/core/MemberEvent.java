@@ -1,0 +1,15 @@
+package org.swarmosgi.membership.core;
+
+import org.swarmosgi.api.Member;
+
+/** A member came up ({@code reason} null) or went down, for the reason given. */
+record MemberEvent(Member member, boolean up, String reason) {
+
+    static MemberEvent up(Member member) {
+        return new MemberEvent(member, true, null);
+    }
+
+    static MemberEvent down(Member member, String reason) {
+        return new MemberEvent(member, false, reason);
+    }
+}

@@ -1,0 +1,103 @@
+package org.swarmosgi.membership.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Node JVMs heartbeating by unicast to a seed list: the static strategy's mode. */
+class StaticSeedsClusterTest {
+
+    private static final Duration START = Duration.ofSeconds(30);
+
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private final String cluster = TestNetwork.clusterName("static");
+
+    @AfterEach
+    void killAll() throws InterruptedException {
+        for (NodeProcess node : nodes) {
+            node.close();
+        }
+    }
+
+    private NodeProcess start(String name, int port, String seeds, String... extra) throws Exception {
+        final List<String> args = new ArrayList<>(List.of("cluster=" + cluster, "mode=unicast", "port=" + port,
+                "seeds=" + seeds));
+        args.addAll(List.of(extra));
+        final NodeProcess node = NodeProcess.start(name, args.toArray(String[]::new));
+        nodes.add(node);
+        return node;
+    }
+
+    private static void awaitEveryoneSees(List<NodeProcess> group, Duration within) {
+        await().atMost(within).untilAsserted(() -> {
+            for (NodeProcess node : group) {
+                final Set<String> others = new TreeSet<>();
+                group.stream().filter(n -> n != node).forEach(n -> others.add(n.name));
+                assertThat(node.upNames()).as(node.name).isEqualTo(others);
+            }
+        });
+    }
+
+    @Test
+    void nodesThatKnowOnlyOneSeedFindEachOtherThroughIt() throws Exception {
+        final int seedPort = TestNetwork.freeUdpPort();
+        final String seed = "127.0.0.1:" + seedPort;
+        start("seed", seedPort, seed);
+        for (int i = 1; i <= 3; i++) {
+            start("n" + i, 0, seed); // any free port: nobody knows it but through heartbeats and gossip
+        }
+        awaitEveryoneSees(nodes, START);
+    }
+
+    @Test
+    void killMinus9IsSeenDown_andTheRestartedNodeReplacesItsOldSelf() throws Exception {
+        final int[] ports = {TestNetwork.freeUdpPort(), TestNetwork.freeUdpPort(), TestNetwork.freeUdpPort()};
+        final String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+        final NodeProcess n0 = start("n0", ports[0], seeds);
+        final NodeProcess n1 = start("n1", ports[1], seeds);
+        final NodeProcess n2 = start("n2", ports[2], seeds);
+        awaitEveryoneSees(List.of(n0, n1, n2), START);
+        final long old = n2.incarnation();
+
+        n2.kill9();
+        await().atMost(TestNetwork.DETECTION_BOUND).untilAsserted(() -> {
+            assertThat(n0.upNames()).containsExactly("n1");
+            assertThat(n1.upNames()).containsExactly("n0");
+        });
+        final NodeProcess again = start("n2", ports[2], seeds);
+        awaitEveryoneSees(List.of(n0, n1, again), START);
+        for (NodeProcess observer : List.of(n0, n1)) {
+            assertThat(observer.events().stream().filter(e -> e.split(" ")[1].equals("n2")).toList())
+                    .as(observer.name)
+                    .containsExactly("UP n2 " + old, "DOWN n2 " + old + " failed", "UP n2 " + again.incarnation());
+        }
+    }
+
+    @Test
+    void aSeedWithTheWrongSecretIsNeverAdmitted() throws Exception {
+        final int[] ports = {TestNetwork.freeUdpPort(), TestNetwork.freeUdpPort(), TestNetwork.freeUdpPort()};
+        final String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+        final NodeProcess n0 = start("n0", ports[0], seeds, "secret=right");
+        final NodeProcess n1 = start("n1", ports[1], seeds, "secret=right");
+        final NodeProcess stranger = start("x", ports[2], seeds, "secret=wrong");
+        awaitEveryoneSees(List.of(n0, n1), START);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (NodeProcess node : List.of(n0, n1, stranger)) {
+                node.command("stats");
+            }
+            return n0.lastStat("REFUSED_BAD_MAC") >= 20 && n1.lastStat("REFUSED_BAD_MAC") >= 20
+                    && stranger.lastStat("REFUSED_BAD_MAC") >= 40;
+        });
+        assertThat(n0.events()).noneMatch(e -> e.contains(" x "));
+        assertThat(n1.events()).noneMatch(e -> e.contains(" x "));
+        assertThat(stranger.events()).isEmpty();
+    }
+}

@@ -1,0 +1,69 @@
+package org.swarmosgi.membership.multicast.internal;
+
+import java.io.IOException;
+import java.util.Collection;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
+import org.swarmosgi.api.Subscription;
+import org.swarmosgi.api.membership.Membership;
+import org.swarmosgi.api.membership.MembershipListener;
+import org.swarmosgi.api.node.LocalNode;
+import org.swarmosgi.api.transport.Transport;
+import org.swarmosgi.membership.core.AdmissionFilter;
+import org.swarmosgi.membership.core.EngineConfig;
+import org.swarmosgi.membership.core.MembershipEngine;
+
+/**
+ * Membership by multicast heartbeats. Active only on a node whose {@code autocluster} is
+ * {@code multicast} (the LocalNode target); a configuration change restarts it (LEAVE, then join).
+ */
+@Component(service = Membership.class, property = Membership.STRATEGY + "=multicast",
+        configurationPid = "org.swarmosgi.membership.multicast")
+@Designate(ocd = MulticastConfig.class)
+public final class MulticastMembership implements Membership {
+
+    private final MembershipEngine engine;
+
+    @Activate
+    public MulticastMembership(MulticastConfig config,
+                               @Reference(name = "node", target = "(" + LocalNode.AUTOCLUSTER + "=multicast)") LocalNode node,
+                               @Reference(name = "transport") Transport transport) throws IOException {
+        this(MulticastSettings.from(config), node, transport.localEndpoint());
+    }
+
+    MulticastMembership(MulticastSettings settings, LocalNode node, Endpoint transportEndpoint) throws IOException {
+        if (!settings.delivery().interfaceAddress().isLoopbackAddress() && node.usesDefaultSecret()) {
+            System.getLogger(MulticastMembership.class.getName()).log(System.Logger.Level.WARNING,
+                    "if_addr opens membership to a network while the cluster secret is the default: "
+                            + "anyone there can join; set a secret in org.swarmosgi.node");
+        }
+        this.engine = MembershipEngine.start(new EngineConfig(node.clusterName(), node.id(), transportEndpoint,
+                node.deriveKey("membership"), settings.timing()), settings.delivery(), AdmissionFilter.ANY);
+    }
+
+    @Deactivate
+    void deactivate() {
+        engine.close();
+    }
+
+    @Override
+    public Member self() {
+        return engine.self();
+    }
+
+    @Override
+    public Collection<Member> members() {
+        return engine.members();
+    }
+
+    @Override
+    public Subscription subscribe(MembershipListener listener) {
+        return engine.subscribe(listener);
+    }
+}

@@ -1,0 +1,76 @@
+package org.swarmosgi.membership.statik.internal;
+
+import java.io.IOException;
+import java.util.Collection;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
+import org.swarmosgi.api.Subscription;
+import org.swarmosgi.api.membership.Membership;
+import org.swarmosgi.api.membership.MembershipListener;
+import org.swarmosgi.api.node.LocalNode;
+import org.swarmosgi.api.transport.Transport;
+import org.swarmosgi.membership.core.AdmissionFilter;
+import org.swarmosgi.membership.core.EngineConfig;
+import org.swarmosgi.membership.core.MembershipEngine;
+
+/**
+ * Membership by unicast heartbeats to a seed list: the seeds that answer, and every node that
+ * heartbeats this one with the cluster key, are members. Active only on a node whose
+ * {@code autocluster} is {@code static}.
+ */
+@Component(service = Membership.class, property = Membership.STRATEGY + "=static",
+        configurationPid = "org.swarmosgi.membership.static")
+@Designate(ocd = StaticConfig.class)
+public final class StaticMembership implements Membership {
+
+    private final MembershipEngine engine;
+
+    @Activate
+    public StaticMembership(StaticConfig config,
+                            @Reference(name = "node", target = "(" + LocalNode.AUTOCLUSTER + "=static)") LocalNode node,
+                            @Reference(name = "transport") Transport transport) throws IOException {
+        this(StaticSettings.from(config, node), node, transport.localEndpoint());
+    }
+
+    StaticMembership(StaticSettings settings, LocalNode node, Endpoint transportEndpoint) throws IOException {
+        if (!settings.delivery().bind().getAddress().isLoopbackAddress() && node.usesDefaultSecret()) {
+            System.getLogger(StaticMembership.class.getName()).log(System.Logger.Level.WARNING,
+                    "membership listens on a network while the cluster secret is the default: "
+                            + "anyone there can join; set a secret in org.swarmosgi.node");
+        }
+        this.engine = MembershipEngine.start(new EngineConfig(node.clusterName(), node.id(), transportEndpoint,
+                node.deriveKey("membership"), settings.timing()), settings.delivery(), AdmissionFilter.ANY);
+        engine.setTargets(settings.seeds());
+    }
+
+    @Deactivate
+    void deactivate() {
+        engine.close();
+    }
+
+    /** The bound membership port (the actual one when 0 was configured). */
+    int port() {
+        return engine.localAddress().getPort();
+    }
+
+    @Override
+    public Member self() {
+        return engine.self();
+    }
+
+    @Override
+    public Collection<Member> members() {
+        return engine.members();
+    }
+
+    @Override
+    public Subscription subscribe(MembershipListener listener) {
+        return engine.subscribe(listener);
+    }
+}

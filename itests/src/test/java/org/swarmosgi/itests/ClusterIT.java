@@ -1,0 +1,82 @@
+package org.swarmosgi.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.Test;
+
+/**
+ * Nodes started from the built distribution, as users start them, find each other by loopback
+ * multicast with the default settings, follow a kill -9 and a restart, and refuse a node holding
+ * another secret. Each test has its own cluster name and gossip port.
+ */
+public class ClusterIT {
+
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration CONVERGE = Duration.ofSeconds(30);
+    private static final Path WORK = Path.of("target", "itest", "ClusterIT");
+    private static final String SECRET = "itest-cluster-secret-0123456789";
+
+    @Test
+    public void threeNodesFormARingFollowAKillAndARestart() {
+        try (NodeProcesses nodes = new NodeProcesses(WORK)) {
+            final NodeProcess a = nodes.start("ring-a", "--secret", SECRET);
+            final NodeProcess b = nodes.start("ring-b", "--secret", SECRET);
+            NodeProcess c = nodes.start("ring-c", "--secret", SECRET);
+            for (NodeProcess node : List.of(a, b, c)) {
+                node.execute("swarm:status", START); // started
+            }
+            awaitRing(List.of(a, b, c), 3, "ring-a", "ring-b", "ring-c");
+
+            c.kill(); // kill -9: no leave message, failure detection must see it
+            awaitRing(List.of(a, b), 2, "ring-a", "ring-b");
+            assertFalse(a.execute("swarm:status", START).contains("ring-c"));
+
+            c = nodes.start("ring-c", "--secret", SECRET); // a new incarnation under the same name
+            c.execute("swarm:status", START);
+            awaitRing(List.of(a, b, c), 3, "ring-a", "ring-b", "ring-c");
+        }
+    }
+
+    @Test
+    public void aNodeWithAnotherSecretIsNeverAdmitted() {
+        try (NodeProcesses nodes = new NodeProcesses(WORK)) {
+            final NodeProcess a = nodes.start("secret-a", "--secret", SECRET);
+            final NodeProcess b = nodes.start("secret-b", "--secret", SECRET);
+            final NodeProcess stranger = nodes.start("secret-x", "--secret", "another-secret-0123456789");
+            a.execute("swarm:status", START);
+            b.execute("swarm:status", START);
+            stranger.execute("swarm:status", START);
+            awaitRing(List.of(a, b), 2, "secret-a", "secret-b");
+            // The stranger heartbeats on the same group and port the whole time: it stays out, and alone.
+            await("the stranger stays out").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !a.execute("swarm:status", START).contains("secret-x"));
+            final String strangerStatus = stranger.execute("swarm:status", START);
+            assertTrue(strangerStatus, strangerStatus.contains("Ring: 1 member,"));
+        }
+    }
+
+    private static void awaitRing(List<NodeProcess> nodes, int size, String... names) {
+        for (NodeProcess node : nodes) {
+            await("ring of " + size + " on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        final String status = node.execute("swarm:status", START);
+                        if (!status.contains("Ring: " + size + " members,")) {
+                            return false;
+                        }
+                        for (String name : names) {
+                            if (!status.contains(name)) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    });
+        }
+    }
+}
