@@ -24,6 +24,7 @@ final class MemberTable {
     static final String REASON_FAILED = "failed";
     static final String REASON_LEFT = "left";
     static final String REASON_REPLACED = "replaced by new incarnation";
+    static final String REASON_NOT_ADMITTED = "no longer admitted";
 
     /** Incarnations remembered after they left or were replaced, so late or replayed packets stay out. */
     static final int RETIRED_CAPACITY = 4096;
@@ -165,6 +166,23 @@ final class MemberTable {
             } else if (now - entry.downSince > downRetentionNanos) {
                 it.remove();
                 retired.put(entry.member.id(), entry.lastSequence);
+            }
+        }
+    }
+
+    /**
+     * Asks the filter again about every member (the strategy's view changed, e.g. a pod left the
+     * list while its node still runs) and drops those it refuses, with a down event if they were up.
+     * A dropped member is a stranger again: its next heartbeats go through the filter.
+     */
+    void recheck(AdmissionFilter filter, Consumer<MemberEvent> sink) {
+        for (Iterator<Entry> it = byName.values().iterator(); it.hasNext(); ) {
+            final Entry entry = it.next();
+            if (!filter.admit(entry.member.id(), entry.member.endpoint(), entry.membershipAddress)) {
+                it.remove();
+                if (entry.up) {
+                    sink.accept(MemberEvent.down(entry.member, REASON_NOT_ADMITTED));
+                }
             }
         }
     }

@@ -63,6 +63,8 @@ public final class MembershipEngine implements Membership, AutoCloseable {
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
     private final Thread thread;
     private volatile Set<InetSocketAddress> targets = Set.of();
+    /** Set by {@link #setTargets}: the engine thread asks the filter again about current members. */
+    private volatile boolean recheckAdmission;
     private volatile boolean running = true;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -117,7 +119,9 @@ public final class MembershipEngine implements Membership, AutoCloseable {
 
     /**
      * Sets the unicast targets this node heartbeats besides the members it has admitted (static seeds,
-     * pods). Replaces the previous set; thread-safe; this node's own address is skipped.
+     * pods). Replaces the previous set; thread-safe; this node's own address is skipped. The engine
+     * then asks the admission filter again about every current member and drops those it refuses
+     * ("no longer admitted"): update the filter's view before calling this.
      *
      * @throws IllegalStateException in multicast mode
      */
@@ -131,6 +135,7 @@ public final class MembershipEngine implements Membership, AutoCloseable {
             }
         }
         targets = Set.copyOf(newTargets);
+        recheckAdmission = true;
     }
 
     /** The address the membership socket is bound to (the actual port when 0 was asked). */
@@ -241,6 +246,10 @@ public final class MembershipEngine implements Membership, AutoCloseable {
                     // while this thread was stopped or starved count, wherever the stall fell.
                     final long now = System.nanoTime();
                     receiveAll();
+                    if (recheckAdmission) {
+                        recheckAdmission = false;
+                        table.recheck(filter, notifier::publish);
+                    }
                     if (now - nextCheck >= 0) {
                         table.check(now, notifier::publish);
                         expireLearned(now);

@@ -69,10 +69,18 @@ public final class Settings {
         if (values == null) {
             return result;
         }
+        // A .cfg line arrives as one string: "a:1, b:2" is two seeds, as is a list of two.
+        final List<String> items = new ArrayList<>();
         for (String value : values) {
-            if (value == null || value.isBlank()) {
-                continue;
+            if (value != null) {
+                for (String item : value.split("[,\\s]+")) {
+                    if (!item.isBlank()) {
+                        items.add(item);
+                    }
+                }
             }
+        }
+        for (String value : items) {
             final Endpoint endpoint;
             try {
                 endpoint = Endpoint.parse(value);

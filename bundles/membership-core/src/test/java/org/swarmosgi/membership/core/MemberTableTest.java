@@ -132,6 +132,19 @@ class MemberTableTest {
     }
 
     @Test
+    void aRecheckDropsMembersTheFilterNoLongerAdmits_untilItAdmitsThemAgain() {
+        receive("a", 1, 1);
+        receive("b", 1, 1);
+        filter = (id, transport, source) -> id.name().equals("b");
+        table.recheck(filter, this::record);
+        assertThat(events).containsExactly("up a#1", "up b#1", "down a#1 no longer admitted");
+        assertThat(receive("a", 1, 2)).isEqualTo(Counter.REFUSED_NOT_ADMITTED);
+        filter = AdmissionFilter.ANY;
+        assertThat(receive("a", 1, 3)).isNull();
+        assertThat(events).containsExactly("up a#1", "up b#1", "down a#1 no longer admitted", "up a#1");
+    }
+
+    @Test
     void ourOwnEchoIsIgnored_andOurNameUnderAnotherIncarnationRefused() {
         assertThat(receive("self", 1, 1)).isNull();
         assertThat(receive("self", 2, 1)).isEqualTo(Counter.REFUSED_OWN_NAME);

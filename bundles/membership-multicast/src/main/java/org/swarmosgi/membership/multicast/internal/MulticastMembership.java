@@ -23,7 +23,8 @@ import org.swarmosgi.membership.core.MembershipEngine;
  * Membership by multicast heartbeats. Active only on a node whose {@code autocluster} is
  * {@code multicast} (the LocalNode target); a configuration change restarts it (LEAVE, then join).
  */
-@Component(service = Membership.class, property = Membership.STRATEGY + "=multicast",
+// Immediate: a node heartbeats from start-up, not from its first service consumer.
+@Component(service = Membership.class, property = Membership.STRATEGY + "=multicast", immediate = true,
         configurationPid = "org.swarmosgi.membership.multicast")
 @Designate(ocd = MulticastConfig.class)
 public final class MulticastMembership implements Membership {

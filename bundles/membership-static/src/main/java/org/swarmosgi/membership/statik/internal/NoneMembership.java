@@ -17,7 +17,7 @@ import org.swarmosgi.api.transport.Transport;
  * The {@code none} strategy: a single-node cluster. Reports only this node, opens no socket, and
  * has no events to tell (this node is never reported to listeners, as in every strategy).
  */
-@Component(service = Membership.class, property = Membership.STRATEGY + "=none")
+@Component(service = Membership.class, property = Membership.STRATEGY + "=none", immediate = true)
 public final class NoneMembership implements Membership {
 
     private final Member self;

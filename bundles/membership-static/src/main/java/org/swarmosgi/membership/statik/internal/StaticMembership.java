@@ -24,7 +24,8 @@ import org.swarmosgi.membership.core.MembershipEngine;
  * heartbeats this one with the cluster key, are members. Active only on a node whose
  * {@code autocluster} is {@code static}.
  */
-@Component(service = Membership.class, property = Membership.STRATEGY + "=static",
+// Immediate: a node heartbeats from start-up, not from its first service consumer.
+@Component(service = Membership.class, property = Membership.STRATEGY + "=static", immediate = true,
         configurationPid = "org.swarmosgi.membership.static")
 @Designate(ocd = StaticConfig.class)
 public final class StaticMembership implements Membership {

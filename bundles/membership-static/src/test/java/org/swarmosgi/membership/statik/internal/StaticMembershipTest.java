@@ -39,6 +39,14 @@ class StaticMembershipTest {
     }
 
     @Test
+    void seedsInOneCommaSeparatedValueAreSeveralSeeds() throws Exception {
+        // A .cfg file line (seeds = a:1, b:2) arrives as one string.
+        assertThat(settings(c -> c.seeds = new String[] {"127.0.0.1:45001, 127.0.0.2:45002,[::1]:45003"}).seeds())
+                .containsExactly(new InetSocketAddress("127.0.0.1", 45001), new InetSocketAddress("127.0.0.2", 45002),
+                        new InetSocketAddress("::1", 45003));
+    }
+
+    @Test
     void invalidValuesAreRefusedByTheirKey() {
         assertThatThrownBy(() -> settings(c -> c.seeds = new String[] {"127.0.0.1"})).hasMessageStartingWith("seeds:");
         assertThatThrownBy(() -> settings(c -> c.seeds = new String[] {"127.0.0.1:0"})).hasMessageStartingWith("seeds:");
