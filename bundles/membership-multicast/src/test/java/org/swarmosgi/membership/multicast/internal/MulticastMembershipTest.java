@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,10 +16,18 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.node.LocalNode;
+import org.swarmosgi.node.internal.StandaloneNode;
 import org.swarmosgi.api.membership.MembershipListener;
 import org.swarmosgi.membership.core.Timing;
 
 class MulticastMembershipTest {
+
+    /** The real LocalNode implementation, on a plain class path. */
+    private static LocalNode node(String name, String cluster) {
+        return StandaloneNode.of(name, cluster, "a-test-cluster-secret", "multicast",
+                Path.of(System.getProperty("java.io.tmpdir")));
+    }
 
     private static MulticastSettings settings(Consumer<TestConfig> change) {
         final TestConfig config = new TestConfig();
@@ -61,9 +70,9 @@ class MulticastMembershipTest {
         }
         final String cluster = "component-test-" + ProcessHandle.current().pid();
         final MulticastSettings settings = settings(c -> c.port = port);
-        final MulticastMembership a = new MulticastMembership(settings, TestLocalNode.of("a", cluster, "s"),
+        final MulticastMembership a = new MulticastMembership(settings, node("a", cluster),
                 new Endpoint("127.0.0.1", 7001));
-        final MulticastMembership b = new MulticastMembership(settings, TestLocalNode.of("b", cluster, "s"),
+        final MulticastMembership b = new MulticastMembership(settings, node("b", cluster),
                 new Endpoint("127.0.0.1", 7002));
         try {
             final List<String> heard = new CopyOnWriteArrayList<>();

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,12 +17,20 @@ import org.junit.jupiter.api.Test;
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.node.LocalNode;
+import org.swarmosgi.node.internal.StandaloneNode;
 import org.swarmosgi.api.membership.MembershipListener;
 import org.swarmosgi.membership.core.Timing;
 
 class StaticMembershipTest {
 
-    private static final TestLocalNode NODE = TestLocalNode.of("n", "c", "s");
+    /** The real LocalNode implementation, on a plain class path. */
+    private static LocalNode node(String name, String cluster) {
+        return StandaloneNode.of(name, cluster, "a-test-cluster-secret", "static",
+                Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    private static final LocalNode NODE = node("n", "c");
 
     private static StaticSettings settings(Consumer<TestConfig> change) {
         final TestConfig config = new TestConfig();
@@ -72,12 +81,12 @@ class StaticMembershipTest {
         final StaticMembership a = new StaticMembership(settings(c -> {
             c.port = seedPort;
             c.seeds = new String[] {seed};
-        }), TestLocalNode.of("a", cluster, "s"), new Endpoint("127.0.0.1", 7001));
+        }), node("a", cluster), new Endpoint("127.0.0.1", 7001));
         // b lists only the seed and takes any port: a learns b from b's heartbeats.
         final StaticMembership b = new StaticMembership(settings(c -> {
             c.port = 0;
             c.seeds = new String[] {seed};
-        }), TestLocalNode.of("b", cluster, "s"), new Endpoint("127.0.0.1", 7002));
+        }), node("b", cluster), new Endpoint("127.0.0.1", 7002));
         try {
             final List<String> heard = new CopyOnWriteArrayList<>();
             a.subscribe(new MembershipListener() {

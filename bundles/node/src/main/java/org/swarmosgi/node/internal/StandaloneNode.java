@@ -1,0 +1,22 @@
+package org.swarmosgi.node.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import org.swarmosgi.api.node.LocalNode;
+
+/**
+ * The real {@link LocalNode} outside OSGi, for tests and tools that run parts of a node on a plain
+ * class path (a membership engine, a transport). Keys are derived exactly as in a running node.
+ * Not exported: OSGi code gets its LocalNode as a service.
+ */
+public final class StandaloneNode {
+    private StandaloneNode() {
+    }
+
+    /** A node on loopback with a fresh incarnation. */
+    public static LocalNode of(String name, String clusterName, String secret, String autocluster, Path workDirectory) {
+        return new NodeIdentity(new NodeSettings(name, clusterName, secret.getBytes(StandardCharsets.UTF_8), false,
+                autocluster, "127.0.0.1", "127.0.0.1", workDirectory));
+    }
+}
