@@ -1,0 +1,423 @@
+package org.swarmosgi.transport.aeron.internal;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Subscription;
+import org.swarmosgi.api.transport.MessageHandler;
+import org.swarmosgi.api.transport.Topics;
+import org.swarmosgi.api.transport.Transport;
+import org.swarmosgi.api.transport.TransportException;
+import org.swarmosgi.api.transport.TransportException.Reason;
+import org.swarmosgi.transport.aeron.internal.codec.Kind;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUriStringBuilder;
+import io.aeron.CommonContext;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+
+/**
+ * The transport: Aeron with Agrona, usable without OSGi. {@link #start} brings up (in this order) the
+ * callback executor, the embedded media driver (unless an external one is configured), the Aeron
+ * client and one duty-cycle thread, then binds the node's UDP endpoint; {@link #close} takes all of it
+ * down again and removes the embedded driver's directory.
+ *
+ * <p>Threads: with {@link DriverThreading#INVOKER} (the default) the one duty-cycle thread runs the
+ * media driver, the Aeron client conductor, the receive agent and the call timers, composed in one
+ * Agrona {@link CompositeAgent}. Senders write into Aeron from their own threads; handlers run on the
+ * executors given to {@link #handle}; request outcomes complete on the caller's thread when it waits
+ * in {@code join}/{@code get}, else on the callback executor (see {@link CallFuture}).
+ */
+public final class AeronTransportEngine implements Transport, AutoCloseable {
+    /** Every thread this transport starts has a name with this prefix. */
+    public static final String THREAD_PREFIX = "swarm-transport-";
+    static final int STREAM_ID = 0x5357; // "SW"
+
+    private static final System.Logger LOG = System.getLogger(AeronTransportEngine.class.getName());
+
+    private final TransportSettings settings;
+    private final TransportStats stats = new TransportStats();
+    private final ConcurrentHashMap<Endpoint, PeerLink> links = new ConcurrentHashMap<>();
+    private final AtomicLong correlationIds = new AtomicLong();
+    private final SecureRandom random = new SecureRandom();
+    private final ThreadPoolExecutor callbacks;
+    private final PendingCalls calls;
+    private final ReceiveAgent receiver;
+    private final String name;
+    private final DutyCycleIdle dutyCycleIdle;
+    /** After a send: wakes the duty cycle when it runs the driver (INVOKER), else nothing to wake. */
+    private final Runnable afterSend;
+    private MediaDriver driver;
+    private Aeron aeron;
+    private AgentRunner runner;
+    private io.aeron.Subscription subscription;
+    private volatile Endpoint localEndpoint;
+    private volatile boolean closed;
+
+    private AeronTransportEngine(TransportSettings settings) {
+        this.settings = settings;
+        this.name = THREAD_PREFIX + settings.nodeId().name();
+        this.callbacks = new ThreadPoolExecutor(settings.callbackThreads(), settings.callbackThreads(), 0, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), threads(name + "-callback"));
+        this.dutyCycleIdle = new DutyCycleIdle(settings.idle(), settings.maxParkNs());
+        this.afterSend = settings.threading() == DriverThreading.INVOKER && !settings.externalDriver()
+            ? dutyCycleIdle::wake : () -> { };
+        this.calls = new PendingCalls(this::isConnected, this::rehello, stats, name + "-calls");
+        this.receiver = new ReceiveAgent(name + "-receive", settings, stats, calls, this::answer, callbacks,
+            peer -> calls.failPeer(peer, "its stream to this node ended"), this::connectLater);
+    }
+
+    /** Starts a transport; on failure releases whatever it had started and rethrows. */
+    public static AeronTransportEngine start(TransportSettings settings) {
+        final AeronTransportEngine engine = new AeronTransportEngine(settings);
+        try {
+            engine.startAeron();
+            return engine;
+        } catch (RuntimeException | Error e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    private void startAeron() {
+        final String dir = settings.aeronDir().toAbsolutePath().toString();
+        final ErrorHandler errors = e -> LOG.log(System.Logger.Level.WARNING, name + ": Aeron reported an error", e);
+        final List<Agent> agents = new ArrayList<>(4);
+        if (!settings.externalDriver()) {
+            final MediaDriver.Context ctx = new MediaDriver.Context()
+                .aeronDirectoryName(dir)
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true)
+                .warnIfDirectoryExists(false)
+                .printConfigurationOnStart(false)
+                .publicationTermBufferLength(settings.termLength())
+                .ipcTermBufferLength(64 * 1024) // IPC is unused; keep its logs small
+                .asyncExecutorEnabled(false)    // no extra resolver thread: names resolve on the conductor
+                .errorHandler(errors)
+                .threadingMode(toAeron(settings.threading()))
+                .sharedThreadFactory(threads(name + "-driver"))
+                .sharedNetworkThreadFactory(threads(name + "-driver-net"))
+                .conductorThreadFactory(threads(name + "-driver-conductor"))
+                .senderThreadFactory(threads(name + "-driver-sender"))
+                .receiverThreadFactory(threads(name + "-driver-receiver"))
+                .sharedIdleStrategy(settings.idle().create(settings.maxParkNs()))
+                .sharedNetworkIdleStrategy(settings.idle().create(settings.maxParkNs()))
+                .conductorIdleStrategy(settings.idle().create(settings.maxParkNs()))
+                .senderIdleStrategy(settings.idle().create(settings.maxParkNs()))
+                .receiverIdleStrategy(settings.idle().create(settings.maxParkNs()));
+            driver = MediaDriver.launch(ctx);
+            if (settings.threading() == DriverThreading.INVOKER) {
+                agents.add(new InvokerAgent(driver.sharedAgentInvoker(), "driver"));
+            }
+        }
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(dir)
+            .clientName(name)
+            .useConductorAgentInvoker(true)
+            .awaitingIdleStrategy(new SleepingMillisIdleStrategy(1))
+            .errorHandler(errors));
+        agents.add(new InvokerAgent(aeron.conductorAgentInvoker(), "client"));
+        agents.add(receiver);
+        agents.add(calls);
+        runner = new AgentRunner(dutyCycleIdle, errors, null,
+            new CompositeAgent(agents));
+        AgentRunner.startOnThread(runner, threads(name));
+
+        // From here on the duty cycle drives the driver, so this thread may wait on it.
+        subscription = aeron.addSubscription(new ChannelUriStringBuilder().media(CommonContext.UDP_MEDIA)
+            .endpoint(hostPort(settings.bindHost(), settings.port())).build(), STREAM_ID);
+        final int boundPort = awaitBoundPort();
+        localEndpoint = new Endpoint(settings.advertiseHost(), boundPort);
+        receiver.listen(subscription, localEndpoint);
+        LOG.log(System.Logger.Level.INFO, "{0}: listening on {1}:{2,number,#} as {3} (driver: {4})", name,
+            settings.bindHost(), boundPort, localEndpoint, settings.externalDriver() ? "external " + dir : settings.threading());
+    }
+
+    private int awaitBoundPort() {
+        final long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
+        while (true) {
+            for (String address : subscription.localSocketAddresses()) {
+                final int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+                if (port > 0) {
+                    return port;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + ": the UDP endpoint " + hostPort(settings.bindHost(), settings.port())
+                    + " did not bind within " + settings.connectTimeout().toMillis() + " ms (port in use?)");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(name + ": interrupted while binding", e);
+            }
+        }
+    }
+
+    @Override
+    public Endpoint localEndpoint() {
+        return localEndpoint;
+    }
+
+    @Override
+    public int maxInlinePayload() {
+        return settings.chunkSize();
+    }
+
+    @Override
+    public int maxPayload() {
+        return settings.maxPayload();
+    }
+
+    public TransportStats stats() {
+        return stats;
+    }
+
+    @Override
+    public void send(Endpoint peer, int topic, ByteBuffer payload) {
+        check(peer, topic, payload);
+        link(peer).send(Kind.CAST, topic, 0, payload);
+    }
+
+    @Override
+    public CompletionStage<ByteBuffer> request(Endpoint peer, int topic, ByteBuffer payload, Duration timeout) {
+        check(peer, topic, payload);
+        final Duration t = timeout == null ? settings.callTimeout() : timeout;
+        final CallFuture future = new CallFuture(callbacks);
+        final PendingCall call = new PendingCall(correlationIds.incrementAndGet(), peer, future,
+            System.nanoTime() + t.toNanos(), t.toMillis());
+        calls.register(call);
+        try {
+            link(peer).send(Kind.REQUEST, topic, call.correlationId, payload);
+            calls.sent(call);
+        } catch (TransportException e) {
+            calls.fail(call, e);
+        }
+        return future;
+    }
+
+    @Override
+    public Subscription handle(int topic, Executor executor, MessageHandler handler) {
+        checkTopic(topic);
+        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(handler, "handler");
+        final HandlerEntry entry = new HandlerEntry(topic, executor, handler);
+        if (!receiver.addHandler(entry)) {
+            throw new IllegalStateException("topic " + topic + " has a handler already");
+        }
+        return () -> receiver.removeHandler(entry);
+    }
+
+    /**
+     * Opens the stream to a peer ahead of the first message, on the callback executor because opening
+     * blocks briefly (membership saw the peer come up; its listener must return at once).
+     */
+    public void connectLater(Endpoint peer) {
+        if (closed || peer.equals(localEndpoint)) {
+            return;
+        }
+        try {
+            callbacks.execute(() -> {
+                try {
+                    link(peer);
+                } catch (TransportException e) {
+                    LOG.log(System.Logger.Level.DEBUG, name + ": could not open a stream to " + peer + ": " + e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // Closing: nothing to connect.
+        }
+    }
+
+    /** Closes the stream to a peer and fails its pending calls (membership saw it go down). */
+    public void release(Endpoint peer, String why) {
+        final PeerLink link = links.remove(peer);
+        if (link != null) {
+            link.close();
+        }
+        calls.failPeer(peer, why);
+    }
+
+    private void answer(Endpoint caller, int topic, long correlationId, Kind kind, ByteBuffer payload) {
+        link(caller).send(kind, topic, correlationId, payload);
+    }
+
+    private void rehello(Endpoint peer) {
+        final PeerLink link = links.get(peer);
+        if (link != null) {
+            link.rehello();
+        }
+    }
+
+    private boolean isConnected(Endpoint peer) {
+        final PeerLink link = links.get(peer);
+        return link != null && link.isConnected();
+    }
+
+    private PeerLink link(Endpoint peer) {
+        PeerLink link = links.get(peer);
+        if (link != null && link.usable()) {
+            return link;
+        }
+        if (closed) {
+            throw new TransportException(Reason.CLOSED, name + " is closed");
+        }
+        if (link != null && links.remove(peer, link)) {
+            link.close();
+        }
+        if (receiver.onDutyCycle()) {
+            // Opening a publication waits for the driver, which this very thread drives: it would never return.
+            throw new IllegalStateException(name + ": a handler ran on the transport's own thread (an executor like "
+                + "Runnable::run) and sent to " + peer + ", which has no open stream yet; give handlers a real executor");
+        }
+        try {
+            return links.computeIfAbsent(peer, this::openLink);
+        } catch (RuntimeException e) {
+            if (e instanceof TransportException) {
+                throw e;
+            }
+            throw new TransportException(closed ? Reason.CLOSED : Reason.NOT_CONNECTED,
+                "cannot open a stream to " + peer + ": " + e.getMessage(), e);
+        }
+    }
+
+    private PeerLink openLink(Endpoint peer) {
+        final String channel = new ChannelUriStringBuilder().media(CommonContext.UDP_MEDIA)
+            .endpoint(hostPort(peer.host(), peer.port()))
+            .termLength(settings.termLength())
+            .build();
+        final OutboundFrames frames = new OutboundFrames(settings.key(), settings.clusterName(), settings.nodeId(),
+            localEndpoint, peer);
+        return new PeerLink(peer, aeron.addExclusivePublication(channel, STREAM_ID), frames, settings, random, afterSend);
+    }
+
+    private void check(Endpoint peer, int topic, ByteBuffer payload) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(payload, "payload");
+        checkTopic(topic);
+        if (payload.remaining() > settings.maxPayload()) {
+            throw new IllegalArgumentException("payload of " + payload.remaining() + " bytes is above the maximum of "
+                + settings.maxPayload());
+        }
+    }
+
+    private static void checkTopic(int topic) {
+        if (topic < Topics.MEMBERSHIP_BASE) {
+            throw new IllegalArgumentException("topics below " + Topics.MEMBERSHIP_BASE + " belong to the transport, was "
+                + topic);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        calls.failAll(new TransportException(Reason.CLOSED, name + " is closed"));
+        for (PeerLink link : links.values()) {
+            CloseHelper.quietClose(link);
+        }
+        links.clear();
+        // Callback tasks may still open streams, which needs the duty cycle: let them finish first.
+        callbacks.shutdown();
+        try {
+            if (!callbacks.awaitTermination(5, TimeUnit.SECONDS)) {
+                callbacks.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            callbacks.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        // The runner joins its thread; after it, this thread is the only user of client and driver.
+        CloseHelper.quietCloseAll(runner, aeron, driver);
+        if (!settings.externalDriver()) {
+            final File dir = settings.aeronDir().toFile();
+            if (dir.exists()) {
+                IoUtil.delete(dir, true);
+            }
+        }
+    }
+
+    private static ThreadingMode toAeron(DriverThreading threading) {
+        return switch (threading) {
+            case INVOKER -> ThreadingMode.INVOKER;
+            case SHARED -> ThreadingMode.SHARED;
+            case DEDICATED -> ThreadingMode.DEDICATED;
+        };
+    }
+
+    private static String hostPort(String host, int port) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    }
+
+    /**
+     * Names every thread after this transport, so none goes unnoticed. AgentRunner renames its thread to
+     * the agent's role before starting it, so the name is set again when the thread runs.
+     */
+    private static ThreadFactory threads(String prefix) {
+        final AtomicInteger count = new AtomicInteger();
+        return r -> {
+            final int n = count.getAndIncrement();
+            final String threadName = n == 0 ? prefix : prefix + "-" + n;
+            final Thread t = new Thread(() -> {
+                Thread.currentThread().setName(threadName);
+                r.run();
+            }, threadName);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Runs an Aeron AgentInvoker (driver or client conductor) as a part of the composite duty cycle. */
+    private static final class InvokerAgent implements Agent {
+        private final AgentInvoker invoker;
+        private final String role;
+
+        InvokerAgent(AgentInvoker invoker, String role) {
+            this.invoker = invoker;
+            this.role = role;
+        }
+
+        @Override
+        public void onStart() {
+            invoker.start();
+        }
+
+        @Override
+        public int doWork() {
+            return invoker.invoke();
+        }
+
+        @Override
+        public String roleName() {
+            return role;
+        }
+        // onClose: the invoker is closed by Aeron.close() / MediaDriver.close(), after the runner stopped.
+    }
+}

@@ -1,0 +1,23 @@
+package org.swarmosgi.transport.aeron.internal;
+
+import org.agrona.DeadlineTimerWheel;
+import org.swarmosgi.api.Endpoint;
+
+/** A request waiting for its reply. */
+final class PendingCall {
+    final long correlationId;
+    final Endpoint peer;
+    final CallFuture future;
+    final long deadlineNs;
+    final long timeoutMs;
+    // Receive thread only.
+    long timerId = DeadlineTimerWheel.NULL_DEADLINE;
+
+    PendingCall(long correlationId, Endpoint peer, CallFuture future, long deadlineNs, long timeoutMs) {
+        this.correlationId = correlationId;
+        this.peer = peer;
+        this.future = future;
+        this.deadlineNs = deadlineNs;
+        this.timeoutMs = timeoutMs;
+    }
+}

@@ -1,0 +1,109 @@
+package org.swarmosgi.transport.aeron.internal;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Counters of one transport: what was delivered and what was dropped, by reason. Written by the
+ * receive thread only (single writer, so plain increments published with release semantics), read by
+ * anyone.
+ */
+public final class TransportStats {
+
+    /** Why an inbound frame or message was dropped. */
+    public enum Drop {
+        /** Too short, unknown schema or template, or fields that do not fit the frame. */
+        MALFORMED,
+        /** The MAC did not match: wrong secret, tampered or random bytes. */
+        BAD_MAC,
+        /** A data frame on a stream that never sent a valid HELLO (a stranger, or a stream joined late). */
+        NO_SESSION,
+        /** A sequence number or HELLO nonce seen before. */
+        REPLAY,
+        /** A HELLO with a valid MAC naming another cluster. */
+        WRONG_CLUSTER,
+        /** A HELLO addressed to another endpoint. */
+        WRONG_TARGET,
+        /** A HELLO whose timestamp is outside the accepted window. */
+        STALE_HELLO,
+        /** A message for a topic nobody handles (requests are answered NO_HANDLER). */
+        NO_HANDLER,
+        /** The handler's executor refused the message. */
+        EXECUTOR_REJECTED,
+        /** A chunk out of order, too large, or a reassembled payload whose checksum failed. */
+        BAD_TRANSFER,
+        /** A reply for a call that timed out, failed or came from another peer than asked. */
+        LATE_REPLY
+    }
+
+    private static final Drop[] DROPS = Drop.values();
+    private static final int FRAMES = DROPS.length;
+    private static final int DELIVERED = FRAMES + 1;
+    private static final int SESSIONS = FRAMES + 2;
+
+    private final AtomicLongArray counters = new AtomicLongArray(DROPS.length + 3);
+
+    void drop(Drop reason) {
+        increment(reason.ordinal());
+    }
+
+    void countFrame() {
+        increment(FRAMES);
+    }
+
+    void countDelivered() {
+        increment(DELIVERED);
+    }
+
+    void countSession() {
+        increment(SESSIONS);
+    }
+
+    private void increment(int index) {
+        counters.lazySet(index, counters.get(index) + 1);
+    }
+
+    public long dropped(Drop reason) {
+        return counters.get(reason.ordinal());
+    }
+
+    /** All drops, of any reason except {@link Drop#NO_HANDLER} and {@link Drop#LATE_REPLY}. */
+    public long rejected() {
+        long sum = 0;
+        for (Drop d : DROPS) {
+            if (d != Drop.NO_HANDLER && d != Drop.LATE_REPLY) {
+                sum += counters.get(d.ordinal());
+            }
+        }
+        return sum;
+    }
+
+    /** Frames taken from Aeron (after Aeron's own reassembly). */
+    public long frames() {
+        return counters.get(FRAMES);
+    }
+
+    /** Messages and replies handed on, after authentication. */
+    public long delivered() {
+        return counters.get(DELIVERED);
+    }
+
+    /** Inbound sessions accepted (valid HELLOs). */
+    public long sessions() {
+        return counters.get(SESSIONS);
+    }
+
+    public Map<Drop, Long> drops() {
+        final Map<Drop, Long> map = new EnumMap<>(Drop.class);
+        for (Drop d : DROPS) {
+            map.put(d, counters.get(d.ordinal()));
+        }
+        return map;
+    }
+
+    @Override
+    public String toString() {
+        return "frames=" + frames() + " delivered=" + delivered() + " sessions=" + sessions() + " drops=" + drops();
+    }
+}

@@ -1,0 +1,77 @@
+package org.swarmosgi.transport.aeron.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.swarmosgi.api.NodeId;
+
+/** Settings for test nodes: loopback, ephemeral ports, Aeron directories under target/. */
+final class TestNodes {
+    static final Path NODES_DIR = Path.of("target", "test-nodes").toAbsolutePath();
+    static final int ECHO = 1000;
+    static final int SINK = 1001;
+    static final int HOLD = 1002;
+    static final int DIGEST = 1003;
+    static final int BLOCKED = 1004;
+    static final int FAILING = 1005;
+
+    private TestNodes() {
+    }
+
+    /** The transport key as LocalNode documents it: HKDF-SHA256(salt = cluster, ikm = secret, info = "transport"). */
+    static byte[] key(String cluster, String secret) {
+        try {
+            final Mac extract = Mac.getInstance("HmacSHA256");
+            extract.init(new SecretKeySpec(cluster.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            final byte[] prk = extract.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+            final Mac expand = Mac.getInstance("HmacSHA256");
+            expand.init(new SecretKeySpec(prk, "HmacSHA256"));
+            expand.update("transport".getBytes(StandardCharsets.UTF_8));
+            expand.update((byte) 1);
+            return expand.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static TransportSettings settings(String name, String cluster, String secret, int port) {
+        final Path dir = NODES_DIR.resolve(name + "-" + UUID.randomUUID());
+        final TransportSettings d = TransportSettings.defaults(new NodeId(name, ThreadLocalRandom.current().nextLong()),
+            cluster, key(cluster, secret), "127.0.0.1", port, dir);
+        // Shorter waits than production so failure paths are quick to test.
+        return new TransportSettings(d.nodeId(), d.clusterName(), d.key(), d.bindHost(), d.port(), d.advertiseHost(),
+            d.aeronDir(), false, d.threading(), d.idle(), d.maxParkNs(), d.termLength(), d.chunkSize(), d.maxPayload(),
+            d.callTimeout(), Duration.ofSeconds(2), Duration.ofMillis(1500), d.helloWindow(), 2);
+    }
+
+    static ByteBuffer bytes(int size, long seed) {
+        final byte[] b = new byte[size];
+        new java.util.Random(seed).nextBytes(b);
+        return ByteBuffer.wrap(b);
+    }
+
+    static byte[] sha256(ByteBuffer payload) {
+        try {
+            final MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(payload.duplicate());
+            return md.digest();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] array(ByteBuffer b) {
+        final byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
+    }
+}
