@@ -32,14 +32,19 @@ public class ClusterIT {
                 node.execute("swarm:status", START); // started
             }
             awaitRing(List.of(a, b, c), 3, "ring-a", "ring-b", "ring-c");
+            // Membership and transport agree: an authenticated round trip to every member.
+            awaitPing(a, "2 of 2 members answered");
+            awaitPing(c, "2 of 2 members answered");
 
             c.kill(); // kill -9: no leave message, failure detection must see it
             awaitRing(List.of(a, b), 2, "ring-a", "ring-b");
             assertFalse(a.execute("swarm:status", START).contains("ring-c"));
+            awaitPing(a, "1 of 1 member answered");
 
             c = nodes.start("ring-c", "--secret", SECRET); // a new incarnation under the same name
             c.execute("swarm:status", START);
             awaitRing(List.of(a, b, c), 3, "ring-a", "ring-b", "ring-c");
+            awaitPing(a, "2 of 2 members answered"); // the new incarnation, on its new transport port
         }
     }
 
@@ -60,6 +65,11 @@ public class ClusterIT {
             final String strangerStatus = stranger.execute("swarm:status", START);
             assertTrue(strangerStatus, strangerStatus.contains("Ring: 1 member,"));
         }
+    }
+
+    private static void awaitPing(NodeProcess node, String answer) {
+        await("swarm:ping on " + node.name() + ": " + answer).atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
+                .until(() -> node.execute("swarm:ping", START).contains(answer));
     }
 
     private static void awaitRing(List<NodeProcess> nodes, int size, String... names) {

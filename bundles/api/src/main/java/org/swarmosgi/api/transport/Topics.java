@@ -16,6 +16,8 @@ public final class Topics {
     public static final int REGISTRY_BASE = 200;
     /** 300-399: the worker container (deployment, handoff state, checkpoints). */
     public static final int CONTAINER_BASE = 300;
+    /** 400-499: the shell's diagnostics ({@code swarm:ping}). */
+    public static final int SHELL_BASE = 400;
     /** 1000 and up: free for applications. */
     public static final int APPLICATION_BASE = 1000;
 }

@@ -1,0 +1,50 @@
+package org.swarmosgi.shell.internal;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.swarmosgi.api.Member;
+
+/** Formats the text of {@code swarm:ping}. Pure: values in, text out. */
+final class PingReport {
+
+    /** One member's answer: a round-trip time, or why there was none. */
+    record Result(Member member, long nanos, String error) {
+        static Result ok(Member member, long nanos) {
+            return new Result(member, nanos, null);
+        }
+
+        static Result failed(Member member, Throwable error) {
+            final String text = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+            return new Result(member, -1, text);
+        }
+    }
+
+    private PingReport() {
+    }
+
+    static String format(Member self, List<Result> results) {
+        if (results.isEmpty()) {
+            return "no other member to ping (this node: " + self + ")";
+        }
+        int width = 0;
+        for (Result r : results) {
+            width = Math.max(width, r.member().id().name().length());
+        }
+        final StringBuilder out = new StringBuilder();
+        int ok = 0;
+        for (Result r : results) {
+            out.append(String.format(Locale.ROOT, "%-" + width + "s  %-21s  ", r.member().id().name(), r.member().endpoint()));
+            if (r.error() == null) {
+                ok++;
+                out.append(String.format(Locale.ROOT, "ok  %.3f ms", r.nanos() / 1e6));
+            } else {
+                out.append("FAILED  ").append(r.error());
+            }
+            out.append('\n');
+        }
+        out.append(ok).append(" of ").append(results.size()).append(results.size() == 1 ? " member" : " members")
+                .append(" answered");
+        return out.toString();
+    }
+}
