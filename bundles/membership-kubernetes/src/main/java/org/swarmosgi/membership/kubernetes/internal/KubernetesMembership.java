@@ -4,19 +4,17 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Collection;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
-import org.swarmosgi.api.Member;
-import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.membership.Membership;
-import org.swarmosgi.api.membership.MembershipListener;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.api.transport.Transport;
+import org.swarmosgi.membership.core.EngineMembership;
+import org.swarmosgi.membership.core.MembershipEngine;
 import org.swarmosgi.membership.core.EngineConfig;
 import org.swarmosgi.membership.core.Settings;
 import org.swarmosgi.membership.core.Timing;
@@ -33,7 +31,7 @@ import org.swarmosgi.membership.core.Timing;
         configurationPid = KubernetesConfig.PID,
         property = Membership.STRATEGY + "=kubernetes")
 @Designate(ocd = KubernetesConfig.class)
-public final class KubernetesMembership implements Membership {
+public final class KubernetesMembership extends EngineMembership {
 
     /** HKDF purpose of the heartbeat MAC key, as agreed for every strategy. */
     private static final String KEY_PURPOSE = "membership";
@@ -82,17 +80,7 @@ public final class KubernetesMembership implements Membership {
     }
 
     @Override
-    public Member self() {
-        return discovery.engine().self();
-    }
-
-    @Override
-    public Collection<Member> members() {
-        return discovery.engine().members();
-    }
-
-    @Override
-    public Subscription subscribe(MembershipListener listener) {
-        return discovery.engine().subscribe(listener);
+    protected MembershipEngine engine() {
+        return discovery.engine();
     }
 }

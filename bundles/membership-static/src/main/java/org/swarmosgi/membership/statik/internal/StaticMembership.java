@@ -1,7 +1,6 @@
 package org.swarmosgi.membership.statik.internal;
 
 import java.io.IOException;
-import java.util.Collection;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -9,13 +8,11 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.swarmosgi.api.Endpoint;
-import org.swarmosgi.api.Member;
-import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.membership.Membership;
-import org.swarmosgi.api.membership.MembershipListener;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.api.transport.Transport;
 import org.swarmosgi.membership.core.AdmissionFilter;
+import org.swarmosgi.membership.core.EngineMembership;
 import org.swarmosgi.membership.core.EngineConfig;
 import org.swarmosgi.membership.core.MembershipEngine;
 
@@ -28,7 +25,7 @@ import org.swarmosgi.membership.core.MembershipEngine;
 @Component(service = Membership.class, property = Membership.STRATEGY + "=static", immediate = true,
         configurationPid = "org.swarmosgi.membership.static")
 @Designate(ocd = StaticConfig.class)
-public final class StaticMembership implements Membership {
+public final class StaticMembership extends EngineMembership {
 
     private final MembershipEngine engine;
 
@@ -61,17 +58,7 @@ public final class StaticMembership implements Membership {
     }
 
     @Override
-    public Member self() {
-        return engine.self();
-    }
-
-    @Override
-    public Collection<Member> members() {
-        return engine.members();
-    }
-
-    @Override
-    public Subscription subscribe(MembershipListener listener) {
-        return engine.subscribe(listener);
+    protected MembershipEngine engine() {
+        return engine;
     }
 }

@@ -1,0 +1,33 @@
+package org.swarmosgi.membership.core;
+
+import java.util.Collection;
+
+import org.swarmosgi.api.Member;
+import org.swarmosgi.api.Subscription;
+import org.swarmosgi.api.membership.Membership;
+import org.swarmosgi.api.membership.MembershipListener;
+
+/**
+ * The {@link Membership} service of a strategy component: what its running engine says. Strategies
+ * extend it and only start and close their engine.
+ */
+public abstract class EngineMembership implements Membership {
+
+    /** The running engine; set by the time the component is registered. */
+    protected abstract MembershipEngine engine();
+
+    @Override
+    public final Member self() {
+        return engine().self();
+    }
+
+    @Override
+    public final Collection<Member> members() {
+        return engine().members();
+    }
+
+    @Override
+    public final Subscription subscribe(MembershipListener listener) {
+        return engine().subscribe(listener);
+    }
+}
