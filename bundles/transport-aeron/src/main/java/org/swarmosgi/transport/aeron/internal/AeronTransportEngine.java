@@ -88,7 +88,8 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
             ? dutyCycleIdle::wake : () -> { };
         this.calls = new PendingCalls(this::isConnected, this::rehello, stats, name + "-calls");
         this.receiver = new ReceiveAgent(name + "-receive", settings, stats, calls, this::answer, callbacks,
-            peer -> calls.failPeer(peer, "its stream to this node ended"), this::connectLater);
+            peer -> calls.failPeer(peer, "its stream to this node ended"), this::connectLater,
+            dutyCycleIdle::expectReply);
     }
 
     /** Starts a transport; on failure releases whatever it had started and rethrows. */
@@ -215,6 +216,7 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
         try {
             link(peer).send(Kind.REQUEST, topic, call.correlationId, payload);
             calls.sent(call);
+            dutyCycleIdle.expectReply();
         } catch (TransportException e) {
             calls.fail(call, e);
         }

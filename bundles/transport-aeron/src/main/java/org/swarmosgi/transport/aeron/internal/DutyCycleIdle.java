@@ -17,11 +17,15 @@ final class DutyCycleIdle implements IdleStrategy {
     private static final int MAX_SPINS = 10;
     private static final int MAX_YIELDS = 20;
     private static final long MIN_PARK_NS = 1_000;
+    /** After a request goes out or is handed to a handler, parks stay this short for a while. */
+    private static final long REPLY_PARK_NS = 5_000;
+    private static final long REPLY_WINDOW_NS = 1_000_000;
 
     private final boolean backoff;
     private final long maxParkNs;
     private volatile Thread parked;
     private volatile boolean pending;
+    private volatile long replyExpectedUntil;
     private int spins;
     private int yields;
     private long parkNs;
@@ -39,6 +43,17 @@ final class DutyCycleIdle implements IdleStrategy {
         if (t != null) {
             LockSupport.unpark(t);
         }
+    }
+
+    /**
+     * Any thread: a reply is expected soon (a request went out, or one was handed to a handler). With
+     * the driver in INVOKER mode nothing wakes a parked duty cycle when a datagram arrives, and parks
+     * double up to the maximum: without this, a reply arriving 30 us after its request would wait
+     * out a park of similar length. For the next millisecond parks stay at a few microseconds;
+     * replies slower than that do not need microsecond pick-up, and an idle node parks as before.
+     */
+    void expectReply() {
+        replyExpectedUntil = System.nanoTime() + REPLY_WINDOW_NS;
     }
 
     @Override
@@ -63,7 +78,8 @@ final class DutyCycleIdle implements IdleStrategy {
             if (pending) {
                 pending = false; // a send came in: run the duty cycle again instead of parking
             } else {
-                LockSupport.parkNanos(parkNs);
+                final boolean replyDue = backoff && System.nanoTime() - replyExpectedUntil < 0;
+                LockSupport.parkNanos(replyDue ? Math.min(parkNs, REPLY_PARK_NS) : parkNs);
                 pending = false;
                 parkNs = Math.min(parkNs << 1, maxParkNs);
             }

@@ -76,13 +76,17 @@ final class ReceiveAgent implements Agent, FragmentHandler {
     private volatile Subscription subscription;
     private volatile Endpoint localEndpoint;
     private long nextHousekeepingNs;
+    /** Told when a request goes to a handler: its reply will want sending soon. */
+    private final Runnable requestHandedOver;
 
     private record Nonce(long hi, long lo) {
     }
 
     ReceiveAgent(String name, TransportSettings settings, TransportStats stats, PendingCalls calls, Replier replier,
-                 Executor callbacks, Consumer<Endpoint> streamEnded, Consumer<Endpoint> peerAuthenticated) {
+                 Executor callbacks, Consumer<Endpoint> streamEnded, Consumer<Endpoint> peerAuthenticated,
+                 Runnable requestHandedOver) {
         this.peerAuthenticated = peerAuthenticated;
+        this.requestHandedOver = requestHandedOver;
         this.name = name;
         this.clusterName = settings.clusterName();
         this.maxPayload = settings.maxPayload();
@@ -381,6 +385,9 @@ final class ReceiveAgent implements Agent, FragmentHandler {
             pendingBatches.add(entry);
         }
         entry.batch.add(new Inbound(replier, session.member, topic, payload, request, correlationId));
+        if (request) {
+            requestHandedOver.run();
+        }
     }
 
     private void flushBatches() {
