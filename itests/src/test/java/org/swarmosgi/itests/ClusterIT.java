@@ -49,6 +49,26 @@ public class ClusterIT {
     }
 
     @Test
+    public void staticSeedsFromTheLauncherFormARing() {
+        try (NodeProcesses nodes = new NodeProcesses(WORK)) {
+            final int portA = NodeProcesses.freeUdpPort();
+            final int portB = NodeProcesses.freeUdpPort();
+            final int nobody = NodeProcesses.freeUdpPort();
+            // One flag, several seeds (one of them not running): the .cfg line arrives as one string.
+            final NodeProcess a = nodes.start("seed-a", "--secret", SECRET, "--autocluster", "static",
+                    "--gossip-port", Integer.toString(portA),
+                    "--seeds", "127.0.0.1:" + portB + ",127.0.0.1:" + nobody);
+            final NodeProcess b = nodes.start("seed-b", "--secret", SECRET, "--autocluster", "static",
+                    "--gossip-port", Integer.toString(portB), "--seeds", "127.0.0.1:" + portA);
+            a.execute("swarm:status", START);
+            b.execute("swarm:status", START);
+            awaitRing(List.of(a, b), 2, "seed-a", "seed-b");
+            assertTrue(a.execute("swarm:status", START).contains("  autocluster  static\n"));
+            awaitPing(a, "1 of 1 member answered");
+        }
+    }
+
+    @Test
     public void aNodeWithAnotherSecretIsNeverAdmitted() {
         try (NodeProcesses nodes = new NodeProcesses(WORK)) {
             final NodeProcess a = nodes.start("secret-a", "--secret", SECRET);

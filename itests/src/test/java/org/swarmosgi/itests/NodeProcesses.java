@@ -99,7 +99,8 @@ public final class NodeProcesses implements AutoCloseable {
         }
     }
 
-    private static int freeUdpPort() {
+    /** A UDP port free on loopback now. */
+    static int freeUdpPort() {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
