@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -105,15 +104,5 @@ public final class BoundedLoads {
             placement.put(name, loads.place(name));
         }
         return placement;
-    }
-
-    /** The ring this placement walks. */
-    public HashRing ring() {
-        return ring;
-    }
-
-    /** Members in ring order, for reports. */
-    public List<String> members() {
-        return ring.members();
     }
 }

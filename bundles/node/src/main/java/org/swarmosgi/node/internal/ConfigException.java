@@ -3,14 +3,8 @@ package org.swarmosgi.node.internal;
 /** A setting of PID {@code org.swarmosgi.node} is invalid; the message names the key. */
 final class ConfigException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
-    private final String key;
 
     ConfigException(String key, String problem) {
         super("org.swarmosgi.node: " + key + " " + problem);
-        this.key = key;
-    }
-
-    String key() {
-        return key;
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.osgi.service.component.annotations.Activate;
@@ -48,25 +49,17 @@ public final class AeronTransportComponent implements Transport {
         this.engine = AeronTransportEngine.start(settings(node, config));
     }
 
+    /** Maps the configuration; {@link TransportSettings} checks every value and names the key at fault. */
     static TransportSettings settings(LocalNode node, TransportConfig c) {
         final boolean external = !c.aeron_dir().isBlank();
         final Path dir = external ? Path.of(c.aeron_dir().trim()) : node.workDirectory().resolve("aeron");
-        if (c.idle_max_park_us() < 1 || c.idle_max_park_us() > 100_000) {
-            throw new IllegalArgumentException(PID + ": idle.max.park.us must be 1..100000, was " + c.idle_max_park_us());
-        }
         return new TransportSettings(node.id(), node.clusterName(), node.deriveKey("transport"), node.bindAddress(),
             c.port(), node.advertiseAddress(), dir, external, c.threading_mode(), c.idle_strategy(),
-            c.idle_max_park_us() * 1_000, c.term_length(), c.chunk_size(), c.max_payload(),
-            millis(c.call_timeout_ms(), "call.timeout.ms"), millis(c.send_retry_timeout_ms(), "send.retry.timeout.ms"),
-            millis(c.connect_timeout_ms(), "connect.timeout.ms"), millis(c.hello_window_ms(), "hello.window.ms"),
+            TimeUnit.MICROSECONDS.toNanos(c.idle_max_park_us()), // saturates: a huge value stays out of range
+            c.term_length(), c.chunk_size(), c.max_payload(),
+            Duration.ofMillis(c.call_timeout_ms()), Duration.ofMillis(c.send_retry_timeout_ms()),
+            Duration.ofMillis(c.connect_timeout_ms()), Duration.ofMillis(c.hello_window_ms()),
             c.callback_threads());
-    }
-
-    private static Duration millis(long value, String key) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(PID + ": " + key + " must be positive, was " + value);
-        }
-        return Duration.ofMillis(value);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
