@@ -16,6 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.membership.DownReason;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.membership.MembershipListener;
 import org.swarmosgi.membership.core.AdmissionFilter;
@@ -64,7 +65,7 @@ public final class BenchNode {
                 }
 
                 @Override
-                public void memberDown(Member member, String reason) {
+                public void memberDown(Member member, DownReason reason) {
                     out.println("DOWN " + member.id().name() + " " + reason + " " + System.nanoTime());
                 }
             });

@@ -11,7 +11,11 @@ public interface MembershipListener {
     void memberUp(Member member);
 
     /**
-     * @param reason why, for logs: "left", "failed", "replaced by new incarnation", ...
+     * The member is down. {@link DownReason#REPLACED} and {@link DownReason#LEFT} are final for that
+     * incarnation; after {@link DownReason#FAILED} or {@link DownReason#EVICTED} the same incarnation
+     * may come {@link #memberUp up} again.
+     *
+     * @param reason why it went down
      */
-    void memberDown(Member member, String reason);
+    void memberDown(Member member, DownReason reason);
 }

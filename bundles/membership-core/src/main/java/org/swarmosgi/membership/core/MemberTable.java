@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.membership.DownReason;
 
 /**
  * The members as this node judges them, and the SPI contract made mechanical: one up per
@@ -20,11 +21,6 @@ import org.swarmosgi.api.NodeId;
  * in the order they happen.
  */
 final class MemberTable {
-
-    static final String REASON_FAILED = "failed";
-    static final String REASON_LEFT = "left";
-    static final String REASON_REPLACED = "replaced by new incarnation";
-    static final String REASON_NOT_ADMITTED = "no longer admitted";
 
     /** Incarnations remembered after they left or were replaced, so late or replayed packets stay out. */
     static final int RETIRED_CAPACITY = 4096;
@@ -92,7 +88,7 @@ final class MemberTable {
                 return Counter.REFUSED_NOT_ADMITTED;
             }
             if (entry.up) {
-                sink.accept(MemberEvent.down(entry.member, REASON_REPLACED));
+                sink.accept(MemberEvent.down(entry.member, DownReason.REPLACED));
             }
             byName.remove(id.name());
             retired.put(entry.member.id(), Long.MAX_VALUE);
@@ -125,7 +121,7 @@ final class MemberTable {
             byName.remove(id.name());
             retired.put(id, heartbeat.sequence());
             if (entry.up) {
-                sink.accept(MemberEvent.down(entry.member, REASON_LEFT));
+                sink.accept(MemberEvent.down(entry.member, DownReason.LEFT));
             }
             return null;
         }
@@ -161,7 +157,7 @@ final class MemberTable {
                 if (entry.detector.phi(now) > timing.phiThreshold()) {
                     entry.up = false;
                     entry.downSince = now;
-                    sink.accept(MemberEvent.down(entry.member, REASON_FAILED));
+                    sink.accept(MemberEvent.down(entry.member, DownReason.FAILED));
                 }
             } else if (now - entry.downSince > downRetentionNanos) {
                 it.remove();
@@ -181,7 +177,7 @@ final class MemberTable {
             if (!filter.admit(entry.member.id(), entry.member.endpoint(), entry.membershipAddress)) {
                 it.remove();
                 if (entry.up) {
-                    sink.accept(MemberEvent.down(entry.member, REASON_NOT_ADMITTED));
+                    sink.accept(MemberEvent.down(entry.member, DownReason.EVICTED));
                 }
             }
         }

@@ -17,6 +17,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.membership.DownReason;
 
 /** Random heartbeat, leave, replay and silence sequences against the Membership SPI contract. */
 class MemberTableContractTest {
@@ -76,7 +77,7 @@ class MemberTableContractTest {
                 } else {
                     assertThat(up.get(name)).as("down %s that is not up", member).isEqualTo(member.id());
                     up.remove(name);
-                    if (event.reason().equals(MemberTable.REASON_REPLACED)) {
+                    if (event.reason() == DownReason.REPLACED) {
                         replaced.add(member.id());
                     }
                 }

@@ -70,7 +70,7 @@ class MemberTableTest {
     void aNewIncarnationReplacesTheOld_downBeforeUp_andTheOldStaysOut() {
         receive("a", 1, 10);
         assertThat(receive("a", 2, 1)).isNull();
-        assertThat(events).containsExactly("up a#1", "down a#1 replaced by new incarnation", "up a#2");
+        assertThat(events).containsExactly("up a#1", "down a#1 REPLACED", "up a#2");
         assertThat(receive("a", 1, 11)).isEqualTo(Counter.REFUSED_STALE_INCARNATION);
         assertThat(events).hasSize(3);
     }
@@ -79,13 +79,13 @@ class MemberTableTest {
     void leaveRemovesAtOnce_andLateOrReplayedPacketsDoNotRevive() {
         receive("a", 1, 1);
         assertThat(leave("a", 1, 2)).isNull();
-        assertThat(events).containsExactly("up a#1", "down a#1 left");
+        assertThat(events).containsExactly("up a#1", "down a#1 LEFT");
         assertThat(receive("a", 1, 2)).isEqualTo(Counter.REFUSED_REPLAY);
         assertThat(leave("a", 1, 1)).isEqualTo(Counter.REFUSED_REPLAY);
         assertThat(table.upAddresses()).isEmpty();
         // The same run, its membership restarted (sequence moves on): a member again.
         assertThat(receive("a", 1, 3)).isNull();
-        assertThat(events).containsExactly("up a#1", "down a#1 left", "up a#1");
+        assertThat(events).containsExactly("up a#1", "down a#1 LEFT", "up a#1");
     }
 
     @Test
@@ -96,10 +96,10 @@ class MemberTableTest {
         assertThat(events).containsExactly("up a#1");
         now += 1000 * MS;
         table.check(now, this::record);
-        assertThat(events).containsExactly("up a#1", "down a#1 failed");
+        assertThat(events).containsExactly("up a#1", "down a#1 FAILED");
         now += 5000 * MS;
         steady("a", 1, sequence, 2000);
-        assertThat(events).containsExactly("up a#1", "down a#1 failed", "up a#1");
+        assertThat(events).containsExactly("up a#1", "down a#1 FAILED", "up a#1");
     }
 
     @Test
@@ -115,7 +115,7 @@ class MemberTableTest {
         assertThat(table.knownAddresses()).isEmpty();
         assertThat(receive("a", 1, sequence)).isEqualTo(Counter.REFUSED_REPLAY);
         assertThat(receive("a", 1, sequence + 1)).isNull();
-        assertThat(events).containsExactly("up a#1", "down a#1 failed", "up a#1");
+        assertThat(events).containsExactly("up a#1", "down a#1 FAILED", "up a#1");
     }
 
     @Test
@@ -137,11 +137,11 @@ class MemberTableTest {
         receive("b", 1, 1);
         filter = (id, transport, source) -> id.name().equals("b");
         table.recheck(filter, this::record);
-        assertThat(events).containsExactly("up a#1", "up b#1", "down a#1 no longer admitted");
+        assertThat(events).containsExactly("up a#1", "up b#1", "down a#1 EVICTED");
         assertThat(receive("a", 1, 2)).isEqualTo(Counter.REFUSED_NOT_ADMITTED);
         filter = AdmissionFilter.ANY;
         assertThat(receive("a", 1, 3)).isNull();
-        assertThat(events).containsExactly("up a#1", "up b#1", "down a#1 no longer admitted", "up a#1");
+        assertThat(events).containsExactly("up a#1", "up b#1", "down a#1 EVICTED", "up a#1");
     }
 
     @Test
@@ -155,7 +155,7 @@ class MemberTableTest {
     void aLeaveFromAnUnknownIncarnationStillRetiresItsPredecessor() {
         receive("a", 1, 1);
         assertThat(leave("a", 2, 7)).isNull();
-        assertThat(events).containsExactly("up a#1", "down a#1 replaced by new incarnation");
+        assertThat(events).containsExactly("up a#1", "down a#1 REPLACED");
         assertThat(receive("a", 2, 6)).isEqualTo(Counter.REFUSED_REPLAY);
     }
 }

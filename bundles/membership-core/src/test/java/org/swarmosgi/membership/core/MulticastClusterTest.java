@@ -65,7 +65,7 @@ class MulticastClusterTest {
         // LEAVE is immediate: well inside the detector's bound, and the reason says so.
         awaitEveryoneSees(rest, Duration.ofMillis(500));
         for (NodeProcess node : rest) {
-            assertThat(node.events()).last().asString().startsWith("DOWN n4 ").endsWith(" left");
+            assertThat(node.events()).last().asString().startsWith("DOWN n4 ").endsWith(" LEFT");
         }
     }
 
@@ -107,7 +107,7 @@ class MulticastClusterTest {
         final long fresh = again.incarnation();
         for (NodeProcess observer : List.of(n0, n1)) {
             assertThat(eventsAbout(observer, "n2")).as(observer.name)
-                    .containsExactly("UP n2 " + old, "DOWN n2 " + old + " failed", "UP n2 " + fresh);
+                    .containsExactly("UP n2 " + old, "DOWN n2 " + old + " FAILED", "UP n2 " + fresh);
         }
     }
 
@@ -128,7 +128,7 @@ class MulticastClusterTest {
             // new JVM took longer to start than the detector took to notice.
             assertThat(eventsAbout(observer, "n2")).as(observer.name).hasSize(3)
                     .startsWith("UP n2 " + old).endsWith("UP n2 " + fresh)
-                    .element(1).asString().matches("DOWN n2 " + old + " (replaced by new incarnation|failed)");
+                    .element(1).asString().matches("DOWN n2 " + old + " (REPLACED|failed)");
         }
     }
 
@@ -151,7 +151,7 @@ class MulticastClusterTest {
 
         for (NodeProcess observer : List.of(n0, n1)) {
             assertThat(eventsAbout(observer, "n2")).as(observer.name)
-                    .containsExactly("UP n2 " + inc, "DOWN n2 " + inc + " failed", "UP n2 " + inc);
+                    .containsExactly("UP n2 " + inc, "DOWN n2 " + inc + " FAILED", "UP n2 " + inc);
         }
         // The paused node drains the heartbeats queued while it slept before judging: no false downs.
         assertThat(n2.events()).noneMatch(e -> e.startsWith("DOWN "));

@@ -77,7 +77,7 @@ class StaticSeedsClusterTest {
         for (NodeProcess observer : List.of(n0, n1)) {
             assertThat(observer.events().stream().filter(e -> e.split(" ")[1].equals("n2")).toList())
                     .as(observer.name)
-                    .containsExactly("UP n2 " + old, "DOWN n2 " + old + " failed", "UP n2 " + again.incarnation());
+                    .containsExactly("UP n2 " + old, "DOWN n2 " + old + " FAILED", "UP n2 " + again.incarnation());
         }
     }
 

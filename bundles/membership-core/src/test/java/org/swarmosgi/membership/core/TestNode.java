@@ -16,6 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.membership.DownReason;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.membership.MembershipListener;
 
@@ -60,7 +61,7 @@ public final class TestNode {
             }
 
             @Override
-            public void memberDown(Member member, String reason) {
+            public void memberDown(Member member, DownReason reason) {
                 out.println("DOWN " + member.id().name() + " " + member.id().incarnation() + " " + reason);
             }
         });

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.membership.DownReason;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.membership.MembershipListener;
 import org.swarmosgi.membership.core.Counter;
@@ -119,7 +120,7 @@ class KubernetesDiscoveryTest {
             }
 
             @Override
-            public void memberDown(Member member, String reason) {
+            public void memberDown(Member member, DownReason reason) {
                 downs.add(member.id().name() + " " + reason);
             }
         });
@@ -131,7 +132,7 @@ class KubernetesDiscoveryTest {
         final List<String> two = List.of("swarm@127.0.0.2", "swarm@127.0.0.3");
         await().atMost(WAIT).until(() -> names(a).equals(two) && names(b).equals(two));
         // Down once: by its LEAVE, or by the poll that no longer lists it, whichever comes first.
-        assertThat(downs).hasSize(1).first().isIn("swarm@127.0.0.4 left", "swarm@127.0.0.4 no longer admitted");
+        assertThat(downs).hasSize(1).first().isIn("swarm@127.0.0.4 LEFT", "swarm@127.0.0.4 EVICTED");
     }
 
     @Test

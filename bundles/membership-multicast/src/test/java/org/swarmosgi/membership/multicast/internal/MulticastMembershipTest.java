@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.membership.DownReason;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.node.internal.StandaloneNode;
 import org.swarmosgi.api.membership.MembershipListener;
@@ -83,7 +84,7 @@ class MulticastMembershipTest {
                 }
 
                 @Override
-                public void memberDown(Member member, String reason) {
+                public void memberDown(Member member, DownReason reason) {
                     heard.add("down " + member.id().name() + " " + reason);
                 }
             });

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.membership.DownReason;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.node.internal.StandaloneNode;
@@ -96,7 +97,7 @@ class StaticMembershipTest {
                 }
 
                 @Override
-                public void memberDown(Member member, String reason) {
+                public void memberDown(Member member, DownReason reason) {
                     heard.add("down " + member.id().name() + " " + reason);
                 }
             });

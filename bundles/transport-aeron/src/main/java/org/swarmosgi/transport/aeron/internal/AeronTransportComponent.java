@@ -19,6 +19,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.membership.DownReason;
 import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.membership.Membership;
 import org.swarmosgi.api.membership.MembershipListener;
@@ -95,7 +96,7 @@ public final class AeronTransportComponent implements Transport {
         }
 
         @Override
-        public void memberDown(Member member, String reason) {
+        public void memberDown(Member member, DownReason reason) {
             engine.release(member.endpoint(), member.id() + " " + reason);
         }
     }
