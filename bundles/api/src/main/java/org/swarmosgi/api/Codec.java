@@ -1,6 +1,11 @@
 package org.swarmosgi.api;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * How a message type becomes bytes and back, for messages that cross nodes.
@@ -13,6 +18,7 @@ import java.nio.charset.StandardCharsets;
  *
  * @param <T> the message type
  */
+@ConsumerType
 public interface Codec<T> {
 
     /** Service property naming a codec published as a service. */
@@ -42,11 +48,23 @@ public interface Codec<T> {
         @Override public byte[] decode(byte[] bytes) { return bytes; }
     };
 
-    /** Strings as UTF-8; malformed input decodes with replacement characters. */
+    /**
+     * Strings as UTF-8. Malformed input (bytes that are not UTF-8) fails with
+     * {@link IllegalArgumentException}, as the contract requires; nothing is replaced silently.
+     */
     Codec<String> UTF8 = new Codec<>() {
         @Override public String name() { return "utf8"; }
         @Override public Class<String> type() { return String.class; }
         @Override public byte[] encode(String message) { return message.getBytes(StandardCharsets.UTF_8); }
-        @Override public String decode(byte[] bytes) { return new String(bytes, StandardCharsets.UTF_8); }
+        @Override public String decode(byte[] bytes) {
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new IllegalArgumentException("not UTF-8: " + e.getMessage(), e);
+            }
+        }
     };
 }

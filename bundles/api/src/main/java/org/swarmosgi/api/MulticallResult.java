@@ -7,11 +7,11 @@ import java.util.List;
  * members failed or timed out (those are filtered out of {@link #replies()}, as in Swarm).
  *
  * @param replies  the replies received, one per member that answered; unordered
- * @param failures members whose handler threw or whose node was unreachable
+ * @param failures members whose handler failed, or whose node was unreachable
  * @param timeouts members that did not answer within the timeout
- * @param <M>      the message type
+ * @param <R>      the reply type
  */
-public record MulticallResult<M>(List<M> replies, int failures, int timeouts) {
+public record MulticallResult<R>(List<R> replies, int failures, int timeouts) {
     public MulticallResult {
         replies = List.copyOf(replies);
         if (failures < 0 || timeouts < 0) {

@@ -1,7 +1,12 @@
 package org.swarmosgi.api;
 
-/** Why a worker is told to {@link Worker#stop(StopReason) stop}. */
+/**
+ * Why a worker stopped: given to {@link Worker#stop(StopReason)}, and the outcome of
+ * {@link SwarmRegistry#monitor}.
+ */
 public enum StopReason {
+    /** It stopped by itself ({@link WorkerContext#stopSelf()}). */
+    NORMAL,
     /** Its name was unregistered. */
     UNREGISTERED,
     /** It was handed off (or restarted) on another node; this instance must die. */
@@ -14,6 +19,10 @@ public enum StopReason {
     SHUTDOWN,
     /** Its node lost quorum and stops workers that would otherwise run twice. */
     QUORUM_LOST,
-    /** It threw from a handler in a way it declared fatal, or failed to start. */
-    FAILED
+    /** It crashed: {@link Worker#onStart} threw, or it died of an error. */
+    CRASHED,
+    /** Its node died or left: seen only by monitors on other nodes. */
+    NODE_DOWN,
+    /** Seen only by monitors: the ref named no running worker when it was monitored. */
+    NO_SUCH_WORKER
 }

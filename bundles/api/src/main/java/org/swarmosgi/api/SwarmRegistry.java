@@ -4,26 +4,32 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The cluster-wide registry of named workers, published as an OSGi service on every node.
  *
- * <p><b>Placement.</b> Each name is owned by the node a consistent hash ring assigns it. Starts of a
- * name are serialized through its owner, which starts the worker, records it and replicates the
- * record to every node. Lookups ({@link #whereis}, {@link #registered}, {@link #members}) read the
- * local replica: no network traffic, eventually consistent.
+ * <p><b>Placement.</b> Each name is owned by the node a consistent hash ring assigns it among the
+ * nodes that offer the name's worker type. Starts of a name are serialized through its owner, which
+ * starts the worker, records it and replicates the record to every node. Lookups ({@link #whereis},
+ * {@link #registered}, {@link #members}) read the local replica: no network traffic, never
+ * blocking, eventually consistent.
  *
  * <p><b>Asynchrony.</b> Operations that may cross nodes return a {@link CompletionStage} that
- * completes on a registry thread; never block on it from a worker's handler for a call to the same
- * worker. Failures complete the stage exceptionally with a {@link SwarmException} subtype named in
- * each method. Every remote operation has a timeout; when it passes, the stage fails with
- * {@link SwarmTimeoutException}. Argument errors (null, empty or over-long names, negative
- * timeouts) throw {@link IllegalArgumentException} or {@link NullPointerException} at once.
+ * completes on a registry thread: never block on it from a worker's handler (answer later through
+ * {@link Reply} and {@link WorkerContext#mailbox()} instead). Failures complete the stage
+ * exceptionally with a {@link SwarmException} subtype named in each method. Every remote operation
+ * has a timeout; when it passes, the stage fails with {@link SwarmTimeoutException}. Argument errors
+ * (null, empty, over-long or control-character names, negative timeouts) throw
+ * {@link IllegalArgumentException} or {@link NullPointerException} at once.
  *
  * <p><b>Names.</b> Names and group names are strings of 1 to {@value #MAX_NAME_BYTES} UTF-8 bytes
  * without control characters.
  */
+@ProviderType
 public interface SwarmRegistry {
 
     /** The longest name or group name, in UTF-8 bytes. */
@@ -37,15 +43,16 @@ public interface SwarmRegistry {
     /**
      * Starts a worker of {@code workerType} under {@code name} on the name's owner node and
      * registers it cluster-wide (Swarm's {@code register_name/4}). The worker is moved on topology
-     * changes and restarted after crashes from this start spec.
+     * changes and restarted after crashes from this start spec. Completes once this node's replica
+     * holds the record, so a {@link #whereis} here right after finds it.
      *
      * @param name       the name
      * @param workerType the {@value WorkerType#WORKER_TYPE} of a {@link WorkerType} service
-     * @param args       start arguments given to the new worker ({@link WorkerContext#args()})
+     * @param args       start arguments given to the new worker ({@link WorkerContext#args()}); copied
      * @param timeout    how long to wait for the owner to start it
      * @return the new worker's ref; fails with {@link AlreadyRegisteredException} (holding the
-     *         existing ref) when the name is taken, {@link UnknownWorkerTypeException},
-     *         {@link WorkerFailedException} when the worker failed to start,
+     *         existing ref) when the name is taken, {@link UnknownWorkerTypeException} when no node
+     *         offers the type, {@link WorkerFailedException} when the worker failed to start,
      *         {@link QuorumLostException}, {@link NodeUnavailableException} or
      *         {@link SwarmTimeoutException}
      */
@@ -60,58 +67,78 @@ public interface SwarmRegistry {
 
     /**
      * Registers a worker that runs on this node and stays here (Swarm's {@code {:via, :swarm, name}}
-     * form): the record is replicated, the worker is never moved, and it is stopped with its node.
+     * form): the record is replicated, the worker is never moved, and it stops with its node.
      *
      * @return its ref; fails with {@link AlreadyRegisteredException} when the name is taken
      */
-    <M> CompletionStage<WorkerRef> registerLocal(String name, Worker<M> worker, Codec<M> codec);
+    <M, R> CompletionStage<WorkerRef> registerLocal(String name, Worker<M, R> worker, Codec<M> codec,
+                                                    Codec<R> replyCodec);
 
     /**
-     * Removes the name everywhere and stops its worker with {@link StopReason#UNREGISTERED}.
+     * Removes the name everywhere, removes it from its groups and stops its worker with
+     * {@link StopReason#UNREGISTERED}.
      *
-     * @return completes when the owner has removed it; fails with {@link NotRegisteredException}
+     * @return completes when the owner has removed it and this node's replica no longer holds it;
+     *         fails with {@link NotRegisteredException}
      */
     CompletionStage<Void> unregister(String name, Duration timeout);
 
-    /** The worker registered under {@code name}, from the local replica. */
+    /** The worker registered under {@code name}, from the local replica: never blocks, never waits. */
     Optional<WorkerRef> whereis(String name);
 
-    /** Every registered name and its worker, from the local replica: a snapshot. */
+    /**
+     * The worker registered under {@code name}: from the local replica when it holds the name, else
+     * asked of the name's owner, so a name registered a moment ago on another node is found at once.
+     *
+     * @return empty when the owner does not hold it either; fails with {@link SwarmTimeoutException}
+     *         or {@link NodeUnavailableException}
+     */
+    CompletionStage<Optional<WorkerRef>> lookup(String name, Duration timeout);
+
+    /** Every registered name and its worker, from the local replica: a snapshot, agreeing with {@link #whereis}. */
     Map<String, WorkerRef> registered();
 
     // ---------------------------------------------------------------- groups
 
     /**
-     * Adds a running worker to a group. Idempotent. A worker that stops leaves all its groups.
+     * Adds a registered name to a group. Membership is kept by name: a worker that moves or restarts
+     * stays in its groups; a name that is unregistered (or whose worker is given up) leaves them all.
+     * Idempotent.
      *
-     * @return fails with {@link NoSuchWorkerException} when the worker is not running
+     * @return fails with {@link NotRegisteredException} when the name is not registered
      */
-    CompletionStage<Void> join(String group, WorkerRef worker);
+    CompletionStage<Void> join(String group, String name);
 
-    /** Removes a worker from a group. Idempotent. */
-    CompletionStage<Void> leave(String group, WorkerRef worker);
+    /** Removes a name from a group. Idempotent. */
+    CompletionStage<Void> leave(String group, String name);
 
-    /** The members of a group, from the local replica: a snapshot, in no particular order. */
+    /** The workers of a group's names, from the local replica: a snapshot, in no particular order. */
     List<WorkerRef> members(String group);
+
+    /** The groups with at least one member, from the local replica. */
+    Set<String> groups();
 
     /** Casts {@code message} to every member of the group. Best effort: no reply, no error per member. */
     <M> void publish(String group, M message, Codec<M> codec);
 
     /**
      * Calls every member of the group with {@code message} and collects the replies that arrive
-     * within {@code timeout}. Failures and timeouts are counted, not raised.
+     * within {@code timeout}. Failures and timeouts are counted, not raised; late replies are dropped.
      */
-    <M> CompletionStage<MulticallResult<M>> multicall(String group, M message, Codec<M> codec, Duration timeout);
+    <M, R> CompletionStage<MulticallResult<R>> multicall(String group, M message, Codec<M> codec, Codec<R> replyCodec,
+                                                         Duration timeout);
 
     // ---------------------------------------------------------------- messaging
 
     /**
-     * Casts a message to the worker registered under {@code name}, wherever it runs. Messages from
-     * one sender to one worker arrive in the order sent. A message for a worker that is moving is
-     * held and delivered to the new instance.
+     * Casts a message to the worker registered under {@code name}, wherever it runs; asks the name's
+     * owner when the local replica does not know the name yet. Messages from one sender to one
+     * worker arrive in the order sent. A message for a worker that is moving is held and delivered
+     * to the new instance.
      *
-     * @return completes when the message was handed to the worker's node; fails with
-     *         {@link NotRegisteredException} or {@link NodeUnavailableException}
+     * @return completes when the message is in the worker's mailbox; fails with
+     *         {@link NotRegisteredException}, {@link MailboxFullException},
+     *         {@link NodeUnavailableException} or {@link SwarmTimeoutException}
      */
     <M> CompletionStage<Void> send(String name, M message, Codec<M> codec);
 
@@ -119,17 +146,42 @@ public interface SwarmRegistry {
     <M> CompletionStage<Void> send(WorkerRef worker, M message, Codec<M> codec);
 
     /**
-     * Calls the worker registered under {@code name} and returns its reply.
+     * Calls the worker registered under {@code name} (asking the owner when the local replica does
+     * not know the name yet) and returns its reply.
      *
      * @return the reply; fails with {@link NotRegisteredException}, {@link WorkerFailedException}
-     *         when its handler threw, {@link NodeUnavailableException} or {@link SwarmTimeoutException}
+     *         when its handler failed, {@link MailboxFullException}, {@link NodeUnavailableException}
+     *         or {@link SwarmTimeoutException}
      */
-    <M> CompletionStage<M> call(String name, M message, Codec<M> codec, Duration timeout);
+    <M, R> CompletionStage<R> call(String name, M message, Codec<M> codec, Codec<R> replyCodec, Duration timeout);
 
-    /** Calls one worker instance. Fails as {@link #call(String, Object, Codec, Duration)} does. */
-    <M> CompletionStage<M> call(WorkerRef worker, M message, Codec<M> codec, Duration timeout);
+    /** Calls one worker instance. Fails as {@link #call(String, Object, Codec, Codec, Duration)} does. */
+    <M, R> CompletionStage<R> call(WorkerRef worker, M message, Codec<M> codec, Codec<R> replyCodec, Duration timeout);
 
-    // ---------------------------------------------------------------- topology
+    /** A call whose request and reply share one type and codec. */
+    default <M> CompletionStage<M> call(String name, M message, Codec<M> codec, Duration timeout) {
+        return call(name, message, codec, codec, timeout);
+    }
+
+    /**
+     * Completes when the worker instance stops, with the reason ({@link StopReason#NODE_DOWN} when
+     * its node died; {@link StopReason#NO_SUCH_WORKER} at once when it is not running).
+     */
+    CompletionStage<StopReason> monitor(WorkerRef worker);
+
+    /** Adds a listener of names registered and unregistered in the local replica. */
+    Subscription addNameListener(NameListener listener);
+
+    // ---------------------------------------------------------------- topology and readiness
+
+    /**
+     * True when this node has synced its replica with the current topology and, in quorum mode,
+     * sees a quorum: lookups then reflect the cluster, not a partial view.
+     */
+    boolean ready();
+
+    /** True unless quorum mode is on and this node's side of the cluster has fewer nodes than the quorum. */
+    boolean hasQuorum();
 
     /** This node. */
     Member self();
