@@ -1,0 +1,1330 @@
+package org.swarmosgi.registry.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+import org.swarmosgi.api.AlreadyRegisteredException;
+import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.NodeUnavailableException;
+import org.swarmosgi.api.NotRegisteredException;
+import org.swarmosgi.api.QuorumLostException;
+import org.swarmosgi.api.StartReason;
+import org.swarmosgi.api.StopReason;
+import org.swarmosgi.api.SwarmException;
+import org.swarmosgi.api.SwarmTimeoutException;
+import org.swarmosgi.api.UnknownWorkerTypeException;
+import org.swarmosgi.api.WorkerFailedException;
+import org.swarmosgi.api.WorkerRef;
+import org.swarmosgi.api.host.StartOrder;
+import org.swarmosgi.api.host.WorkerTypeInfo;
+import org.swarmosgi.registry.internal.Msg.NameAction;
+import org.swarmosgi.registry.internal.Msg.Status;
+import org.swarmosgi.ring.HashRing;
+
+/**
+ * The registry of one node as a deterministic, single-threaded state machine. Inputs: membership
+ * ({@link #nodeUp}, {@link #nodeDown}), messages from peers ({@link #onMessage}), the worker host's
+ * answers and events, API calls, and {@link #tick} with an injected clock. Outputs go to
+ * {@link Effects}. The same code runs in a node and in the seeded simulation of the model tests.
+ *
+ * <p><b>Who writes what.</b> A record is written only by its host, the node running the worker, in
+ * the host's own sequence; peers apply each host's operations in order and repair gaps and losses by
+ * anti-entropy (bucket digests), so a host's partition on every node converges to the host's own,
+ * deletions included, without tombstones. A node that dies takes its partition with it everywhere.
+ *
+ * <p><b>Who decides what.</b> Claims on a name are serialized by the name's owner on the ring of all
+ * live nodes (whatever the worker type), which picks the host on the ring of nodes that offer the
+ * type. After a partition heals, the owner of a name held twice keeps the instance on itself (or, if
+ * neither runs there, the one on the smaller node id: every node picks the same one for lookups)
+ * and tells the other's host to hand its state to the winner and stop.
+ *
+ * <p>Lookups ({@link #whereis}, {@link #registered}, {@link #members}) may be called from any
+ * thread: they read concurrent maps this thread writes. Everything else runs on one thread.
+ */
+final class RegistryCore {
+    /** Operations kept per host while a sync with it runs. */
+    static final int MAX_HELD_OPS = 100_000;
+
+    private final NodeId self;
+    private final RegistrySettings settings;
+    private final Effects fx;
+    private final LongSupplier clock;
+
+    private final Map<NodeId, Partition> partitions = new HashMap<>();
+    private final Map<String, NodeId> liveByName = new TreeMap<>();
+    private final Partition own;
+    private HashRing ring;
+    private final Map<String, HashRing> typeRings = new HashMap<>();
+
+    // The local replica's view, readable from any thread.
+    private final ConcurrentHashMap<String, Record> winners = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<String>> groups = new ConcurrentHashMap<>();
+    private final Set<String> conflicted = new HashSet<>();
+    private volatile boolean readyFlag;
+    private volatile boolean quorumFlag;
+
+    // Our own records by ref (monitors, host events).
+    private final Map<WorkerRef, Record> ownByRef = new HashMap<>();
+    private final List<Op> outOps = new ArrayList<>();
+    private Map<String, WorkerTypeInfo> localTypes = Map.of();
+
+    // Requests this node made, by correlation id (= API request id).
+    private final Map<Long, Pending> pending = new HashMap<>();
+    // Names this node serializes as their owner.
+    private final Map<String, Claim> claims = new HashMap<>();
+    private final Map<Long, Start> starts = new HashMap<>();
+    private final Map<Long, Conflict> checkpoints = new HashMap<>();
+    private final Map<String, Long> conflictAttempts = new HashMap<>();
+    private final Map<String, ArrayDeque<Long>> restarts = new HashMap<>();
+    // Monitors: API monitors of workers here, peers' monitors of workers here, ours of remote workers.
+    private final Map<WorkerRef, List<Long>> localMonitors = new HashMap<>();
+    private final Map<WorkerRef, List<RemoteWatch>> watchedHere = new HashMap<>();
+    private final Map<Long, WorkerRef> watchingRemote = new HashMap<>();
+
+    private final ArrayDeque<Msg> toSelf = new ArrayDeque<>();
+    private long ids;
+    private long nextAnnounce;
+    private boolean draining;
+
+    private record RemoteWatch(NodeId origin, long id) {
+    }
+
+    private enum Kind { REGISTER, CLAIM, LOOKUP, NAME }
+
+    /** A request of this node's, resent to the current owner until answered or out of time. */
+    private static final class Pending {
+        final long id;
+        final Kind kind;
+        final String name;
+        final String type;
+        final byte[] args;
+        final boolean orExisting;
+        final NameAction action;
+        final String group;
+        final long deadline;
+        NodeId target;
+        long resendAt;
+
+        Pending(long id, Kind kind, String name, String type, byte[] args, boolean orExisting, NameAction action,
+                String group, long deadline) {
+            this.id = id;
+            this.kind = kind;
+            this.name = name;
+            this.type = type;
+            this.args = args;
+            this.orExisting = orExisting;
+            this.action = action;
+            this.group = group;
+            this.deadline = deadline;
+        }
+    }
+
+    /** A name this node, as its owner, holds for a start in progress; later requests wait on it. */
+    private static final class Claim {
+        final long id;
+        final String name;
+        final NodeId host;
+        final boolean local;
+        final long deadline;
+        final List<Waiter> waiters = new ArrayList<>(1);
+
+        Claim(long id, String name, NodeId host, boolean local, long deadline) {
+            this.id = id;
+            this.name = name;
+            this.host = host;
+            this.local = local;
+            this.deadline = deadline;
+        }
+    }
+
+    private record Waiter(NodeId origin, long corr, boolean orExisting) {
+    }
+
+    /** A start ordered from this node's host: for an owner's claim, or a restart of our own worker. */
+    private record Start(NodeId owner, long claimId, String name, String type, byte[] args, Record restarting) {
+    }
+
+    private record Conflict(String name, WorkerRef loser, WorkerRef winner) {
+    }
+
+    RegistryCore(NodeId self, RegistrySettings settings, Effects fx, LongSupplier clock) {
+        this.self = self;
+        this.settings = settings;
+        this.fx = fx;
+        this.clock = clock;
+        this.own = new Partition(self);
+        own.synced = true;
+        partitions.put(self, own);
+        liveByName.put(self.name(), self);
+        topologyChanged();
+    }
+
+    // ================================================================ reads (any thread)
+
+    Optional<WorkerRef> whereis(String name) {
+        final Record r = winners.get(name);
+        return r == null ? Optional.empty() : Optional.of(r.ref);
+    }
+
+    Map<String, WorkerRef> registered() {
+        final Map<String, WorkerRef> out = new HashMap<>(winners.size() * 2);
+        winners.forEach((name, r) -> out.put(name, r.ref));
+        return out;
+    }
+
+    List<WorkerRef> members(String group) {
+        final Set<String> names = groups.get(group);
+        if (names == null) {
+            return List.of();
+        }
+        final List<WorkerRef> refs = new ArrayList<>(names.size());
+        for (String name : names) {
+            final Record r = winners.get(name);
+            if (r != null && r.inGroup(group)) {
+                refs.add(r.ref);
+            }
+        }
+        return refs;
+    }
+
+    Set<String> groupNames() {
+        final Set<String> out = new HashSet<>();
+        groups.forEach((g, names) -> {
+            if (!names.isEmpty()) {
+                out.add(g);
+            }
+        });
+        return out;
+    }
+
+    boolean ready() {
+        return readyFlag;
+    }
+
+    boolean hasQuorum() {
+        return quorumFlag;
+    }
+
+    // ================================================================ reads (registry thread)
+
+    NodeId self() {
+        return self;
+    }
+
+    Collection<NodeId> liveNodes() {
+        return List.copyOf(liveByName.values());
+    }
+
+    /** The node serializing claims on {@code name}: the owner on the ring of all live nodes. */
+    NodeId ownerOf(String name) {
+        return liveByName.get(ring.owner(name));
+    }
+
+    int partitionSize(NodeId host) {
+        final Partition p = partitions.get(host);
+        return p == null ? 0 : p.size();
+    }
+
+    /** Our own records (tests, and the shell's local view). */
+    List<Record> ownRecords() {
+        return own.all();
+    }
+
+    Record winner(String name) {
+        return winners.get(name);
+    }
+
+    // ================================================================ membership
+
+    void nodeUp(NodeId node) {
+        if (node.equals(self) || partitions.containsKey(node)) {
+            return;
+        }
+        final NodeId previous = liveByName.get(node.name());
+        if (previous != null && !previous.equals(self)) {
+            nodeDown(previous); // an older incarnation: it is over
+        }
+        final Partition p = new Partition(node);
+        partitions.put(node, p);
+        liveByName.put(node.name(), node);
+        topologyChanged();
+        requestSync(p);
+        drain();
+    }
+
+    void nodeDown(NodeId node) {
+        if (node.equals(self)) {
+            return;
+        }
+        final Partition p = partitions.remove(node);
+        if (p == null) {
+            return;
+        }
+        liveByName.remove(node.name(), node);
+        topologyChanged();
+        for (Record r : p.all()) {
+            updateWinner(r.name, StopReason.NODE_DOWN);
+        }
+        // Winners of conflicted names depend on the ring: look again.
+        for (String name : List.copyOf(conflicted)) {
+            updateWinner(name, StopReason.CONFLICT_LOST);
+        }
+        // Monitors of its workers fire; our watches of its workers too.
+        for (Iterator<Map.Entry<Long, WorkerRef>> it = watchingRemote.entrySet().iterator(); it.hasNext(); ) {
+            final Map.Entry<Long, WorkerRef> e = it.next();
+            if (e.getValue().node().equals(node)) {
+                it.remove();
+                fx.completed(e.getKey(), StopReason.NODE_DOWN);
+            }
+        }
+        watchedHere.values().forEach(list -> list.removeIf(w -> w.origin.equals(node)));
+        // Claims whose start ran there: the waiters ask again (the new placement starts it).
+        for (Iterator<Claim> it = claims.values().iterator(); it.hasNext(); ) {
+            final Claim c = it.next();
+            if (c.host.equals(node)) {
+                it.remove();
+                answerWaiters(c, Status.RETRY, null, "the node starting it went down");
+            }
+        }
+        // Our requests waiting on it go to the new owner at once.
+        for (Pending q : pending.values()) {
+            if (node.equals(q.target)) {
+                q.resendAt = now();
+            }
+        }
+        resend();
+        drain();
+    }
+
+    private void topologyChanged() {
+        ring = HashRing.of(liveByName.keySet(), settings.virtualNodes());
+        typeRings.clear();
+        final boolean quorum = settings.staticQuorumSize() == 0 || liveByName.size() >= settings.staticQuorumSize();
+        if (quorumFlag && !quorum) {
+            quorumLost();
+        }
+        quorumFlag = quorum;
+        updateReady();
+    }
+
+    private void updateReady() {
+        boolean ready = quorumFlag;
+        for (Partition p : partitions.values()) {
+            ready &= p.synced;
+        }
+        readyFlag = ready;
+    }
+
+    /** A minority side stops its movable workers instead of running them twice. */
+    private void quorumLost() {
+        for (Record r : own.all()) {
+            if (r.movable()) {
+                removeOwn(r, StopReason.QUORUM_LOST);
+                fx.stopWorker(r.ref, StopReason.QUORUM_LOST, r.version);
+            }
+        }
+    }
+
+    // ================================================================ worker types
+
+    /** The worker types this node's host offers changed. */
+    void localTypes(Map<String, WorkerTypeInfo> types) {
+        localTypes = Map.copyOf(types);
+        final Op.Types op = new Op.Types(++own.appliedSeq, types.keySet());
+        own.types = op.types();
+        outOps.add(op);
+        typeRings.clear();
+        drain();
+    }
+
+    /** The node that runs workers of {@code type} named {@code name}, or null when no live node offers it. */
+    NodeId placementOf(String name, String type) {
+        HashRing r = typeRings.get(type);
+        if (r == null) {
+            final List<String> offering = new ArrayList<>();
+            for (Partition p : partitions.values()) {
+                if (p.types.contains(type)) {
+                    offering.add(p.host.name());
+                }
+            }
+            if (offering.isEmpty()) {
+                return null;
+            }
+            r = offering.size() == liveByName.size() ? ring : HashRing.of(offering, settings.virtualNodes());
+            typeRings.put(type, r);
+        }
+        return liveByName.get(r.owner(name));
+    }
+
+    // ================================================================ API calls
+
+    void register(long reqId, String name, String type, byte[] args, long timeoutMs, boolean orExisting) {
+        final Record existing = own.get(name);
+        if (existing != null && orExisting) {
+            fx.completed(reqId, existing.ref); // ours: alive for sure; any other holder is confirmed by the owner
+            return;
+        }
+        submit(new Pending(reqId, Kind.REGISTER, name, type, args, orExisting, null, null, now() + timeoutMs));
+    }
+
+    /** registerLocal: ask the owner for the name; once granted, {@link Effects#hostLocal} hosts the instance. */
+    void registerLocal(long reqId, String name, long timeoutMs) {
+        submit(new Pending(reqId, Kind.CLAIM, name, null, null, false, null, null, now() + timeoutMs));
+    }
+
+    void lookup(long reqId, String name, long timeoutMs) {
+        final Record r = winners.get(name);
+        if (r != null) {
+            fx.completed(reqId, Optional.of(r.ref));
+            return;
+        }
+        submit(new Pending(reqId, Kind.LOOKUP, name, null, null, false, null, null, now() + timeoutMs));
+    }
+
+    void unregister(long reqId, String name, long timeoutMs) {
+        submit(new Pending(reqId, Kind.NAME, name, null, null, false, NameAction.UNREGISTER, null, now() + timeoutMs));
+    }
+
+    void join(long reqId, String group, String name, long timeoutMs) {
+        submit(new Pending(reqId, Kind.NAME, name, null, null, false, NameAction.JOIN, group, now() + timeoutMs));
+    }
+
+    void leave(long reqId, String group, String name, long timeoutMs) {
+        submit(new Pending(reqId, Kind.NAME, name, null, null, false, NameAction.LEAVE, group, now() + timeoutMs));
+    }
+
+    void monitor(long reqId, WorkerRef ref) {
+        if (ref.node().equals(self)) {
+            if (ownByRef.containsKey(ref)) {
+                localMonitors.computeIfAbsent(ref, k -> new ArrayList<>(1)).add(reqId);
+            } else {
+                fx.completed(reqId, StopReason.NO_SUCH_WORKER);
+            }
+        } else if (!partitions.containsKey(ref.node())) {
+            fx.completed(reqId, StopReason.NODE_DOWN);
+        } else {
+            watchingRemote.put(reqId, ref);
+            send(ref.node(), new Msg.MonitorReq(reqId, ref));
+        }
+        drain();
+    }
+
+    private void submit(Pending q) {
+        if (!quorumFlag && (q.kind == Kind.REGISTER || q.kind == Kind.CLAIM)) {
+            fx.failed(q.id, new QuorumLostException("registrations are refused: this side of the cluster sees "
+                + liveByName.size() + " nodes, fewer than the quorum of " + settings.staticQuorumSize()));
+            return;
+        }
+        pending.put(q.id, q);
+        dispatch(q);
+        drain();
+    }
+
+    private void dispatch(Pending q) {
+        final NodeId owner = ownerOf(q.name);
+        q.target = owner;
+        q.resendAt = Long.MAX_VALUE;
+        final Msg m = switch (q.kind) {
+            case REGISTER -> new Msg.RegisterReq(q.id, q.name, q.type, q.args, q.orExisting);
+            case CLAIM -> new Msg.ClaimReq(q.id, q.name);
+            case LOOKUP -> new Msg.LookupReq(q.id, q.name);
+            case NAME -> new Msg.NameReq(q.id, q.action, q.name, q.group);
+        };
+        send(owner, m);
+    }
+
+    private void retryLater(Pending q) {
+        q.resendAt = now() + settings.retryDelayMs();
+    }
+
+    private void resend() {
+        final long now = now();
+        for (Pending q : List.copyOf(pending.values())) {
+            if (now >= q.deadline) {
+                pending.remove(q.id);
+                fx.failed(q.id, new SwarmTimeoutException(describe(q) + " did not complete in time (last asked "
+                    + q.target + ")"));
+            } else if (now >= q.resendAt) {
+                dispatch(q);
+            }
+        }
+    }
+
+    private static String describe(Pending q) {
+        return switch (q.kind) {
+            case REGISTER -> "registering '" + q.name + "'";
+            case CLAIM -> "registering '" + q.name + "' locally";
+            case LOOKUP -> "looking up '" + q.name + "'";
+            case NAME -> q.action.name().toLowerCase() + " '" + q.name + "'" + (q.group == null ? "" : " / '" + q.group + "'");
+        };
+    }
+
+    // ================================================================ time
+
+    void tick() {
+        final long now = now();
+        resend();
+        for (Iterator<Claim> it = claims.values().iterator(); it.hasNext(); ) {
+            final Claim c = it.next();
+            if (now >= c.deadline) {
+                it.remove();
+                answerWaiters(c, Status.RETRY, null, "the start did not answer in time");
+            }
+        }
+        for (Partition p : partitions.values()) {
+            if (p != own && p.syncInFlight() && now >= p.syncDeadline) {
+                p.syncNonce = 0;
+                requestSync(p);
+            }
+        }
+        if (now >= nextAnnounce) {
+            nextAnnounce = now + settings.announceIntervalMs();
+            flush();
+            broadcast(new Msg.SeqAnnounce(own.appliedSeq));
+        }
+        resolveConflicts(now);
+        drain();
+    }
+
+    /** Sends the operations written since the last flush to every peer, as one batch each. */
+    void flush() {
+        if (outOps.isEmpty()) {
+            return;
+        }
+        final Msg.Ops batch = new Msg.Ops(outOps);
+        outOps.clear();
+        broadcast(batch);
+    }
+
+    private void broadcast(Msg m) {
+        for (NodeId peer : partitions.keySet()) {
+            if (!peer.equals(self)) {
+                fx.send(peer, m);
+            }
+        }
+    }
+
+    private long now() {
+        return clock.getAsLong();
+    }
+
+    // ================================================================ messages
+
+    void onMessage(NodeId from, Msg m) {
+        if (!from.equals(self) && !partitions.containsKey(from)) {
+            return; // not a live member in our view (yet, or any more): it will ask again
+        }
+        handle(from, m);
+        drain();
+    }
+
+    private void handle(NodeId from, Msg m) {
+        if (m instanceof Msg.Ops ops) {
+            onOps(from, ops.ops());
+        } else if (m instanceof Msg.SeqAnnounce a) {
+            onAnnounce(from, a.seq());
+        } else if (m instanceof Msg.SyncRequest r) {
+            onSyncRequest(from, r);
+        } else if (m instanceof Msg.SyncReply r) {
+            onSyncReply(from, r);
+        } else if (m instanceof Msg.RegisterReq r) {
+            onRegisterReq(from, r);
+        } else if (m instanceof Msg.ClaimReq r) {
+            onClaimReq(from, r);
+        } else if (m instanceof Msg.ClaimAbort r) {
+            onClaimAbort(from, r);
+        } else if (m instanceof Msg.StartReq r) {
+            onStartReq(from, r);
+        } else if (m instanceof Msg.StartReply r) {
+            onStartReply(from, r);
+        } else if (m instanceof Msg.Reply r) {
+            onReply(r);
+        } else if (m instanceof Msg.LookupReq r) {
+            onLookupReq(from, r);
+        } else if (m instanceof Msg.NameReq r) {
+            onNameReq(from, r);
+        } else if (m instanceof Msg.NameFwd r) {
+            onNameFwd(from, r);
+        } else if (m instanceof Msg.NameDone r) {
+            onNameDone(r);
+        } else if (m instanceof Msg.MonitorReq r) {
+            onMonitorReq(from, r);
+        } else if (m instanceof Msg.MonitorFired r) {
+            onMonitorFired(r);
+        } else if (m instanceof Msg.ConflictLose r) {
+            onConflictLose(r);
+        } else if (m instanceof Msg.ConflictState r) {
+            onConflictState(r);
+        }
+    }
+
+    private void send(NodeId to, Msg m) {
+        if (to.equals(self)) {
+            toSelf.add(m);
+        } else {
+            fx.send(to, m);
+        }
+    }
+
+    /** Runs messages to ourselves after the current input, never inside it. */
+    private void drain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            Msg m;
+            while ((m = toSelf.poll()) != null) {
+                handle(self, m);
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
+    // ---------------------------------------------------------------- replication
+
+    private void onOps(NodeId from, List<Op> ops) {
+        final Partition p = partitions.get(from);
+        if (p.syncInFlight()) {
+            hold(p, ops);
+            return;
+        }
+        applyInOrder(p, ops);
+    }
+
+    /** Keeps operations that arrived during a sync, up to a bound; past it the next sync covers them. */
+    private static void hold(Partition p, List<Op> ops) {
+        if (p.heldOps.size() + ops.size() > MAX_HELD_OPS) {
+            p.heldOps.clear();
+            return;
+        }
+        p.heldOps.addAll(ops);
+    }
+
+    private void applyInOrder(Partition p, List<Op> ops) {
+        for (int i = 0; i < ops.size(); i++) {
+            final Op op = ops.get(i);
+            if (op.seq() <= p.appliedSeq) {
+                continue;
+            }
+            if (op.seq() != p.appliedSeq + 1) {
+                requestSync(p); // a gap: anti-entropy fills it; keep the rest for after
+                hold(p, ops.subList(i, ops.size()));
+                return;
+            }
+            apply(p, op);
+            p.appliedSeq = op.seq();
+        }
+    }
+
+    private void apply(Partition p, Op op) {
+        if (op instanceof Op.Put put) {
+            putRecord(p, put.record());
+        } else if (op instanceof Op.Remove rm) {
+            removeRecord(p, rm.name(), rm.seq(), rm.reason());
+        } else if (op instanceof Op.Types t) {
+            p.types = t.types();
+            typeRings.clear();
+        }
+    }
+
+    /** Puts a record from {@code p}'s host, unless we hold a newer one of that name from it. */
+    private void putRecord(Partition p, Record r) {
+        final Record old = p.get(r.name);
+        if (old != null && old.version >= r.version) {
+            return;
+        }
+        p.put(r);
+        updateWinner(r.name, StopReason.MOVED);
+        final Claim c = claims.get(r.name);
+        if (c != null && c.local && c.host.equals(p.host)) {
+            claims.remove(r.name); // the local registration we granted is in place
+            answerWaiters(c, Status.EXISTS, r, null);
+        }
+    }
+
+    private void removeRecord(Partition p, String name, long seq, StopReason reason) {
+        final Record old = p.get(name);
+        if (old == null || old.version >= seq) {
+            return;
+        }
+        p.remove(name);
+        updateWinner(name, reason);
+    }
+
+    private void onAnnounce(NodeId from, long seq) {
+        final Partition p = partitions.get(from);
+        if (seq > p.appliedSeq && !p.syncInFlight()) {
+            requestSync(p);
+        }
+    }
+
+    private void requestSync(Partition p) {
+        if (p == own || p.syncInFlight()) {
+            return;
+        }
+        p.syncNonce = ++ids;
+        p.syncDeadline = now() + settings.syncTimeoutMs();
+        fx.send(p.host, new Msg.SyncRequest(p.syncNonce, p.digests()));
+    }
+
+    private void onSyncRequest(NodeId from, Msg.SyncRequest r) {
+        flush(); // operations written before this answer must not arrive after it
+        final long[] theirs = r.digests();
+        final List<Integer> differing = new ArrayList<>();
+        for (int b = 0; b < Partition.BUCKETS; b++) {
+            if (theirs == null || b >= theirs.length || theirs[b] != own.digest(b)) {
+                differing.add(b);
+            }
+        }
+        final long seq = own.appliedSeq;
+        final List<Integer> buckets = new ArrayList<>();
+        final List<Record> records = new ArrayList<>();
+        for (int i = 0; i < differing.size(); i++) {
+            final int b = differing.get(i);
+            buckets.add(b);
+            records.addAll(own.bucketRecords(b));
+            if (records.size() >= settings.syncBatchRecords() && i < differing.size() - 1) {
+                fx.send(from, new Msg.SyncReply(r.nonce(), seq, toArray(buckets), List.copyOf(records), false, null));
+                buckets.clear();
+                records.clear();
+            }
+        }
+        fx.send(from, new Msg.SyncReply(r.nonce(), seq, toArray(buckets), List.copyOf(records), true, own.types));
+    }
+
+    private static int[] toArray(List<Integer> list) {
+        final int[] a = new int[list.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = list.get(i);
+        }
+        return a;
+    }
+
+    private void onSyncReply(NodeId from, Msg.SyncReply r) {
+        final Partition p = partitions.get(from);
+        if (r.nonce() != p.syncNonce || r.seq() < p.appliedSeq) {
+            return; // an old answer: a newer sync is in flight or done
+        }
+        final Map<Integer, List<Record>> byBucket = new HashMap<>();
+        for (Record rec : r.records()) {
+            if (!rec.ref.node().equals(from)) {
+                continue; // a host answers only for its own records
+            }
+            byBucket.computeIfAbsent(Partition.bucket(rec.name), k -> new ArrayList<>()).add(rec);
+        }
+        for (int b : r.buckets()) {
+            if (b < 0 || b >= Partition.BUCKETS) {
+                continue;
+            }
+            final List<Record> fresh = byBucket.getOrDefault(b, List.of());
+            final Set<String> keep = new HashSet<>();
+            for (Record rec : fresh) {
+                keep.add(rec.name);
+                final Record old = p.get(rec.name);
+                if (old == null || !old.equals(rec)) {
+                    if (old == null || old.version <= r.seq() || old.version < rec.version) {
+                        p.put(rec);
+                        updateWinner(rec.name, StopReason.MOVED);
+                    }
+                }
+            }
+            for (Record old : p.bucketRecords(b)) {
+                // Gone at the host, unless it is newer than this answer (came early through a reply).
+                if (!keep.contains(old.name) && old.version <= r.seq()) {
+                    p.remove(old.name);
+                    updateWinner(old.name, StopReason.UNREGISTERED);
+                }
+            }
+        }
+        if (r.last()) {
+            p.appliedSeq = Math.max(p.appliedSeq, r.seq());
+            if (r.types() != null) {
+                p.types = Set.copyOf(r.types());
+                typeRings.clear();
+            }
+            p.syncNonce = 0;
+            p.synced = true;
+            final List<Op> held = new ArrayList<>(p.heldOps);
+            p.heldOps.clear();
+            held.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+            applyInOrder(p, held);
+            updateReady();
+        }
+    }
+
+    /**
+     * Applies a record or operation learnt from an answer before its operation arrived, so the caller
+     * sees at once what it was told; the operation or a sync confirms it later.
+     */
+    private void applyEarly(Record r) {
+        final Partition p = partitions.get(r.ref.node());
+        if (p == null || p == own || r.version <= p.appliedSeq) {
+            return;
+        }
+        putRecord(p, r);
+    }
+
+    /** Applies an operation of {@code host}'s learnt from an answer, as {@link #applyEarly(Record)} does. */
+    private void applyEarly(NodeId host, Op op) {
+        final Partition p = partitions.get(host);
+        if (p == null || p == own || op.seq() <= p.appliedSeq) {
+            return;
+        }
+        if (op instanceof Op.Put put) {
+            putRecord(p, put.record());
+        } else if (op instanceof Op.Remove rm) {
+            removeRecord(p, rm.name(), rm.seq(), rm.reason());
+        }
+    }
+
+    // ---------------------------------------------------------------- the replica's view
+
+    /** Recomputes which record of {@code name} lookups see, and tells listeners when it changed. */
+    private void updateWinner(String name, StopReason reasonIfGone) {
+        final Record before = winners.get(name);
+        final NodeId owner = ownerOf(name);
+        Record best = null;
+        int holders = 0;
+        for (Partition p : partitions.values()) {
+            final Record r = p.get(name);
+            if (r != null) {
+                holders++;
+                if (best == null || beats(r, best, owner)) {
+                    best = r;
+                }
+            }
+        }
+        if (holders > 1) {
+            conflicted.add(name);
+        } else {
+            conflicted.remove(name);
+        }
+        if (best == null) {
+            if (before != null) {
+                winners.remove(name);
+                unindexGroups(before, null);
+                fx.unregistered(name, before.ref, reasonIfGone);
+            }
+            return;
+        }
+        if (before == best) {
+            return;
+        }
+        winners.put(name, best);
+        unindexGroups(before, best);
+        indexGroups(best);
+        if (before == null || !before.ref.equals(best.ref)) {
+            if (before != null) {
+                fx.unregistered(name, before.ref, reasonIfGone);
+            }
+            fx.registered(name, best.ref);
+        }
+    }
+
+    /** The instance on the owner wins; otherwise the one on the smaller node id. Same answer on every node. */
+    private static boolean beats(Record a, Record b, NodeId owner) {
+        final boolean aOwner = a.ref.node().equals(owner);
+        final boolean bOwner = b.ref.node().equals(owner);
+        if (aOwner != bOwner) {
+            return aOwner;
+        }
+        return a.ref.node().compareTo(b.ref.node()) < 0;
+    }
+
+    private void indexGroups(Record r) {
+        for (String g : r.groups) {
+            groups.computeIfAbsent(g, k -> ConcurrentHashMap.newKeySet()).add(r.name);
+        }
+    }
+
+    private void unindexGroups(Record before, Record after) {
+        if (before == null) {
+            return;
+        }
+        for (String g : before.groups) {
+            if (after == null || !after.inGroup(g)) {
+                final Set<String> names = groups.get(g);
+                if (names != null) {
+                    names.remove(before.name);
+                    if (names.isEmpty()) {
+                        groups.remove(g, names);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- our own records
+
+    private Record putOwn(Record r) {
+        own.appliedSeq = r.version;
+        final Record old = own.put(r);
+        if (old != null) {
+            ownByRef.remove(old.ref);
+        }
+        ownByRef.put(r.ref, r);
+        outOps.add(new Op.Put(r));
+        updateWinner(r.name, StopReason.MOVED);
+        return r;
+    }
+
+    private Op.Remove removeOwn(Record r, StopReason reason) {
+        own.remove(r.name);
+        ownByRef.remove(r.ref);
+        final Op.Remove op = new Op.Remove(++own.appliedSeq, r.name, reason);
+        outOps.add(op);
+        updateWinner(r.name, reason);
+        fireMonitors(r.ref, reason);
+        return op;
+    }
+
+    private long nextVersion() {
+        return own.appliedSeq + 1;
+    }
+
+    // ---------------------------------------------------------------- registration (owner side)
+
+    private boolean mayServe(NodeId from, long corr, String name) {
+        if (!quorumFlag) {
+            send(from, new Msg.Reply(corr, Status.QUORUM_LOST, null, null, "this side of the cluster has "
+                + liveByName.size() + " nodes, fewer than the quorum of " + settings.staticQuorumSize()));
+            return false;
+        }
+        if (!self.equals(ownerOf(name)) || !readyFlag) {
+            send(from, new Msg.Reply(corr, Status.RETRY, null, null, null));
+            return false;
+        }
+        return true;
+    }
+
+    private void onRegisterReq(NodeId from, Msg.RegisterReq r) {
+        if (!mayServe(from, r.corr(), r.name())) {
+            return;
+        }
+        final Record existing = winners.get(r.name());
+        if (existing != null) {
+            send(from, new Msg.Reply(r.corr(), Status.EXISTS, existing, null, null));
+            return;
+        }
+        final Claim held = claims.get(r.name());
+        if (held != null) {
+            held.waiters.add(new Waiter(from, r.corr(), r.orExisting()));
+            return;
+        }
+        final NodeId host = placementOf(r.name(), r.type());
+        if (host == null) {
+            send(from, new Msg.Reply(r.corr(), Status.UNKNOWN_TYPE, null, null,
+                "no node offers worker type '" + r.type() + "'"));
+            return;
+        }
+        final Claim c = new Claim(++ids, r.name(), host, false, now() + settings.claimTimeoutMs());
+        c.waiters.add(new Waiter(from, r.corr(), r.orExisting()));
+        claims.put(r.name(), c);
+        send(host, new Msg.StartReq(c.id, r.name(), r.type(), r.args()));
+    }
+
+    private void onClaimReq(NodeId from, Msg.ClaimReq r) {
+        if (!mayServe(from, r.corr(), r.name())) {
+            return;
+        }
+        final Record existing = winners.get(r.name());
+        if (existing != null) {
+            send(from, new Msg.Reply(r.corr(), Status.EXISTS, existing, null, null));
+            return;
+        }
+        final Claim held = claims.get(r.name());
+        if (held != null) {
+            if (held.local && held.host.equals(from)) {
+                send(from, new Msg.Reply(r.corr(), Status.GRANTED, null, null, null)); // a resend of ours
+            } else {
+                held.waiters.add(new Waiter(from, r.corr(), false));
+            }
+            return;
+        }
+        claims.put(r.name(), new Claim(++ids, r.name(), from, true, now() + settings.claimTimeoutMs()));
+        send(from, new Msg.Reply(r.corr(), Status.GRANTED, null, null, null));
+    }
+
+    private void onClaimAbort(NodeId from, Msg.ClaimAbort r) {
+        final Claim c = claims.get(r.name());
+        if (c != null && c.local && c.host.equals(from)) {
+            claims.remove(r.name());
+            answerWaiters(c, Status.RETRY, null, null);
+        }
+    }
+
+    private void onStartReply(NodeId from, Msg.StartReply r) {
+        final Claim c = claims.get(r.name());
+        if (c == null || c.id != r.claimId()) {
+            return;
+        }
+        claims.remove(r.name());
+        if (r.status() == Status.OK) {
+            applyEarly(r.record());
+        }
+        answerWaiters(c, r.status(), r.record(), r.error());
+    }
+
+    /** The first waiter started it; later ones find it registered (or get it, with orExisting). */
+    private void answerWaiters(Claim c, Status status, Record record, String error) {
+        boolean first = !c.local;
+        for (Waiter w : c.waiters) {
+            Status s = status;
+            if (status == Status.OK && !first) {
+                s = Status.EXISTS;
+            }
+            first = false;
+            send(w.origin, new Msg.Reply(w.corr, s, record, null, error));
+        }
+    }
+
+    // ---------------------------------------------------------------- starting workers (host side)
+
+    private void onStartReq(NodeId from, Msg.StartReq r) {
+        final Record mine = own.get(r.name());
+        if (mine != null) {
+            send(from, new Msg.StartReply(r.claimId(), r.name(), mine, Status.OK, null)); // a resend
+            return;
+        }
+        if (!quorumFlag) {
+            send(from, new Msg.StartReply(r.claimId(), r.name(), null, Status.QUORUM_LOST, "quorum lost"));
+            return;
+        }
+        if (!localTypes.containsKey(r.type())) {
+            send(from, new Msg.StartReply(r.claimId(), r.name(), null, Status.UNKNOWN_TYPE,
+                self + " does not offer worker type '" + r.type() + "'"));
+            return;
+        }
+        for (Start s : starts.values()) {
+            if (s.name.equals(r.name())) {
+                return; // already starting: its answer goes to the claim
+            }
+        }
+        final long startId = ++ids;
+        starts.put(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null));
+        fx.startWorker(startId, new StartOrder(r.name(), r.type(), r.args(), null, StartReason.FIRST_START, nextVersion()));
+    }
+
+    void onWorkerStarted(long startId, WorkerRef ref) {
+        final Start s = starts.remove(startId);
+        if (s == null) {
+            return;
+        }
+        final Record current = own.get(s.name);
+        final boolean stillWanted = s.restarting == null ? current == null
+            : current != null && current.ref.equals(s.restarting.ref);
+        if (!stillWanted) {
+            // Registered meanwhile by another start, or unregistered while restarting.
+            fx.stopWorker(ref, s.restarting == null ? StopReason.CONFLICT_LOST : StopReason.UNREGISTERED, nextVersion());
+            drain();
+            return;
+        }
+        final String[] groupsKept = current == null ? Record.NO_GROUPS : current.groups;
+        final Record r = putOwn(new Record(s.name, ref, s.type, s.args, nextVersion(), groupsKept));
+        if (s.owner != null) {
+            send(s.owner, new Msg.StartReply(s.claimId, s.name, r, Status.OK, null));
+        }
+        drain();
+    }
+
+    void onWorkerStartFailed(long startId, boolean unknownType, String error) {
+        final Start s = starts.remove(startId);
+        if (s == null) {
+            return;
+        }
+        if (s.owner != null) {
+            send(s.owner, new Msg.StartReply(s.claimId, s.name, null, unknownType ? Status.UNKNOWN_TYPE : Status.FAILED,
+                error));
+        } else if (s.restarting != null) {
+            removeOwn(s.restarting, StopReason.CRASHED); // the restart failed too: give the name up
+        }
+        drain();
+    }
+
+    /** The instance of a granted registerLocal is hosted here now. */
+    void onLocalHosted(long reqId, String name, WorkerRef ref) {
+        final Record r = putOwn(new Record(name, ref, null, null, nextVersion(), null));
+        fx.completed(reqId, r.ref);
+        drain();
+    }
+
+    /** Hosting a granted registerLocal failed: free the name at its owner. */
+    void onLocalHostFailed(long reqId, String name, SwarmException error) {
+        send(ownerOf(name), new Msg.ClaimAbort(name));
+        fx.failed(reqId, error);
+        drain();
+    }
+
+    /** The host reports a worker that ended without an order: it stopped by itself or crashed. */
+    void onWorkerEnded(String name, WorkerRef ref, StopReason reason) {
+        final Record r = ownByRef.get(ref);
+        if (r == null) {
+            return; // removed already (unregistered, conflict, quorum)
+        }
+        final WorkerTypeInfo info = r.type == null ? null : localTypes.get(r.type);
+        final boolean crashed = reason == StopReason.CRASHED;
+        if (info != null && quorumFlag && (reason == StopReason.CRASHED || reason == StopReason.NORMAL)
+            && info.restartPolicy().restarts(crashed) && withinIntensity(r.name, info)) {
+            fireMonitors(ref, reason);
+            ownByRef.remove(ref);
+            final long startId = ++ids;
+            starts.put(startId, new Start(null, 0, r.name, r.type, r.args, r));
+            fx.startWorker(startId, new StartOrder(r.name, r.type, r.args, null, StartReason.RESTARTED, nextVersion()));
+        } else {
+            removeOwn(r, reason);
+        }
+        drain();
+    }
+
+    private boolean withinIntensity(String name, WorkerTypeInfo info) {
+        final long now = now();
+        final ArrayDeque<Long> times = restarts.computeIfAbsent(name, k -> new ArrayDeque<>());
+        while (!times.isEmpty() && now - times.peekFirst() > info.restartPolicy().window().toMillis()) {
+            times.pollFirst();
+        }
+        if (times.size() >= info.restartPolicy().maxRestarts()) {
+            restarts.remove(name);
+            return false;
+        }
+        times.addLast(now);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- answers (caller side)
+
+    private void onReply(Msg.Reply r) {
+        final Pending q = pending.get(r.corr());
+        if (q == null) {
+            return; // answered already, or timed out
+        }
+        if (r.status() == Status.RETRY) {
+            retryLater(q);
+            return;
+        }
+        pending.remove(q.id);
+        switch (q.kind) {
+            case REGISTER -> onRegisterAnswer(q, r);
+            case CLAIM -> onClaimAnswer(q, r);
+            case LOOKUP -> {
+                if (r.record() != null) {
+                    applyEarly(r.record());
+                }
+                fx.completed(q.id, Optional.ofNullable(r.record() == null ? null : r.record().ref));
+            }
+            case NAME -> onNameAnswer(q, r);
+        }
+    }
+
+    private void onRegisterAnswer(Pending q, Msg.Reply r) {
+        switch (r.status()) {
+            case OK -> {
+                applyEarly(r.record());
+                fx.completed(q.id, r.record().ref);
+            }
+            case EXISTS -> {
+                applyEarly(r.record());
+                if (q.orExisting) {
+                    fx.completed(q.id, r.record().ref);
+                } else {
+                    fx.failed(q.id, new AlreadyRegisteredException(q.name, r.record().ref));
+                }
+            }
+            default -> fx.failed(q.id, error(q, r));
+        }
+    }
+
+    private void onClaimAnswer(Pending q, Msg.Reply r) {
+        switch (r.status()) {
+            case GRANTED -> fx.hostLocal(q.id, q.name, nextVersion());
+            case EXISTS -> {
+                applyEarly(r.record());
+                fx.failed(q.id, new AlreadyRegisteredException(q.name, r.record().ref));
+            }
+            default -> fx.failed(q.id, error(q, r));
+        }
+    }
+
+    private void onNameAnswer(Pending q, Msg.Reply r) {
+        if (r.status() != Status.OK) {
+            fx.failed(q.id, error(q, r));
+            return;
+        }
+        if (r.op() != null && r.record() != null) {
+            applyEarly(r.record().ref.node(), r.op());
+        }
+        fx.completed(q.id, null);
+    }
+
+    private SwarmException error(Pending q, Msg.Reply r) {
+        final String why = r.error() == null ? "" : ": " + r.error();
+        return switch (r.status()) {
+            case NOT_REGISTERED -> new NotRegisteredException("'" + q.name + "' is not registered" + why);
+            case UNKNOWN_TYPE -> new UnknownWorkerTypeException("cannot register '" + q.name + "'" + why);
+            case QUORUM_LOST -> new QuorumLostException("cannot register '" + q.name + "'" + why);
+            case FAILED -> new WorkerFailedException("'" + q.name + "' failed to start" + why);
+            default -> new NodeUnavailableException(describe(q) + " failed: " + r.status() + why);
+        };
+    }
+
+    // ---------------------------------------------------------------- lookups, unregister, groups
+
+    private void onLookupReq(NodeId from, Msg.LookupReq r) {
+        final Record known = winners.get(r.name());
+        if (known == null && (!self.equals(ownerOf(r.name())) || !readyFlag || claims.containsKey(r.name()))) {
+            send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null)); // the owner will know soon
+            return;
+        }
+        send(from, new Msg.Reply(r.corr(), Status.OK, known, null, null));
+    }
+
+    private void onNameReq(NodeId from, Msg.NameReq r) {
+        if (!self.equals(ownerOf(r.name())) || !readyFlag) {
+            send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null));
+            return;
+        }
+        final Record w = winners.get(r.name());
+        if (w == null) {
+            send(from, new Msg.Reply(r.corr(), claims.containsKey(r.name()) ? Status.RETRY : Status.NOT_REGISTERED,
+                null, null, null));
+            return;
+        }
+        send(w.ref.node(), new Msg.NameFwd(from, r.corr(), r.action(), r.name(), r.group()));
+    }
+
+    private void onNameFwd(NodeId owner, Msg.NameFwd r) {
+        final Record mine = own.get(r.name());
+        if (mine == null) {
+            send(owner, new Msg.NameDone(r.origin(), r.corr(), Status.RETRY, null, null)); // moved or going: ask again
+            return;
+        }
+        switch (r.action()) {
+            case UNREGISTER -> {
+                final Op.Remove op = removeOwn(mine, StopReason.UNREGISTERED);
+                fx.stopWorker(mine.ref, StopReason.UNREGISTERED, op.seq());
+                send(owner, new Msg.NameDone(r.origin(), r.corr(), Status.OK, mine, op));
+            }
+            case JOIN -> {
+                final Record next = putOwn(mine.withGroup(r.group(), nextVersion()));
+                send(owner, new Msg.NameDone(r.origin(), r.corr(), Status.OK, next, new Op.Put(next)));
+            }
+            case LEAVE -> {
+                final Record next = putOwn(mine.withoutGroup(r.group(), nextVersion()));
+                send(owner, new Msg.NameDone(r.origin(), r.corr(), Status.OK, next, new Op.Put(next)));
+            }
+        }
+    }
+
+    private void onNameDone(Msg.NameDone r) {
+        if (r.status() == Status.OK && r.op() != null) {
+            applyEarly(r.record().ref.node(), r.op());
+        }
+        send(r.origin(), new Msg.Reply(r.corr(), r.status(), r.record(), r.op(), null));
+    }
+
+    // ---------------------------------------------------------------- monitors
+
+    private void onMonitorReq(NodeId from, Msg.MonitorReq r) {
+        if (ownByRef.containsKey(r.ref())) {
+            watchedHere.computeIfAbsent(r.ref(), k -> new ArrayList<>(1)).add(new RemoteWatch(from, r.id()));
+        } else {
+            send(from, new Msg.MonitorFired(r.id(), StopReason.NO_SUCH_WORKER));
+        }
+    }
+
+    private void onMonitorFired(Msg.MonitorFired r) {
+        if (watchingRemote.remove(r.id()) != null) {
+            fx.completed(r.id(), r.reason());
+        }
+    }
+
+    private void fireMonitors(WorkerRef ref, StopReason reason) {
+        final List<Long> local = localMonitors.remove(ref);
+        if (local != null) {
+            for (long id : local) {
+                fx.completed(id, reason);
+            }
+        }
+        final List<RemoteWatch> remote = watchedHere.remove(ref);
+        if (remote != null) {
+            for (RemoteWatch w : remote) {
+                send(w.origin, new Msg.MonitorFired(w.id, reason));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- conflicts after a partition heals
+
+    private void resolveConflicts(long now) {
+        if (conflicted.isEmpty() || !quorumFlag) {
+            return;
+        }
+        for (String name : List.copyOf(conflicted)) {
+            if (!self.equals(ownerOf(name))) {
+                continue;
+            }
+            final Long last = conflictAttempts.get(name);
+            if (last != null && now - last < settings.conflictRetryMs()) {
+                continue;
+            }
+            conflictAttempts.put(name, now);
+            final Record winner = winners.get(name);
+            for (Partition p : partitions.values()) {
+                final Record r = p.get(name);
+                if (r != null && r != winner) {
+                    send(r.ref.node(), new Msg.ConflictLose(name, r.ref, winner.ref));
+                }
+            }
+        }
+        conflictAttempts.keySet().retainAll(conflicted);
+    }
+
+    private void onConflictLose(Msg.ConflictLose r) {
+        final Record mine = own.get(r.name());
+        if (mine == null || !mine.ref.equals(r.loser())) {
+            return;
+        }
+        for (Conflict c : checkpoints.values()) {
+            if (c.loser.equals(r.loser())) {
+                return; // being resolved
+            }
+        }
+        final long id = ++ids;
+        checkpoints.put(id, new Conflict(r.name(), r.loser(), r.winner()));
+        fx.takeCheckpoint(id, r.loser());
+    }
+
+    /** The loser's state is taken: hand it to the winner, then the loser goes. */
+    void onCheckpoint(long id, byte[] state) {
+        final Conflict c = checkpoints.remove(id);
+        if (c == null) {
+            return;
+        }
+        final Record mine = own.get(c.name);
+        if (mine != null && mine.ref.equals(c.loser)) {
+            send(c.winner.node(), new Msg.ConflictState(c.name, c.winner, state));
+            final Op.Remove op = removeOwn(mine, StopReason.CONFLICT_LOST);
+            fx.stopWorker(mine.ref, StopReason.CONFLICT_LOST, op.seq());
+        }
+        drain();
+    }
+
+    private void onConflictState(Msg.ConflictState r) {
+        final Record mine = own.get(r.name());
+        if (mine != null && mine.ref.equals(r.winner())) {
+            fx.resolveConflict(r.winner(), r.state(), mine.version);
+        }
+    }
+}

@@ -1,0 +1,455 @@
+package org.swarmosgi.registry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.swarmosgi.api.AlreadyRegisteredException;
+import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.WorkerRef;
+import org.swarmosgi.registry.internal.Simulation.Node;
+import org.swarmosgi.registry.internal.Simulation.Outcome;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * The registry state machine in the seeded simulation, against a sequential model: random histories
+ * of registrations (also from every node at once), unregistrations, group changes, worker and node
+ * crashes, node starts, partitions and heals, message loss and reordering, over 3 to 7 nodes. After
+ * each history the world settles (heal, no loss) and every node is checked: no name held by two live
+ * workers, every live registered worker found by every node, no record of anything dead, groups as
+ * the model says. A failing history prints its seed; jqwik replays it.
+ */
+class RegistryModelTest {
+    private static final long OP_TIMEOUT_MS = 2_000;
+    private static final String[] NAMES = {"a", "b", "c", "d", "e", "f"};
+    private static final String[] GROUPS = {"g1", "g2"};
+
+    sealed interface Action {
+    }
+
+    record Register(int node, int name, boolean permanent, boolean orExisting) implements Action {
+    }
+
+    record RegisterEverywhere(int name) implements Action {
+    }
+
+    record RegisterLocal(int node, int name) implements Action {
+    }
+
+    record Unregister(int node, int name) implements Action {
+    }
+
+    record Join(int node, int group, int name, boolean leave) implements Action {
+    }
+
+    record CrashWorker(int name) implements Action {
+    }
+
+    record CrashNode(int node) implements Action {
+    }
+
+    record StartNode(int node) implements Action {
+    }
+
+    record Partition(int mask) implements Action {
+    }
+
+    record Heal() implements Action {
+    }
+
+    record Loss(int percent, int maxDelay) implements Action {
+    }
+
+    record Wait(int ms) implements Action {
+    }
+
+    @Property(tries = 1000)
+    void convergesToTheModel(@ForAll @IntRange(min = 3, max = 7) int nodes, @ForAll long seed,
+                             @ForAll("histories") List<Action> history) {
+        new Run(nodes, seed).play(history);
+    }
+
+    @Provide
+    Arbitrary<List<Action>> histories() {
+        final Arbitrary<Integer> node = Arbitraries.integers().between(0, 6);
+        final Arbitrary<Integer> name = Arbitraries.integers().between(0, NAMES.length - 1);
+        final Arbitrary<Action> action = Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(8, Combinators.combine(node, name, Arbitraries.of(true, false), Arbitraries.of(true, false))
+                .as(Register::new)),
+            net.jqwik.api.Tuple.of(2, name.map(RegisterEverywhere::new)),
+            net.jqwik.api.Tuple.of(2, Combinators.combine(node, name).as(RegisterLocal::new)),
+            net.jqwik.api.Tuple.of(3, Combinators.combine(node, name).as(Unregister::new)),
+            net.jqwik.api.Tuple.of(4, Combinators.combine(node, Arbitraries.integers().between(0, GROUPS.length - 1), name,
+                Arbitraries.of(true, false)).as(Join::new)),
+            net.jqwik.api.Tuple.of(2, name.map(CrashWorker::new)),
+            net.jqwik.api.Tuple.of(1, node.map(CrashNode::new)),
+            net.jqwik.api.Tuple.of(1, node.map(StartNode::new)),
+            net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 126).map(Partition::new)),
+            net.jqwik.api.Tuple.of(1, Arbitraries.just(new Heal())),
+            net.jqwik.api.Tuple.of(1, Combinators.combine(Arbitraries.of(0, 0, 5, 20), Arbitraries.of(1, 3, 20)).as(Loss::new)),
+            net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(1, 1000).map(Wait::new)));
+        return action.list().ofMinSize(1).ofMaxSize(40);
+    }
+
+    /** What the model knows of one name: certain absent, certain present (one of some refs), or unknown. */
+    private static final class Expect {
+        boolean known = true;
+        boolean present;
+        /** Refs it may have; id -1 means any worker on that node (restarted after a crash). */
+        final Set<WorkerRef> candidates = new HashSet<>();
+        /** Group membership the model is sure of. */
+        final Map<String, Boolean> groups = new HashMap<>();
+
+        void unknown() {
+            known = false;
+            candidates.clear();
+            groups.clear();
+        }
+
+        void absent() {
+            known = true;
+            present = false;
+            candidates.clear();
+            groups.clear();
+        }
+
+        void present(WorkerRef ref) {
+            known = true;
+            present = true;
+            candidates.clear();
+            candidates.add(ref);
+            groups.clear();
+        }
+
+        boolean matches(WorkerRef ref) {
+            for (WorkerRef c : candidates) {
+                if (c.equals(ref) || c.id() == -1 && c.node().equals(ref.node())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static final class Run {
+        final Simulation sim;
+        final int size;
+        final Map<String, Expect> model = new TreeMap<>();
+        boolean partitioned;
+        final List<String> log = new ArrayList<>();
+
+        Run(int size, long seed) {
+            this.sim = new Simulation(seed, Simulation.SETTINGS);
+            this.size = size;
+            for (String n : NAMES) {
+                model.put(n, new Expect());
+            }
+            for (int i = 0; i < size; i++) {
+                sim.start("n" + i);
+            }
+            sim.run(1_000);
+        }
+
+        Node live(int index) {
+            final List<Node> live = sim.liveNodes();
+            return live.isEmpty() ? null : live.get(index % live.size());
+        }
+
+        void play(List<Action> history) {
+            for (Action a : history) {
+                log.add(sim.now() + " " + a);
+                step(a);
+            }
+            settle();
+            check();
+        }
+
+        private void step(Action a) {
+            if (a instanceof Register r) {
+                final Node n = live(r.node());
+                if (n == null) {
+                    return;
+                }
+                final String name = NAMES[r.name()];
+                final String type = r.permanent() ? Simulation.PERMANENT : Simulation.TEMPORARY;
+                final Outcome o = sim.call(n, id -> n.core.register(id, name, type, new byte[0], OP_TIMEOUT_MS, r.orExisting()));
+                await(o);
+                registered(name, o, r.orExisting());
+            } else if (a instanceof RegisterEverywhere r) {
+                final String name = NAMES[r.name()];
+                final List<Outcome> outcomes = new ArrayList<>();
+                for (Node n : sim.liveNodes()) {
+                    outcomes.add(sim.call(n, id -> n.core.register(id, name, Simulation.TEMPORARY, new byte[0], OP_TIMEOUT_MS, false)));
+                }
+                outcomes.forEach(this::await);
+                final Set<WorkerRef> started = new HashSet<>();
+                boolean unsure = false;
+                for (Outcome o : outcomes) {
+                    if (o.ok()) {
+                        started.add((WorkerRef) o.result);
+                    } else if (!(o.error instanceof AlreadyRegisteredException)) {
+                        unsure = true;
+                    }
+                }
+                if (!partitioned && !unsure && model.get(name).known && !model.get(name).present) {
+                    assertThat(started).as("concurrent registrations of %s from every node", name).hasSize(1);
+                }
+                for (Outcome o : outcomes) {
+                    registered(name, o, false);
+                }
+            } else if (a instanceof RegisterLocal r) {
+                final Node n = live(r.node());
+                if (n == null) {
+                    return;
+                }
+                final String name = NAMES[r.name()];
+                final Outcome o = sim.call(n, id -> n.core.registerLocal(id, name, OP_TIMEOUT_MS));
+                await(o);
+                registered(name, o, false);
+            } else if (a instanceof Unregister u) {
+                final Node n = live(u.node());
+                if (n == null) {
+                    return;
+                }
+                final String name = NAMES[u.name()];
+                final Expect e = model.get(name);
+                final Outcome o = sim.call(n, id -> n.core.unregister(id, name, OP_TIMEOUT_MS));
+                await(o);
+                if (o.ok() && e.known && e.candidates.size() == 1 && !partitioned) {
+                    e.absent();
+                } else if (!(o.done && o.error instanceof org.swarmosgi.api.NotRegisteredException && e.known && !e.present)) {
+                    e.unknown();
+                }
+            } else if (a instanceof Join j) {
+                final Node n = live(j.node());
+                if (n == null) {
+                    return;
+                }
+                final String name = NAMES[j.name()];
+                final String group = GROUPS[j.group()];
+                final Expect e = model.get(name);
+                final Outcome o = sim.call(n, id -> {
+                    if (j.leave()) {
+                        n.core.leave(id, group, name, OP_TIMEOUT_MS);
+                    } else {
+                        n.core.join(id, group, name, OP_TIMEOUT_MS);
+                    }
+                });
+                await(o);
+                if (o.ok() && e.known && e.present && e.candidates.size() == 1 && !partitioned) {
+                    e.groups.put(group, !j.leave());
+                } else if (!(o.done && o.error instanceof org.swarmosgi.api.NotRegisteredException && e.known && !e.present)) {
+                    e.groups.remove(group);
+                    if (!o.done || o.error != null) {
+                        e.unknown();
+                    }
+                }
+            } else if (a instanceof CrashWorker c) {
+                final String name = NAMES[c.name()];
+                for (Node n : sim.liveNodes()) {
+                    for (Map.Entry<WorkerRef, Simulation.Worker> w : n.workers.entrySet()) {
+                        if (w.getValue().alive && w.getValue().name.equals(name) && w.getValue().type != null) {
+                            final boolean permanent = Simulation.PERMANENT.equals(w.getValue().type);
+                            final WorkerRef ref = w.getKey();
+                            sim.crashWorker(n, ref);
+                            final Expect e = model.get(name);
+                            if (e.known && e.present && e.candidates.size() == 1 && e.matches(ref) && !partitioned) {
+                                if (permanent) {
+                                    e.candidates.clear();
+                                    e.candidates.add(new WorkerRef(ref.node(), -1));
+                                } else {
+                                    e.absent();
+                                }
+                            } else {
+                                e.unknown();
+                            }
+                            sim.run(50);
+                            return;
+                        }
+                    }
+                }
+            } else if (a instanceof CrashNode c) {
+                final Node n = live(c.node());
+                if (n == null || sim.liveNodes().size() <= 1) {
+                    return;
+                }
+                sim.crash(n.id.name());
+                for (Expect e : model.values()) {
+                    if (e.known && e.present && e.candidates.stream().anyMatch(ref -> ref.node().equals(n.id))) {
+                        if (e.candidates.size() == 1) {
+                            e.absent();
+                        } else {
+                            e.unknown(); // the one that died may have been the winner, the others gone already
+                        }
+                    }
+                }
+                sim.run(200);
+            } else if (a instanceof StartNode s) {
+                final String name = "n" + (s.node() % 7);
+                final Node n = sim.node(name);
+                if (n == null || !n.alive) {
+                    sim.start(name);
+                    sim.run(300);
+                }
+            } else if (a instanceof Partition p) {
+                final Set<String> side = new HashSet<>();
+                for (int i = 0; i < 7; i++) {
+                    if ((p.mask() & (1 << i)) != 0) {
+                        side.add("n" + i);
+                    }
+                }
+                sim.partition(side);
+                partitioned = true;
+                sim.run(300);
+            } else if (a instanceof Heal) {
+                sim.heal();
+                sim.run(300);
+            } else if (a instanceof Loss l) {
+                sim.loss = l.percent() / 100.0;
+                sim.maxDelay = l.maxDelay();
+            } else if (a instanceof Wait w) {
+                sim.run(w.ms());
+            }
+        }
+
+        private void registered(String name, Outcome o, boolean orExisting) {
+            final Expect e = model.get(name);
+            log.add("   -> " + name + " " + (o.done ? (o.error == null ? "ok " + o.result : o.error.toString()) : "pending"));
+
+            if (o.ok()) {
+                final WorkerRef ref = (WorkerRef) o.result;
+                if (e.known && e.present && !e.matches(ref)) {
+                    // Another side of a partition registered it too: after the heal one of them wins.
+                    e.candidates.add(ref);
+                    e.groups.clear();
+                } else if (e.known && !e.present) {
+                    e.present(ref);
+                } else if (!e.known && !partitioned) {
+                    e.present(ref); // unknown before, but with one side there is one holder
+                }
+            } else if (o.done && o.error instanceof AlreadyRegisteredException already) {
+                if (!e.known && !partitioned) {
+                    e.known = true;
+                    e.present = true;
+                    e.candidates.add(already.existing());
+                } else if (e.present && !e.matches(already.existing())) {
+                    e.candidates.add(already.existing());
+                    e.groups.clear();
+                } else if (!e.present) {
+                    e.unknown(); // a duplicate we did not know of (the other side of a partition)
+                }
+                // unknown and partitioned: stays unknown, the other side may hold another
+            } else if (!o.done || !(o.error instanceof org.swarmosgi.api.UnknownWorkerTypeException)) {
+                e.unknown();
+            }
+        }
+
+        private void await(Outcome o) {
+            final long deadline = sim.now() + OP_TIMEOUT_MS + 500;
+            while (!o.done && sim.now() < deadline) {
+                sim.run(5);
+            }
+        }
+
+        private void settle() {
+            sim.heal();
+            sim.loss = 0;
+            sim.maxDelay = 3;
+            partitioned = false;
+            sim.run(4_000);
+        }
+
+        private void check() {
+            final List<Node> live = sim.liveNodes();
+            final Map<String, WorkerRef> truth = new TreeMap<>();
+            final Map<String, Set<WorkerRef>> groupTruth = new TreeMap<>();
+            final Set<NodeId> liveIds = new HashSet<>();
+            live.forEach(n -> liveIds.add(n.id));
+            for (Node n : live) {
+                final Set<WorkerRef> recorded = new HashSet<>();
+                for (Record r : n.core.ownRecords()) {
+                    recorded.add(r.ref);
+                    final WorkerRef other = truth.put(r.name, r.ref);
+                    assertThat(other).as("%s is held by two live workers: %s and %s%s", r.name, other, r.ref, trace()).isNull();
+                    for (String g : r.groups) {
+                        groupTruth.computeIfAbsent(g, k -> new HashSet<>()).add(r.ref);
+                    }
+                }
+                assertThat(recorded).as("%s records exactly its live workers%s", n.id, trace()).isEqualTo(n.liveWorkers());
+            }
+            for (Node n : live) {
+                assertThat(new TreeMap<>(n.core.registered())).as("replica of %s%s", n.id, trace()).isEqualTo(truth);
+                for (String g : GROUPS) {
+                    assertThat(new HashSet<>(n.core.members(g))).as("group %s at %s%s", g, n.id, trace())
+                        .isEqualTo(groupTruth.getOrDefault(g, Set.of()));
+                }
+                assertThat(n.core.ready()).as("%s ready%s", n.id, trace()).isTrue();
+                for (WorkerRef ref : truth.values()) {
+                    assertThat(liveIds).as("no record of a dead node%s", trace()).contains(ref.node());
+                }
+            }
+            for (Map.Entry<String, Expect> m : model.entrySet()) {
+                final Expect e = m.getValue();
+                if (!e.known) {
+                    continue;
+                }
+                final WorkerRef actual = truth.get(m.getKey());
+                if (!e.present) {
+                    assertThat(actual).as("%s should be unregistered%s", m.getKey(), trace()).isNull();
+                } else {
+                    assertThat(actual).as("%s should be registered (one of %s)%s", m.getKey(), e.candidates, trace()).isNotNull();
+                    assertThat(e.matches(actual)).as("%s is %s, one of %s expected%s", m.getKey(), actual, e.candidates, trace())
+                        .isTrue();
+                    final Record r = live.stream().filter(n -> n.id.equals(actual.node())).findFirst().orElseThrow()
+                        .core.winner(m.getKey());
+                    for (Map.Entry<String, Boolean> g : e.groups.entrySet()) {
+                        assertThat(r.inGroup(g.getKey())).as("%s in %s%s", m.getKey(), g.getKey(), trace()).isEqualTo(g.getValue());
+                    }
+                }
+            }
+        }
+
+        private String trace() {
+            return "\nhistory:\n  " + String.join("\n  ", log);
+        }
+    }
+
+    /** Sanity of the harness itself: one node registers, another finds it, then it is gone. */
+    @Property(tries = 20)
+    void aSimpleHistory(@ForAll long seed) {
+        final Run run = new Run(3, seed);
+        final Node a = run.live(0);
+        final Node b = run.live(1);
+        final Outcome reg = run.sim.call(a, id -> a.core.register(id, "x", Simulation.TEMPORARY, new byte[0], OP_TIMEOUT_MS, false));
+        run.await(reg);
+        assertThat(reg.ok()).as("%s", reg.error).isTrue();
+        assertThat(a.core.whereis("x")).contains((WorkerRef) reg.result);
+        final Outcome look = run.sim.call(b, id -> b.core.lookup(id, "x", OP_TIMEOUT_MS));
+        run.await(look);
+        assertThat(look.result).isEqualTo(Optional.of(reg.result));
+        final Outcome un = run.sim.call(b, id -> b.core.unregister(id, "x", OP_TIMEOUT_MS));
+        run.await(un);
+        assertThat(un.ok()).isTrue();
+        assertThat(b.core.whereis("x")).isEmpty();
+        run.sim.run(1_000);
+        for (Node n : run.sim.liveNodes()) {
+            assertThat(n.core.registered()).isEmpty();
+            assertThat(new TreeSet<>(n.liveWorkers())).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package org.swarmosgi.registry.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.RestartPolicy;
+import org.swarmosgi.api.StopReason;
+import org.swarmosgi.api.SwarmException;
+import org.swarmosgi.api.WorkerRef;
+import org.swarmosgi.api.host.StartOrder;
+import org.swarmosgi.api.host.WorkerTypeInfo;
+
+/**
+ * A seeded, deterministic world for {@link RegistryCore}s: a virtual clock, a network that loses,
+ * delays, reorders and partitions messages, membership views that follow the truth after a delay,
+ * and worker hosts whose workers start, stop and crash. The same seed gives the same history.
+ */
+final class Simulation {
+    /** A worker type that is restarted after a crash, and one that is not. */
+    static final String PERMANENT = "perm";
+    static final String TEMPORARY = "temp";
+
+    static final RegistrySettings SETTINGS = new RegistrySettings(64, 0, 20, 300, 200, 2_000, 200, 500);
+
+    private static final Map<String, WorkerTypeInfo> TYPES = Map.of(
+        PERMANENT, new WorkerTypeInfo(PERMANENT, Duration.ofSeconds(1), Duration.ZERO,
+            new RestartPolicy(RestartPolicy.Mode.PERMANENT, 1000, Duration.ofSeconds(1)), Set.of()),
+        TEMPORARY, new WorkerTypeInfo(TEMPORARY, Duration.ofSeconds(1), Duration.ZERO,
+            new RestartPolicy(RestartPolicy.Mode.TEMPORARY, 0, Duration.ofSeconds(1)), Set.of()));
+
+    final Random random;
+    private final RegistrySettings settings;
+    private long now;
+    private long eventSeq;
+    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private final Map<String, Node> current = new TreeMap<>();
+    private final List<Node> all = new ArrayList<>();
+    private final Map<Long, Outcome> outcomes = new HashMap<>();
+    private long requestIds;
+    private long incarnations = 1L << 20;
+    /** Side of each node name when partitioned; empty = one side. */
+    private final Map<String, Integer> sides = new HashMap<>();
+    double loss;
+    int maxDelay = 3;
+    long messages;
+
+    private record Event(long at, long seq, Runnable action) implements Comparable<Event> {
+        @Override
+        public int compareTo(Event o) {
+            return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
+        }
+    }
+
+    /** What an API call came to: still running, a result, or an error. */
+    static final class Outcome {
+        boolean done;
+        Object result;
+        SwarmException error;
+
+        boolean ok() {
+            return done && error == null;
+        }
+    }
+
+    /** One run of a node: its registry state machine, its host, what it believes of membership. */
+    final class Node implements Effects {
+        final NodeId id;
+        final RegistryCore core;
+        final Map<WorkerRef, Worker> workers = new LinkedHashMap<>();
+        final Set<NodeId> view = new HashSet<>();
+        boolean alive = true;
+        private long workerIds;
+
+        Node(NodeId id) {
+            this.id = id;
+            this.core = new RegistryCore(id, settings, this, () -> now);
+        }
+
+        Set<WorkerRef> liveWorkers() {
+            final Set<WorkerRef> refs = new HashSet<>();
+            workers.forEach((ref, w) -> {
+                if (w.alive) {
+                    refs.add(ref);
+                }
+            });
+            return refs;
+        }
+
+        @Override
+        public void send(NodeId to, Msg message) {
+            messages++;
+            if (random.nextDouble() < loss) {
+                return;
+            }
+            final Node target = node(to);
+            if (target == null || !connected(id.name(), to.name())) {
+                return;
+            }
+            at(1 + random.nextInt(maxDelay), () -> {
+                if (target.alive && connected(id.name(), to.name())) {
+                    target.core.onMessage(id, message);
+                    target.core.flush();
+                }
+            });
+        }
+
+        @Override
+        public void startWorker(long startId, StartOrder order) {
+            at(random.nextInt(3), () -> {
+                if (!alive) {
+                    return;
+                }
+                final WorkerRef ref = new WorkerRef(id, ++workerIds);
+                workers.put(ref, new Worker(order.name(), order.workerType(), order.version()));
+                core.onWorkerStarted(startId, ref);
+                core.flush();
+            });
+        }
+
+        @Override
+        public void hostLocal(long reqId, String name, long version) {
+            at(random.nextInt(2), () -> {
+                if (!alive) {
+                    return;
+                }
+                final WorkerRef ref = new WorkerRef(id, ++workerIds);
+                workers.put(ref, new Worker(name, null, version));
+                core.onLocalHosted(reqId, name, ref);
+                core.flush();
+            });
+        }
+
+        @Override
+        public void stopWorker(WorkerRef ref, StopReason reason, long version) {
+            final Worker w = workers.get(ref);
+            if (w != null) {
+                w.alive = false;
+            }
+        }
+
+        @Override
+        public void takeCheckpoint(long id, WorkerRef ref) {
+            at(random.nextInt(2), () -> {
+                if (!alive) {
+                    return;
+                }
+                final Worker w = workers.get(ref);
+                core.onCheckpoint(id, w == null ? null : ("state-of-" + ref).getBytes(StandardCharsets.UTF_8));
+                core.flush();
+            });
+        }
+
+        @Override
+        public void resolveConflict(WorkerRef winner, byte[] loserState, long version) {
+            final Worker w = workers.get(winner);
+            if (w != null) {
+                w.conflictsResolved++;
+            }
+        }
+
+        @Override
+        public void completed(long reqId, Object result) {
+            final Outcome o = outcomes.get(reqId);
+            if (o != null && !o.done) {
+                o.done = true;
+                o.result = result;
+            }
+        }
+
+        @Override
+        public void failed(long reqId, SwarmException error) {
+            final Outcome o = outcomes.get(reqId);
+            if (o != null && !o.done) {
+                o.done = true;
+                o.error = error;
+            }
+        }
+
+        @Override
+        public void registered(String name, WorkerRef ref) {
+        }
+
+        @Override
+        public void unregistered(String name, WorkerRef ref, StopReason reason) {
+        }
+    }
+
+    /** A simulated worker: alive until stopped or crashed. */
+    static final class Worker {
+        final String name;
+        final String type;
+        final long version;
+        boolean alive = true;
+        int conflictsResolved;
+
+        Worker(String name, String type, long version) {
+            this.name = name;
+            this.type = type;
+            this.version = version;
+        }
+    }
+
+    Simulation(long seed, RegistrySettings settings) {
+        this.random = new Random(seed);
+        this.settings = settings;
+    }
+
+    long now() {
+        return now;
+    }
+
+    // ---------------------------------------------------------------- nodes and membership
+
+    /** Starts a node (a new incarnation when the name ran before). */
+    Node start(String name) {
+        final Node old = current.get(name);
+        if (old != null && old.alive) {
+            throw new IllegalStateException(name + " runs already");
+        }
+        final Node n = new Node(new NodeId(name, ++incarnations));
+        current.put(name, n);
+        all.add(n);
+        n.core.localTypes(TYPES);
+        n.core.flush();
+        scheduleViews();
+        return n;
+    }
+
+    void crash(String name) {
+        final Node n = current.get(name);
+        if (n != null && n.alive) {
+            n.alive = false;
+            n.workers.values().forEach(w -> w.alive = false);
+            scheduleViews();
+        }
+    }
+
+    /** Splits the cluster: nodes named in {@code side} on one side, the rest on the other. */
+    void partition(Set<String> side) {
+        sides.clear();
+        for (String name : current.keySet()) {
+            sides.put(name, side.contains(name) ? 1 : 0);
+        }
+        scheduleViews();
+    }
+
+    void heal() {
+        sides.clear();
+        scheduleViews();
+    }
+
+    boolean connected(String a, String b) {
+        return sides.getOrDefault(a, 0).equals(sides.getOrDefault(b, 0));
+    }
+
+    /** Each live node's failure detector catches up with the truth after its own delay. */
+    private void scheduleViews() {
+        for (Node observer : current.values()) {
+            if (observer.alive) {
+                at(5 + random.nextInt(150), () -> reconcile(observer));
+            }
+        }
+    }
+
+    private void reconcile(Node observer) {
+        if (!observer.alive) {
+            return;
+        }
+        final Set<NodeId> truth = new HashSet<>();
+        for (Node n : current.values()) {
+            if (n.alive && n != observer && connected(observer.id.name(), n.id.name())) {
+                truth.add(n.id);
+            }
+        }
+        for (NodeId gone : new ArrayList<>(observer.view)) {
+            if (!truth.contains(gone)) {
+                observer.view.remove(gone);
+                observer.core.nodeDown(gone);
+            }
+        }
+        for (NodeId up : truth) {
+            if (observer.view.add(up)) {
+                observer.core.nodeUp(up);
+            }
+        }
+        observer.core.flush();
+    }
+
+    Node node(NodeId id) {
+        final Node n = current.get(id.name());
+        return n != null && n.id.equals(id) ? n : null;
+    }
+
+    Node node(String name) {
+        return current.get(name);
+    }
+
+    List<Node> liveNodes() {
+        final List<Node> live = new ArrayList<>();
+        for (Node n : current.values()) {
+            if (n.alive) {
+                live.add(n);
+            }
+        }
+        return live;
+    }
+
+    // ---------------------------------------------------------------- API calls
+
+    Outcome call(Node n, java.util.function.LongConsumer invocation) {
+        final long id = ++requestIds;
+        final Outcome o = new Outcome();
+        outcomes.put(id, o);
+        invocation.accept(id);
+        n.core.flush();
+        return o;
+    }
+
+    /** Kills one live worker as if it threw: its host reports it crashed. */
+    boolean crashWorker(Node n, WorkerRef ref) {
+        final Worker w = n.workers.get(ref);
+        if (w == null || !w.alive || !n.alive) {
+            return false;
+        }
+        w.alive = false;
+        n.core.onWorkerEnded(w.name, ref, StopReason.CRASHED);
+        n.core.flush();
+        return true;
+    }
+
+    // ---------------------------------------------------------------- time
+
+    private void at(long delay, Runnable action) {
+        events.add(new Event(now + delay, ++eventSeq, action));
+    }
+
+    /** Runs the world for {@code ms} of virtual time, ticking every live node every 10 ms. */
+    void run(long ms) {
+        final long end = now + ms;
+        long nextTick = (now / 10 + 1) * 10;
+        while (true) {
+            final Event e = events.peek();
+            final long next = Math.min(e == null ? Long.MAX_VALUE : e.at, nextTick);
+            if (next > end) {
+                break;
+            }
+            now = next;
+            if (e != null && e.at == next) {
+                events.poll();
+                e.action.run();
+            } else {
+                nextTick += 10;
+                for (Node n : liveNodes()) {
+                    n.core.tick();
+                    n.core.flush();
+                }
+            }
+        }
+        now = end;
+    }
+}
