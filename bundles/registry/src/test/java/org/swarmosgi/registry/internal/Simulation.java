@@ -107,9 +107,11 @@ final class Simulation {
             if (target == null || !connected(id.name(), to.name())) {
                 return;
             }
+            // Through the wire format, as in a node: the codec is exercised by every history.
+            final Msg wire = MsgCodec.decode(java.nio.ByteBuffer.wrap(MsgCodec.encode(message)));
             at(1 + random.nextInt(maxDelay), () -> {
                 if (target.alive && connected(id.name(), to.name())) {
-                    target.core.onMessage(id, message);
+                    target.core.onMessage(id, wire);
                     target.core.flush();
                 }
             });

@@ -1,0 +1,104 @@
+package org.swarmosgi.registry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.StopReason;
+import org.swarmosgi.api.WorkerRef;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+
+class MsgCodecTest {
+    private static final NodeId A = new NodeId("a", 42);
+    private static final Record R = new Record("counter-1", new WorkerRef(A, 7), "counter", new byte[] {1, 2},
+        9, new String[] {"g1", "g2"});
+
+    private static Msg roundTrip(Msg m) {
+        return MsgCodec.decode(ByteBuffer.wrap(MsgCodec.encode(m)));
+    }
+
+    @Test
+    void everyMessageRoundTrips() {
+        final List<Msg> all = List.of(
+            new Msg.Ops(List.of(new Op.Put(R), new Op.Remove(10, "x", StopReason.CRASHED), new Op.Types(11, Set.of("t")))),
+            new Msg.SeqAnnounce(5),
+            new Msg.RegisterReq(1, "n", "t", new byte[] {3}, true),
+            new Msg.ClaimReq(2, "n"),
+            new Msg.ClaimAbort("n"),
+            new Msg.StartReq(3, "n", "t", new byte[0]),
+            new Msg.Reply(4, Msg.Status.EXISTS, R, new Op.Put(R), "why"),
+            new Msg.Reply(4, Msg.Status.RETRY, null, null, null),
+            new Msg.LookupReq(5, "n"),
+            new Msg.NameReq(6, Msg.NameAction.JOIN, "n", "g"),
+            new Msg.NameReq(6, Msg.NameAction.UNREGISTER, "n", null),
+            new Msg.NameFwd(A, 7, Msg.NameAction.LEAVE, "n", "g"),
+            new Msg.NameDone(A, 8, Msg.Status.OK, R, new Op.Remove(12, "n", StopReason.UNREGISTERED)),
+            new Msg.MonitorReq(9, R.ref),
+            new Msg.MonitorFired(9, StopReason.NODE_DOWN),
+            new Msg.ConflictLose("n", R.ref, new WorkerRef(A, 8)),
+            new Msg.ConflictState("n", R.ref, null),
+            new Msg.ConflictState("n", R.ref, new byte[] {9}));
+        for (Msg m : all) {
+            assertThat(roundTrip(m)).as(m.toString()).usingRecursiveComparison().isEqualTo(m);
+        }
+        final Msg.SyncReply sync = (Msg.SyncReply) roundTrip(new Msg.SyncReply(1, 2, new int[] {3, 4}, List.of(R), true,
+            Set.of("t")));
+        assertThat(sync.buckets()).containsExactly(3, 4);
+        assertThat(sync.records()).containsExactly(R);
+        assertThat(sync.types()).containsExactly("t");
+        final Msg.StartReply start = (Msg.StartReply) roundTrip(new Msg.StartReply(1, "n", R, Msg.Status.OK, null));
+        assertThat(start.record()).isEqualTo(R);
+    }
+
+    @Test
+    void hostileLengthsAreRefusedBeforeAnythingIsAllocated() {
+        // An Ops message claiming two billion operations in five bytes.
+        assertThatThrownBy(() -> MsgCodec.decode(ByteBuffer.wrap(new byte[] {1, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff})))
+            .isInstanceOf(IllegalArgumentException.class);
+        final byte[] register = MsgCodec.encode(new Msg.RegisterReq(1, "n", "t", new byte[] {1}, false));
+        for (int cut = 0; cut < register.length; cut++) {
+            final byte[] truncated = java.util.Arrays.copyOf(register, cut);
+            assertThatThrownBy(() -> MsgCodec.decode(ByteBuffer.wrap(truncated))).isInstanceOf(IllegalArgumentException.class);
+        }
+        final byte[] trailing = java.util.Arrays.copyOf(register, register.length + 1);
+        assertThatThrownBy(() -> MsgCodec.decode(ByteBuffer.wrap(trailing))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("after the message");
+    }
+
+    @Test
+    void namesFromTheWireFollowTheApiRules() {
+        assertThatThrownBy(() -> roundTrip(new Msg.ClaimReq(1, "bad\nname"))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("control");
+        assertThatThrownBy(() -> roundTrip(new Msg.ClaimReq(1, ""))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> roundTrip(new Msg.ClaimReq(1, "é".repeat(600)))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("bytes");
+    }
+
+    @Property(tries = 2000)
+    void randomBytesNeverThrowAnythingButIllegalArgument(@ForAll @Size(max = 200) byte[] bytes) {
+        try {
+            MsgCodec.decode(ByteBuffer.wrap(bytes));
+        } catch (IllegalArgumentException expected) {
+            // refused, as it should be
+        }
+    }
+
+    @Property(tries = 2000)
+    void mutatedMessagesNeverThrowAnythingButIllegalArgument(@ForAll int position, @ForAll byte value) {
+        final byte[] bytes = MsgCodec.encode(new Msg.Reply(4, Msg.Status.EXISTS, R, new Op.Put(R), "why"));
+        bytes[Math.floorMod(position, bytes.length)] = value;
+        try {
+            MsgCodec.decode(ByteBuffer.wrap(bytes));
+        } catch (IllegalArgumentException expected) {
+            // refused
+        }
+    }
+}
