@@ -1,0 +1,705 @@
+package org.swarmosgi.registry.internal;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.swarmosgi.api.Codec;
+import org.swarmosgi.api.Member;
+import org.swarmosgi.api.MulticallResult;
+import org.swarmosgi.api.NameListener;
+import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.NodeUnavailableException;
+import org.swarmosgi.api.NotRegisteredException;
+import org.swarmosgi.api.StopReason;
+import org.swarmosgi.api.Subscription;
+import org.swarmosgi.api.SwarmException;
+import org.swarmosgi.api.SwarmRegistry;
+import org.swarmosgi.api.SwarmTimeoutException;
+import org.swarmosgi.api.TopologyListener;
+import org.swarmosgi.api.UnknownWorkerTypeException;
+import org.swarmosgi.api.Worker;
+import org.swarmosgi.api.WorkerFailedException;
+import org.swarmosgi.api.WorkerRef;
+import org.swarmosgi.api.host.HostDriver;
+import org.swarmosgi.api.host.StaleOrderException;
+import org.swarmosgi.api.host.StartOrder;
+import org.swarmosgi.api.host.WorkerHost;
+import org.swarmosgi.api.host.WorkerTypeInfo;
+import org.swarmosgi.api.membership.DownReason;
+import org.swarmosgi.api.membership.Membership;
+import org.swarmosgi.api.membership.MembershipListener;
+import org.swarmosgi.api.node.LocalNode;
+import org.swarmosgi.api.transport.InboundMessage;
+import org.swarmosgi.api.transport.Topics;
+import org.swarmosgi.api.transport.Transport;
+import org.swarmosgi.api.transport.TransportException;
+
+/**
+ * The {@link SwarmRegistry} service of a node: {@link RegistryCore} on its own thread, fed by
+ * membership, the transport and the worker host; the data plane (messages to workers) beside it,
+ * straight from the caller's thread to the transport or the local host, never through the registry
+ * thread.
+ *
+ * <p>Threads: {@code swarm-registry-<node>} (the state machine), {@code -send} (encodes and sends its
+ * messages, so a slow peer never stalls it), {@code -data} (hands messages from peers to workers) and
+ * {@code -callback} (completes API stages, so user code never runs on the others).
+ */
+@Component(service = SwarmRegistry.class, immediate = true, configurationPid = RegistryComponent.PID,
+    configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = RegistryConfig.class)
+public final class RegistryComponent implements SwarmRegistry {
+    public static final String PID = "org.swarmosgi.registry";
+    /** Registry protocol between nodes. */
+    static final int TOPIC_CONTROL = Topics.REGISTRY_BASE;
+    /** Messages to workers. */
+    static final int TOPIC_DATA = Topics.REGISTRY_BASE + 1;
+
+    private static final System.Logger LOG = System.getLogger(RegistryComponent.class.getName());
+
+    private final NodeId self;
+    private final Transport transport;
+    private final Membership membership;
+    private final WorkerHost host;
+    private final RegistryCore core;
+    private final RegistryLoop loop;
+    private final ExecutorService sender;
+    private final ExecutorService data;
+    private final ExecutorService callbacks;
+    private final Map<NodeId, Member> members = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Object>> calls = new ConcurrentHashMap<>();
+    private final Map<Long, LocalInstance<?, ?>> localInstances = new ConcurrentHashMap<>();
+    private final List<TopologyListener> topologyListeners = new CopyOnWriteArrayList<>();
+    private final List<NameListener> nameListeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final LongAdder malformed = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private volatile List<Member> nodes;
+
+    private record LocalInstance<M, R>(Worker<M, R> worker, Codec<M> codec, Codec<R> replyCodec) {
+    }
+
+    @Activate
+    public RegistryComponent(@Reference LocalNode node, @Reference Transport transport, @Reference Membership membership,
+                             @Reference WorkerHost host, RegistryConfig config) {
+        this.self = node.id();
+        this.transport = transport;
+        this.membership = membership;
+        this.host = host;
+        final String name = "swarm-registry-" + self.name();
+        this.loop = new RegistryLoop(name);
+        this.sender = Executors.newSingleThreadExecutor(named(name + "-send"));
+        this.data = Executors.newSingleThreadExecutor(named(name + "-data"));
+        this.callbacks = Executors.newSingleThreadExecutor(named(name + "-callback"));
+        this.nodes = List.of(membership.self());
+        this.core = new RegistryCore(self, settings(config), new NodeEffects(), System::currentTimeMillis);
+        members.put(self, membership.self());
+        loop.start(core);
+        subscriptions.add(transport.handle(TOPIC_CONTROL, loop, this::onControl));
+        subscriptions.add(transport.handle(TOPIC_DATA, data, this::onData));
+        subscriptions.add(host.attach(new Driver()));
+        subscriptions.add(membership.subscribe(new Listener()));
+        LOG.log(System.Logger.Level.INFO, "{0}: registry running", self);
+    }
+
+    static RegistrySettings settings(RegistryConfig c) {
+        try {
+            return new RegistrySettings(c.virtual_nodes(), c.static_quorum_size(), c.retry_delay_ms(), c.sync_timeout_ms(),
+                c.announce_interval_ms(), c.claim_timeout_ms(), c.conflict_retry_ms(), c.sync_batch_records());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (int i = subscriptions.size() - 1; i >= 0; i--) {
+            try {
+                subscriptions.get(i).close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing a subscription failed", e);
+            }
+        }
+        loop.close();
+        sender.shutdownNow();
+        data.shutdownNow();
+        final SwarmException stopped = new NodeUnavailableException("the registry of " + self + " stopped");
+        calls.values().forEach(f -> f.completeExceptionally(stopped));
+        calls.clear();
+        callbacks.shutdown();
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return r -> {
+            final Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ================================================================ inputs
+
+    private void onControl(InboundMessage m) {
+        final Msg msg;
+        try {
+            msg = MsgCodec.decode(m.payload());
+        } catch (IllegalArgumentException e) {
+            malformed.increment();
+            LOG.log(System.Logger.Level.WARNING, "{0}: a malformed registry message from {1}: {2}", self,
+                m.sender().id(), e.getMessage());
+            return;
+        }
+        core.onMessage(m.sender().id(), msg);
+    }
+
+    private void onData(InboundMessage m) {
+        final ByteBuffer b = m.payload();
+        if (b.remaining() < WorkerWire.HEADER) {
+            malformed.increment();
+            if (m.isRequest()) {
+                m.fail("malformed worker message");
+            }
+            return;
+        }
+        final byte kind = b.get();
+        final long incarnation = b.getLong();
+        final long id = b.getLong();
+        final byte[] payload = new byte[b.remaining()];
+        b.get(payload);
+        try {
+            if (incarnation != self.incarnation()) {
+                throw new org.swarmosgi.api.NoSuchWorkerException("no worker " + id + " on " + self
+                    + ": the ref names an earlier run of this node");
+            }
+            host.deliver(new WorkerRef(self, id), new RemoteEnvelope(m, payload, kind == WorkerWire.CALL));
+            if (kind != WorkerWire.CALL && m.isRequest()) {
+                m.reply(WorkerWire.answer(WorkerWire.OK, new byte[0]));
+            }
+        } catch (RuntimeException e) {
+            if (m.isRequest()) {
+                m.reply(WorkerWire.error(e));
+            }
+        }
+    }
+
+    private final class Listener implements MembershipListener {
+        @Override
+        public void memberUp(Member member) {
+            members.put(member.id(), member);
+            loop.execute(() -> {
+                core.nodeUp(member.id());
+                refreshNodes();
+                for (TopologyListener l : topologyListeners) {
+                    safely(() -> l.nodeUp(member));
+                }
+            });
+        }
+
+        @Override
+        public void memberDown(Member member, DownReason reason) {
+            loop.execute(() -> {
+                core.nodeDown(member.id());
+                members.remove(member.id());
+                refreshNodes();
+                for (TopologyListener l : topologyListeners) {
+                    safely(() -> l.nodeDown(member));
+                }
+            });
+        }
+    }
+
+    private void refreshNodes() {
+        final List<Member> live = new ArrayList<>();
+        for (NodeId id : core.liveNodes()) {
+            final Member m = members.get(id);
+            if (m != null) {
+                live.add(m);
+            }
+        }
+        live.sort(null);
+        nodes = List.copyOf(live);
+    }
+
+    private final class Driver implements HostDriver {
+        @Override
+        public SwarmRegistry registry() {
+            return RegistryComponent.this;
+        }
+
+        @Override
+        public void workerEnded(String name, WorkerRef worker, StopReason reason, Throwable cause) {
+            loop.execute(() -> core.onWorkerEnded(name, worker, reason));
+        }
+
+        @Override
+        public void workerTypesChanged(Map<String, WorkerTypeInfo> types) {
+            loop.execute(() -> core.localTypes(types));
+        }
+    }
+
+    /** What the state machine asks of this node. Runs on the registry thread: hands everything slow on. */
+    private final class NodeEffects implements Effects {
+        @Override
+        public void send(NodeId to, Msg message) {
+            sender.execute(() -> {
+                final Member peer = members.get(to);
+                if (peer == null) {
+                    return;
+                }
+                try {
+                    transport.send(peer.endpoint(), TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.encode(message)));
+                } catch (TransportException | IllegalArgumentException e) {
+                    sendFailures.increment(); // resends and anti-entropy repair it
+                    LOG.log(System.Logger.Level.DEBUG, "{0}: could not send to {1}: {2}", self, to, e.getMessage());
+                }
+            });
+        }
+
+        @Override
+        public void startWorker(long startId, StartOrder order) {
+            host.start(order).whenComplete((ref, error) -> loop.execute(() -> {
+                if (error == null) {
+                    core.onWorkerStarted(startId, ref);
+                } else {
+                    final Throwable cause = unwrap(error);
+                    core.onWorkerStartFailed(startId, cause instanceof UnknownWorkerTypeException, String.valueOf(cause.getMessage()));
+                }
+            }));
+        }
+
+        @Override
+        public void hostLocal(long reqId, String name, long version) {
+            final LocalInstance<?, ?> instance = localInstances.remove(reqId);
+            if (instance == null) {
+                core.onLocalHostFailed(reqId, name, new NodeUnavailableException("the registration was given up"));
+                return;
+            }
+            try {
+                core.onLocalHosted(reqId, name, hostInstance(name, instance, version));
+            } catch (RuntimeException e) {
+                core.onLocalHostFailed(reqId, name, new WorkerFailedException("cannot host '" + name + "': " + e.getMessage(), e));
+            }
+        }
+
+        private <M, R> WorkerRef hostInstance(String name, LocalInstance<M, R> i, long version) {
+            return host.host(name, i.worker(), i.codec(), i.replyCodec(), version);
+        }
+
+        @Override
+        public void stopWorker(WorkerRef ref, StopReason reason, long version) {
+            host.stop(ref, reason, version).whenComplete((v, error) -> {
+                if (error != null && !(unwrap(error) instanceof StaleOrderException)) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: stopping {1} failed: {2}", self, ref, unwrap(error).getMessage());
+                }
+            });
+        }
+
+        @Override
+        public void takeCheckpoint(long id, WorkerRef ref) {
+            host.checkpoint(ref).whenComplete((state, error) -> loop.execute(() -> core.onCheckpoint(id, error == null ? state : null)));
+        }
+
+        @Override
+        public void resolveConflict(WorkerRef winner, byte[] loserState, long version) {
+            host.resolveConflict(winner, loserState, version);
+        }
+
+        @Override
+        public void completed(long reqId, Object result) {
+            localInstances.remove(reqId);
+            final CompletableFuture<Object> f = calls.remove(reqId);
+            if (f != null) {
+                callbacks.execute(() -> f.complete(result));
+            }
+        }
+
+        @Override
+        public void failed(long reqId, SwarmException error) {
+            localInstances.remove(reqId);
+            final CompletableFuture<Object> f = calls.remove(reqId);
+            if (f != null) {
+                callbacks.execute(() -> f.completeExceptionally(error));
+            }
+        }
+
+        @Override
+        public void registered(String name, WorkerRef ref) {
+            for (NameListener l : nameListeners) {
+                safely(() -> l.registered(name, ref));
+            }
+        }
+
+        @Override
+        public void unregistered(String name, WorkerRef ref, StopReason reason) {
+            for (NameListener l : nameListeners) {
+                safely(() -> l.unregistered(name, ref, reason));
+            }
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a registry listener threw", e);
+        }
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    // ================================================================ API: registration and lookups
+
+    /** Runs {@code call} with a fresh request id on the registry thread; the stage completes on the callback thread. */
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> submit(java.util.function.LongConsumer call) {
+        final long id = requestIds.incrementAndGet();
+        final CompletableFuture<Object> f = new CompletableFuture<>();
+        calls.put(id, f);
+        loop.execute(() -> call.accept(id));
+        return (CompletableFuture<T>) (CompletableFuture<?>) f;
+    }
+
+    @Override
+    public CompletionStage<WorkerRef> register(String name, String workerType, byte[] args, Duration timeout) {
+        checkName("name", name);
+        checkName("workerType", workerType);
+        final byte[] a = args == null ? new byte[0] : args.clone();
+        final long ms = millis(timeout);
+        return submit(id -> core.register(id, name, workerType, a, ms, false));
+    }
+
+    @Override
+    public CompletionStage<WorkerRef> whereisOrRegister(String name, String workerType, byte[] args, Duration timeout) {
+        checkName("name", name);
+        checkName("workerType", workerType);
+        final byte[] a = args == null ? new byte[0] : args.clone();
+        final long ms = millis(timeout);
+        return submit(id -> core.register(id, name, workerType, a, ms, true));
+    }
+
+    @Override
+    public <M, R> CompletionStage<WorkerRef> registerLocal(String name, Worker<M, R> worker, Codec<M> codec,
+                                                           Codec<R> replyCodec) {
+        checkName("name", name);
+        Objects.requireNonNull(worker, "worker");
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(replyCodec, "replyCodec");
+        final long id = requestIds.incrementAndGet();
+        final CompletableFuture<Object> f = new CompletableFuture<>();
+        calls.put(id, f);
+        localInstances.put(id, new LocalInstance<>(worker, codec, replyCodec));
+        final long ms = DEFAULT_TIMEOUT.toMillis();
+        loop.execute(() -> core.registerLocal(id, name, ms));
+        @SuppressWarnings("unchecked")
+        final CompletionStage<WorkerRef> stage = (CompletionStage<WorkerRef>) (CompletionStage<?>) f;
+        return stage;
+    }
+
+    @Override
+    public CompletionStage<Void> unregister(String name, Duration timeout) {
+        checkName("name", name);
+        final long ms = millis(timeout);
+        return submit(id -> core.unregister(id, name, ms));
+    }
+
+    @Override
+    public Optional<WorkerRef> whereis(String name) {
+        checkName("name", name);
+        return core.whereis(name);
+    }
+
+    @Override
+    public CompletionStage<Optional<WorkerRef>> lookup(String name, Duration timeout) {
+        checkName("name", name);
+        final Optional<WorkerRef> here = core.whereis(name);
+        if (here.isPresent()) {
+            return CompletableFuture.completedFuture(here);
+        }
+        final long ms = millis(timeout);
+        return submit(id -> core.lookup(id, name, ms));
+    }
+
+    @Override
+    public Map<String, WorkerRef> registered() {
+        return core.registered();
+    }
+
+    // ================================================================ API: groups
+
+    @Override
+    public CompletionStage<Void> join(String group, String name) {
+        checkName("group", group);
+        checkName("name", name);
+        final long ms = DEFAULT_TIMEOUT.toMillis();
+        return submit(id -> core.join(id, group, name, ms));
+    }
+
+    @Override
+    public CompletionStage<Void> leave(String group, String name) {
+        checkName("group", group);
+        checkName("name", name);
+        final long ms = DEFAULT_TIMEOUT.toMillis();
+        return submit(id -> core.leave(id, group, name, ms));
+    }
+
+    @Override
+    public List<WorkerRef> members(String group) {
+        checkName("group", group);
+        return core.members(group);
+    }
+
+    @Override
+    public Set<String> groups() {
+        return core.groupNames();
+    }
+
+    @Override
+    public <M> void publish(String group, M message, Codec<M> codec) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(codec, "codec");
+        for (WorkerRef ref : members(group)) {
+            deliver(ref, message, codec, null, false, DEFAULT_TIMEOUT); // best effort: outcomes are not awaited
+        }
+    }
+
+    @Override
+    public <M, R> CompletionStage<MulticallResult<R>> multicall(String group, M message, Codec<M> codec,
+                                                                Codec<R> replyCodec, Duration timeout) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(replyCodec, "replyCodec");
+        final Duration t = timeout(timeout);
+        final List<WorkerRef> refs = members(group);
+        final List<CompletableFuture<R>> all = new ArrayList<>(refs.size());
+        for (WorkerRef ref : refs) {
+            all.add(deliver(ref, message, codec, replyCodec, true, t));
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).handle((v, e) -> {
+            final List<R> replies = new ArrayList<>(all.size());
+            int failures = 0;
+            int timeouts = 0;
+            for (CompletableFuture<R> f : all) {
+                try {
+                    replies.add(f.join());
+                } catch (CompletionException ex) {
+                    if (unwrap(ex) instanceof SwarmTimeoutException) {
+                        timeouts++;
+                    } else {
+                        failures++;
+                    }
+                }
+            }
+            return new MulticallResult<>(replies, failures, timeouts);
+        });
+    }
+
+    // ================================================================ API: messaging (data plane)
+
+    @Override
+    public <M> CompletionStage<Void> send(String name, M message, Codec<M> codec) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(codec, "codec");
+        return resolve(name, DEFAULT_TIMEOUT).thenCompose(ref -> this.<M, Void>deliver(ref, message, codec, null, false,
+            DEFAULT_TIMEOUT));
+    }
+
+    @Override
+    public <M> CompletionStage<Void> send(WorkerRef worker, M message, Codec<M> codec) {
+        Objects.requireNonNull(worker, "worker");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(codec, "codec");
+        return deliver(worker, message, codec, null, false, DEFAULT_TIMEOUT);
+    }
+
+    @Override
+    public <M, R> CompletionStage<R> call(String name, M message, Codec<M> codec, Codec<R> replyCodec, Duration timeout) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(replyCodec, "replyCodec");
+        final Duration t = timeout(timeout);
+        return resolve(name, t).thenCompose(ref -> deliver(ref, message, codec, replyCodec, true, t));
+    }
+
+    @Override
+    public <M, R> CompletionStage<R> call(WorkerRef worker, M message, Codec<M> codec, Codec<R> replyCodec, Duration timeout) {
+        Objects.requireNonNull(worker, "worker");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(replyCodec, "replyCodec");
+        return deliver(worker, message, codec, replyCodec, true, timeout(timeout));
+    }
+
+    /** The worker of a name: from the replica, else from the name's owner. */
+    private CompletableFuture<WorkerRef> resolve(String name, Duration timeout) {
+        checkName("name", name);
+        final Optional<WorkerRef> here = core.whereis(name);
+        if (here.isPresent()) {
+            return CompletableFuture.completedFuture(here.get());
+        }
+        return lookup(name, timeout).toCompletableFuture().thenApply(found -> found.orElseThrow(
+            () -> new NotRegisteredException("'" + name + "' is not registered")));
+    }
+
+    private <M, R> CompletableFuture<R> deliver(WorkerRef ref, M message, Codec<M> codec, Codec<R> replyCodec, boolean call,
+                                                Duration timeout) {
+        if (ref.node().equals(self)) {
+            final CompletableFuture<R> result = new CompletableFuture<>();
+            try {
+                host.deliver(ref, new LocalEnvelope<>(message, codec, replyCodec, result, call));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            if (!call) {
+                return CompletableFuture.completedFuture(null);
+            }
+            // Replies complete on the worker's thread: user code chained on the stage runs elsewhere.
+            return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handleAsync((r, e) -> {
+                    if (e == null) {
+                        return r;
+                    }
+                    final Throwable cause = unwrap(e);
+                    throw cause instanceof TimeoutException
+                        ? new SwarmTimeoutException("no reply from " + ref + " within " + timeout.toMillis() + " ms")
+                        : cause instanceof RuntimeException re ? re : new CompletionException(cause);
+                }, callbacks);
+        }
+        final Member peer = members.get(ref.node());
+        if (peer == null) {
+            return CompletableFuture.failedFuture(new NodeUnavailableException("the node of " + ref
+                + " is not a member of the cluster (it stopped, or this node does not see it)"));
+        }
+        final ByteBuffer request = WorkerWire.request(call ? WorkerWire.CALL : WorkerWire.CAST, ref.node().incarnation(),
+            ref.id(), codec.encode(message));
+        final CompletionStage<ByteBuffer> answer;
+        try {
+            answer = transport.request(peer.endpoint(), TOPIC_DATA, request, timeout);
+        } catch (TransportException e) {
+            return CompletableFuture.failedFuture(unavailable(ref, e));
+        }
+        return answer.toCompletableFuture().handle((bytes, e) -> {
+            if (e != null) {
+                final Throwable cause = unwrap(e);
+                if (cause instanceof TransportException te) {
+                    throw unavailable(ref, te);
+                }
+                throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
+            }
+            final byte[] reply = WorkerWire.replyOf(bytes);
+            if (replyCodec == null) {
+                return null;
+            }
+            try {
+                return replyCodec.decode(reply);
+            } catch (IllegalArgumentException bad) {
+                throw new WorkerFailedException("the reply of " + ref + " does not decode with codec " + replyCodec.name()
+                    + ": " + bad.getMessage(), bad);
+            }
+        });
+    }
+
+    private static SwarmException unavailable(WorkerRef ref, TransportException e) {
+        return new NodeUnavailableException("cannot reach the node of " + ref + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public CompletionStage<StopReason> monitor(WorkerRef worker) {
+        Objects.requireNonNull(worker, "worker");
+        return submit(id -> core.monitor(id, worker));
+    }
+
+    @Override
+    public Subscription addNameListener(NameListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        nameListeners.add(listener);
+        return () -> nameListeners.remove(listener);
+    }
+
+    // ================================================================ API: topology
+
+    @Override
+    public boolean ready() {
+        return core.ready();
+    }
+
+    @Override
+    public boolean hasQuorum() {
+        return core.hasQuorum();
+    }
+
+    @Override
+    public Member self() {
+        return membership.self();
+    }
+
+    @Override
+    public List<Member> nodes() {
+        return nodes;
+    }
+
+    @Override
+    public Subscription addTopologyListener(TopologyListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        loop.execute(() -> {
+            for (Member m : nodes) {
+                safely(() -> listener.nodeUp(m));
+            }
+            topologyListeners.add(listener);
+        });
+        return () -> topologyListeners.remove(listener);
+    }
+
+    // ================================================================ argument checks
+
+    private static void checkName(String what, String value) {
+        Objects.requireNonNull(value, what);
+        try {
+            MsgCodec.Names.check(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage() + " (was '" + value.replaceAll("\\p{Cntrl}", "?")
+                + "')");
+        }
+    }
+
+    private static Duration timeout(Duration timeout) {
+        return Duration.ofMillis(millis(timeout));
+    }
+
+    private static long millis(Duration timeout) {
+        if (timeout == null) {
+            return DEFAULT_TIMEOUT.toMillis();
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        return timeout.toMillis();
+    }
+}
