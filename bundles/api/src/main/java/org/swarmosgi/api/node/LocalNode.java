@@ -1,5 +1,6 @@
 package org.swarmosgi.api.node;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 
 import org.swarmosgi.api.NodeId;
@@ -49,6 +50,31 @@ public interface LocalNode {
      */
     byte[] deriveKey(String purpose);
 
-    /** True when the cluster secret is the built-in default: fine on loopback, unsafe on a network. */
+    /**
+     * True when the cluster secret is the built-in development secret, whether defaulted (no secret
+     * configured) or given literally: fine on loopback, unsafe on a network, since it is public.
+     */
     boolean usesDefaultSecret();
+
+    /**
+     * The development-secret rule, in one place: a node whose secret is the development secret
+     * ({@link #usesDefaultSecret()}) reaches loopback only. Whoever is about to bind, join or send
+     * off this host checks each address with this method when it validates its configuration
+     * (at activation, after resolving host names, never on a network thread): the node for its
+     * bind and advertise addresses, a membership strategy for its interface and its seeds. A
+     * wildcard address counts as off loopback (it listens on every interface).
+     *
+     * @param key     the configuration key the address comes from, named in the refusal
+     * @param address the resolved address to bind, join or send to
+     * @throws IllegalArgumentException when {@code address} is not a loopback address and the
+     *                                  secret is the development secret; the message names
+     *                                  {@code key} and the address and says how to fix it
+     */
+    default void requireSecretFor(String key, InetAddress address) {
+        if (usesDefaultSecret() && !address.isLoopbackAddress()) {
+            throw new IllegalArgumentException(key + ": " + address.getHostAddress() + " is off loopback, and the "
+                    + "cluster secret is the built-in development secret: set cluster.secret or "
+                    + "cluster.secret.file (PID org.swarmosgi.node)");
+        }
+    }
 }

@@ -7,4 +7,9 @@ final class ConfigException extends IllegalArgumentException {
     ConfigException(String key, String problem) {
         super("org.swarmosgi.node: " + key + " " + problem);
     }
+
+    /** A refusal whose message already starts with the key ("bind.address: ..."). */
+    ConfigException(IllegalArgumentException keyed) {
+        super("org.swarmosgi.node: " + keyed.getMessage());
+    }
 }

@@ -29,17 +29,17 @@ public final class NodeComponent {
 
     @Activate
     public NodeComponent(BundleContext context, NodeConfig config) {
-        final NodeSettings settings;
+        final NodeIdentity node;
         try {
-            settings = NodeSettings.from(config, context.getDataFile("work").toPath(), new NodeSettings.HostEnvironment());
+            node = new NodeIdentity(NodeSettings.from(config, context.getDataFile("work").toPath(),
+                    new NodeSettings.HostEnvironment()));
         } catch (ConfigException e) {
             LOG.log(Level.ERROR, e.getMessage());
             throw e;
         }
-        final NodeIdentity node = new NodeIdentity(settings);
         if (node.usesDefaultSecret()) {
-            LOG.log(Level.WARNING, "cluster.secret is not set: using the built-in development secret. "
-                    + "Set cluster.secret before opening the node to a network.");
+            LOG.log(Level.WARNING, "the cluster secret is the built-in development secret (not set, or set to it): "
+                    + "this node keeps to loopback. Set cluster.secret before opening the node to a network.");
         }
         final Dictionary<String, Object> props = new Hashtable<>();
         props.put(LocalNode.AUTOCLUSTER, node.autocluster());

@@ -17,11 +17,12 @@ public @interface NodeConfig {
     String cluster_name() default "swarm";
 
     @AttributeDefinition(type = AttributeType.PASSWORD, description = "Shared cluster secret, at least 16 "
-            + "characters. Empty: a built-in development secret, allowed only while bind.address is loopback.")
+            + "characters. Empty: a built-in development secret, which keeps the node and its membership on "
+            + "loopback (bind and advertise addresses, multicast if_addr, static seeds).")
     String cluster_secret() default "";
 
     @AttributeDefinition(description = "A file holding the cluster secret (e.g. a mounted Kubernetes Secret); "
-            + "excludes cluster.secret.")
+            + "excludes cluster.secret. Must be private to the node's user (chmod 600) and at most 4 KiB.")
     String cluster_secret_file() default "";
 
     @AttributeDefinition(description = "Membership strategy.", options = {

@@ -1,5 +1,7 @@
 package org.swarmosgi.node.internal;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -8,7 +10,11 @@ import java.util.Objects;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.node.LocalNode;
 
-/** One run of this node: settings plus a fresh incarnation. Immutable. */
+/**
+ * One run of this node: settings plus a fresh incarnation. Immutable. Refuses settings that would
+ * take the development secret off loopback, by the same rule ({@link #requireSecretFor}) that the
+ * membership strategies apply to their own addresses.
+ */
 final class NodeIdentity implements LocalNode {
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -17,7 +23,21 @@ final class NodeIdentity implements LocalNode {
 
     NodeIdentity(NodeSettings settings) {
         this.settings = settings;
+        requireSecretFor("bind.address", settings.bindAddress());
+        requireSecretFor("advertise.address", settings.advertiseAddress());
         this.id = new NodeId(settings.name(), newIncarnation());
+    }
+
+    /** The SPI rule on one of this node's own addresses, refused as a node setting. */
+    private void requireSecretFor(String key, String address) {
+        try {
+            // NodeSettings accepts IP literals only (or a local interface's address): no DNS here.
+            requireSecretFor(key, InetAddress.getByName(address));
+        } catch (UnknownHostException e) {
+            throw new ConfigException(key, "is not a valid IP address: '" + address + "'");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e);
+        }
     }
 
     /**

@@ -1,15 +1,24 @@
 package org.swarmosgi.node.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -18,14 +27,23 @@ import org.swarmosgi.api.NodeId;
 
 /**
  * The node settings, checked and with defaults filled in. Every refusal names the key at fault,
- * so a bad configuration is fixed from the log line alone.
+ * so a bad configuration is fixed from the log line alone; no refusal and no {@link #toString()}
+ * contains the secret.
  */
-record NodeSettings(String name, String clusterName, byte[] secret, boolean defaultSecret,
+record NodeSettings(String name, String clusterName, byte[] secret,
                     String autocluster, String bindAddress, String advertiseAddress, Path workDirectory) {
 
     /** The development secret used when none is configured: fine on loopback, refused elsewhere. */
     static final String DEVELOPMENT_SECRET = "swarm-for-osgi-development-secret";
+    private static final byte[] DEVELOPMENT_SECRET_BYTES = DEVELOPMENT_SECRET.getBytes(StandardCharsets.UTF_8);
     static final int MIN_SECRET_LENGTH = 16;
+    /** A secret is one line; a cap keeps a wrong path (a log, a device) from being read whole. */
+    static final int MAX_SECRET_FILE_BYTES = 4096;
+    /** Group and others may do nothing with the secret file, as ssh demands of private keys. */
+    private static final Set<PosixFilePermission> NOT_OWNER = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final System.Logger LOG = System.getLogger(NodeSettings.class.getName());
     static final Set<String> STRATEGIES = Set.of("multicast", "kubernetes", "static", "none");
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -57,19 +75,15 @@ record NodeSettings(String name, String clusterName, byte[] secret, boolean defa
         }
         final String bind = orDefault(config.bind_address(), "bind_address");
         final InetAddress bindAddress = literalAddress("bind.address", bind);
-        final boolean loopbackOnly = bindAddress.isLoopbackAddress();
 
+        final String secretKey = config.cluster_secret_file().isBlank() ? "cluster.secret" : "cluster.secret.file";
         final String secretValue = secret(config);
-        final boolean defaultSecret = secretValue.isEmpty();
-        if (defaultSecret && !loopbackOnly) {
-            throw new ConfigException("cluster.secret", "must be set when bind.address is not a loopback address ("
-                    + bind + "): the built-in development secret is public");
-        }
-        if (!defaultSecret && secretValue.length() < MIN_SECRET_LENGTH) {
-            throw new ConfigException("cluster.secret", "must be at least " + MIN_SECRET_LENGTH
+        if (!secretValue.isEmpty() && secretValue.length() < MIN_SECRET_LENGTH) {
+            throw new ConfigException(secretKey, "must be at least " + MIN_SECRET_LENGTH
                     + " characters, was " + secretValue.length());
         }
-        final byte[] secret = (defaultSecret ? DEVELOPMENT_SECRET : secretValue).getBytes(StandardCharsets.UTF_8);
+        // Whether the secret may reach off loopback is NodeIdentity's check (LocalNode.requireSecretFor).
+        final byte[] secret = (secretValue.isEmpty() ? DEVELOPMENT_SECRET : secretValue).getBytes(StandardCharsets.UTF_8);
 
         final String advertise;
         if (!config.advertise_address().isBlank()) {
@@ -92,8 +106,24 @@ record NodeSettings(String name, String clusterName, byte[] secret, boolean defa
         } catch (IOException | RuntimeException e) {
             throw new ConfigException("work.dir", "cannot create folder " + work + ": " + e);
         }
-        return new NodeSettings(name, cluster, secret, defaultSecret, autocluster, bind, advertise,
-                work.toAbsolutePath());
+        return new NodeSettings(name, cluster, secret, autocluster, bind, advertise, work.toAbsolutePath());
+    }
+
+    /**
+     * True when the secret is the development secret, defaulted or given literally: it is public
+     * either way, so it must not matter how it got here.
+     */
+    boolean defaultSecret() {
+        return MessageDigest.isEqual(secret, DEVELOPMENT_SECRET_BYTES);
+    }
+
+    /** Never the secret: this record reaches log lines through the objects that hold it. */
+    @Override
+    public String toString() {
+        return "NodeSettings[name=" + name + ", clusterName=" + clusterName + ", secret=(redacted"
+                + (defaultSecret() ? ", the development secret" : "") + "), autocluster=" + autocluster
+                + ", bindAddress=" + bindAddress + ", advertiseAddress=" + advertiseAddress
+                + ", workDirectory=" + workDirectory + "]";
     }
 
     /** A configured value, or the annotation's default when it is blank: empty always means "the default". */
@@ -115,17 +145,84 @@ record NodeSettings(String name, String clusterName, byte[] secret, boolean defa
             if (!inline.isEmpty()) {
                 throw new ConfigException("cluster.secret.file", "set both cluster.secret and cluster.secret.file; set one");
             }
-            try {
-                final String fromFile = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-                if (fromFile.isEmpty()) {
-                    throw new ConfigException("cluster.secret.file", "file " + file + " is empty");
-                }
-                return fromFile;
-            } catch (IOException e) {
-                throw new ConfigException("cluster.secret.file", "cannot read " + file + ": " + e);
+            final String fromFile = readSecretFile(file);
+            if (fromFile.isEmpty()) {
+                throw new ConfigException("cluster.secret.file", "file " + file + " is empty");
             }
+            return fromFile;
         }
         return inline;
+    }
+
+    /**
+     * Reads the secret file: a regular file, private to its owner where the file system has POSIX
+     * permissions, at most {@value #MAX_SECRET_FILE_BYTES} bytes of UTF-8. Messages name the file
+     * and the problem, never its content.
+     */
+    private static String readSecretFile(String file) {
+        final Path path;
+        try {
+            path = Path.of(file);
+        } catch (InvalidPathException e) {
+            throw new ConfigException("cluster.secret.file", "is not a valid path: '" + file + "'");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException("cluster.secret.file", "cannot read " + file + ": "
+                    + (Files.exists(path) ? "not a regular file" : "no such file"));
+        }
+        requireOwnerOnly(path, file);
+        final byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(MAX_SECRET_FILE_BYTES + 1);
+        } catch (IOException e) {
+            // The exception's own text: a path and a reason, never file content.
+            throw new ConfigException("cluster.secret.file", "cannot read " + file + ": " + e);
+        }
+        try {
+            if (bytes.length > MAX_SECRET_FILE_BYTES) {
+                throw new ConfigException("cluster.secret.file", "file " + file + " is larger than the cap of "
+                        + MAX_SECRET_FILE_BYTES + " bytes: it should hold the secret alone");
+            }
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString().strip();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException("cluster.secret.file", "file " + file + " is not UTF-8 text");
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /**
+     * Refuses a secret file that group or others may read, write or execute (mode & 077), as ssh
+     * refuses private keys. Links are followed: a Kubernetes Secret volume links each key to a file
+     * whose mode is the volume's {@code defaultMode}. A file system without POSIX permissions
+     * (Windows) cannot be checked: that is logged, and the file is read.
+     */
+    private static void requireOwnerOnly(Path path, String file) {
+        final Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(path);
+        } catch (UnsupportedOperationException e) {
+            LOG.log(System.Logger.Level.WARNING, "cluster.secret.file: the file system of " + file
+                    + " has no POSIX permissions, so who may read it is not checked; make sure only this node's user can");
+            return;
+        } catch (IOException e) {
+            throw new ConfigException("cluster.secret.file", "cannot read the permissions of " + file + ": " + e);
+        }
+        if (!Collections.disjoint(permissions, NOT_OWNER)) {
+            final String mode = mode(permissions);
+            throw new ConfigException("cluster.secret.file", "file " + file + " has mode " + mode
+                    + ": it is open to group or others; make it private to the node's user: chmod 600 " + file);
+        }
+    }
+
+    /** The octal mode, as ls and chmod show it: 0644. */
+    static String mode(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission p : permissions) {
+            mode |= 1 << (8 - p.ordinal()); // the enum runs OWNER_READ .. OTHERS_EXECUTE, rwx from the top bit
+        }
+        return String.format("0%03o", mode);
     }
 
     /** Accepts IP literals only: a setting that triggers DNS at start-up would hang or vary. */

@@ -16,7 +16,16 @@ public final class StandaloneNode {
 
     /** A node on loopback with a fresh incarnation. */
     public static LocalNode of(String name, String clusterName, String secret, String autocluster, Path workDirectory) {
-        return new NodeIdentity(new NodeSettings(name, clusterName, secret.getBytes(StandardCharsets.UTF_8), false,
+        return new NodeIdentity(new NodeSettings(name, clusterName, secret.getBytes(StandardCharsets.UTF_8),
                 autocluster, "127.0.0.1", "127.0.0.1", workDirectory));
+    }
+
+    /**
+     * A node on loopback whose secret is the built-in development secret, as a node without
+     * {@code cluster.secret} has: the strategies must keep it to loopback.
+     */
+    public static LocalNode withDevelopmentSecret(String name, String clusterName, String autocluster,
+                                                  Path workDirectory) {
+        return of(name, clusterName, NodeSettings.DEVELOPMENT_SECRET, autocluster, workDirectory);
     }
 }

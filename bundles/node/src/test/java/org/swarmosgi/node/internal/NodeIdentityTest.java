@@ -3,8 +3,10 @@ package org.swarmosgi.node.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -15,8 +17,63 @@ class NodeIdentityTest {
     @TempDir
     Path tmp;
 
+    private final NodeSettings.Environment env = new NodeSettings.Environment() {
+        @Override public String hostName() { return "box"; }
+        @Override public String firstNonLoopbackAddress() { return "192.0.2.7"; }
+    };
+
     private NodeIdentity node(Map<String, String> values) {
-        return new NodeIdentity(NodeSettings.from(TestConfigs.node(values), tmp, new NodeSettings.HostEnvironment()));
+        return new NodeIdentity(NodeSettings.from(TestConfigs.node(values), tmp, env));
+    }
+
+    @Test
+    void theDevelopmentSecretIsRefusedForAWildcardOrNetworkBindAddress() {
+        for (String bind : List.of("0.0.0.0", "192.0.2.7", "::")) {
+            assertThatThrownBy(() -> node(Map.of("bind.address", bind))).as(bind)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("org.swarmosgi.node: bind.address: ")
+                    .hasMessageContaining("is off loopback, and the cluster secret is the built-in development secret")
+                    .hasMessageContaining("set cluster.secret");
+        }
+    }
+
+    @Test
+    void theDevelopmentSecretIsRefusedForAnAdvertiseAddressOffLoopback() {
+        // Bound to loopback but advertised on a network (a NAT or a proxy forwards to it): peers there reach it.
+        assertThatThrownBy(() -> node(Map.of("advertise.address", "198.51.100.1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("org.swarmosgi.node: advertise.address: 198.51.100.1 is off loopback");
+        assertThat(node(Map.of("advertise.address", "198.51.100.1", "cluster.secret", "a-shared-cluster-secret"))
+                .advertiseAddress()).isEqualTo("198.51.100.1");
+        assertThat(node(Map.of("advertise.address", "127.0.0.2")).advertiseAddress()).isEqualTo("127.0.0.2");
+    }
+
+    @Test
+    void theDevelopmentSecretGivenLiterallyIsRefusedOffLoopbackToo() {
+        final NodeIdentity literal = node(Map.of("cluster.secret", NodeSettings.DEVELOPMENT_SECRET));
+        assertThat(literal.usesDefaultSecret()).isTrue();
+        assertThat(literal.deriveKey("membership")).isEqualTo(node(Map.of()).deriveKey("membership"));
+        assertThatThrownBy(() -> node(Map.of("cluster.secret", NodeSettings.DEVELOPMENT_SECRET, "bind.address", "0.0.0.0")))
+                .hasMessageStartingWith("org.swarmosgi.node: bind.address: 0.0.0.0 is off loopback");
+    }
+
+    @Test
+    void requireSecretForKeepsTheDevelopmentSecretOnLoopback() throws Exception {
+        final NodeIdentity dev = node(Map.of());
+        for (String loopback : List.of("127.0.0.1", "127.0.0.2", "::1")) {
+            dev.requireSecretFor("seeds", InetAddress.getByName(loopback));
+        }
+        for (String off : List.of("10.0.0.5", "0.0.0.0", "::", "192.0.2.1", "2001:db8::1")) {
+            assertThatThrownBy(() -> dev.requireSecretFor("seeds", InetAddress.getByName(off))).as(off)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("seeds: " + InetAddress.getByName(off).getHostAddress() + " is off loopback")
+                    .hasMessageContaining("set cluster.secret");
+        }
+        final NodeIdentity secret = node(Map.of("cluster.secret", "a-shared-cluster-secret"));
+        assertThat(secret.usesDefaultSecret()).isFalse();
+        for (String any : List.of("10.0.0.5", "0.0.0.0", "127.0.0.1")) {
+            secret.requireSecretFor("seeds", InetAddress.getByName(any));
+        }
     }
 
     @Test

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,21 +65,28 @@ class NodeSettingsTest {
     }
 
     @Test
-    void theDevelopmentSecretIsRefusedOffLoopback() {
-        assertThatThrownBy(() -> settings(Map.of("bind.address", "0.0.0.0")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.secret must be set");
-    }
-
-    @Test
     void shortSecretsAreRefused() {
         assertThatThrownBy(() -> settings(Map.of("cluster.secret", "short")))
                 .hasMessageContaining("cluster.secret must be at least 16");
     }
 
+    /** A secret file with the given content and mode, e.g. "rw-------". */
+    private Path secretFile(String name, String content, String mode) throws Exception {
+        final Path file = tmp.resolve(name);
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        return file;
+    }
+
+    private static void assumePosix(Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.getFileStore(dir).supportsFileAttributeView("posix"),
+                "the temporary folder's file system has POSIX permissions");
+    }
+
     @Test
     void secretFromFile() throws Exception {
-        final Path file = tmp.resolve("secret");
-        Files.writeString(file, "a-secret-from-a-mounted-file\n", StandardCharsets.UTF_8);
+        assumePosix(tmp);
+        final Path file = secretFile("secret", "a-secret-from-a-mounted-file\n", "rw-------");
         final NodeSettings s = settings(Map.of("cluster.secret.file", file.toString()));
         assertThat(new String(s.secret(), StandardCharsets.UTF_8)).isEqualTo("a-secret-from-a-mounted-file");
         assertThat(s.defaultSecret()).isFalse();
@@ -84,6 +94,103 @@ class NodeSettingsTest {
                 .hasMessageContaining("cluster.secret.file");
         assertThatThrownBy(() -> settings(Map.of("cluster.secret.file", tmp.resolve("missing").toString())))
                 .hasMessageContaining("cannot read");
+    }
+
+    @Test
+    void aSecretFileOpenToGroupOrOthersIsRefusedLikeAnSshKey() throws Exception {
+        assumePosix(tmp);
+        final String secret = "a-secret-from-a-mounted-file";
+        for (String mode : List.of("rw-r--r--", "rw-r-----", "rw----r--", "rw--w----", "rw-----w-", "r--r--r--")) {
+            final Path file = secretFile("open-" + mode, secret, mode);
+            assertThatThrownBy(() -> settings(Map.of("cluster.secret.file", file.toString())))
+                    .as(mode).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("org.swarmosgi.node: cluster.secret.file ")
+                    .hasMessageContaining("has mode 0" + Integer.toOctalString(modeBits(mode)))
+                    .hasMessageContaining("chmod 600 " + file)
+                    .message().doesNotContain(secret);
+        }
+    }
+
+    private static int modeBits(String mode) {
+        int bits = 0;
+        for (int i = 0; i < 9; i++) {
+            bits = bits << 1 | (mode.charAt(i) == '-' ? 0 : 1);
+        }
+        return bits;
+    }
+
+    @Test
+    void aPrivateSecretFileIsAccepted() throws Exception {
+        assumePosix(tmp);
+        for (String mode : List.of("rw-------", "r--------")) {
+            final Path file = secretFile("private-" + mode, "a-secret-from-a-mounted-file", mode);
+            assertThat(new String(settings(Map.of("cluster.secret.file", file.toString())).secret(),
+                    StandardCharsets.UTF_8)).as(mode).isEqualTo("a-secret-from-a-mounted-file");
+        }
+    }
+
+    @Test
+    void aSecretFileOverTheCapIsRefused() throws Exception {
+        assumePosix(tmp);
+        final String atCap = "s".repeat(NodeSettings.MAX_SECRET_FILE_BYTES);
+        assertThat(settings(Map.of("cluster.secret.file", secretFile("at-cap", atCap, "rw-------").toString()))
+                .secret()).hasSize(NodeSettings.MAX_SECRET_FILE_BYTES);
+        final Path over = secretFile("over-cap", atCap + "s", "rw-------");
+        assertThatThrownBy(() -> settings(Map.of("cluster.secret.file", over.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("org.swarmosgi.node: cluster.secret.file ")
+                .hasMessageContaining("cap of 4096 bytes")
+                .message().doesNotContain("ssssssssssssssss");
+    }
+
+    @Test
+    void noRefusalAndNoToStringContainsTheSecret() throws Exception {
+        assumePosix(tmp);
+        final String secret = "do-not-print-this-secret-0123456789";
+        final List<Map<String, String>> refused = List.of(
+                Map.of("cluster.secret", "short-" + "x".repeat(3)),
+                Map.of("cluster.secret", secret, "cluster.secret.file", secretFile("both", secret, "rw-------").toString()),
+                Map.of("cluster.secret.file", secretFile("world", secret, "rw-r--r--").toString()),
+                Map.of("cluster.secret.file", secretFile("big", secret.repeat(200), "rw-------").toString()),
+                Map.of("cluster.secret.file", secretFile("short", "short-xxx", "rw-------").toString()),
+                Map.of("cluster.secret", secret, "bind.address", "bogus"));
+        for (Map<String, String> config : refused) {
+            assertThatThrownBy(() -> settings(config)).as(config.keySet().toString())
+                    .isInstanceOf(ConfigException.class)
+                    .message().doesNotContain(secret).doesNotContain("short-xxx");
+        }
+        final Path notUtf8 = tmp.resolve("latin1");
+        Files.write(notUtf8, new byte[] {'z', 'q', 'x', (byte) 0xE9, 'z', 'q', 'x', '-', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'});
+        Files.setPosixFilePermissions(notUtf8, PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(() -> settings(Map.of("cluster.secret.file", notUtf8.toString())))
+                .hasMessageContaining("cluster.secret.file").hasMessageContaining("not UTF-8")
+                .message().doesNotContain("zqx");
+
+        final NodeSettings inline = settings(Map.of("cluster.secret", secret));
+        final NodeSettings fromFile = settings(Map.of("cluster.secret.file", secretFile("ok", secret, "rw-------").toString()));
+        for (NodeSettings s : List.of(inline, fromFile, settings(Map.of()))) {
+            assertThat(s.toString()).contains("redacted").doesNotContain(secret)
+                    .doesNotContain(NodeSettings.DEVELOPMENT_SECRET);
+            assertThat(new NodeIdentity(s).toString()).doesNotContain(secret)
+                    .doesNotContain(NodeSettings.DEVELOPMENT_SECRET);
+        }
+    }
+
+    @Test
+    void theDevelopmentSecretGivenLiterallyIsTheDevelopmentSecret() throws Exception {
+        assertThat(settings(Map.of("cluster.secret", NodeSettings.DEVELOPMENT_SECRET)).defaultSecret()).isTrue();
+        assumePosix(tmp);
+        final Path file = secretFile("dev", NodeSettings.DEVELOPMENT_SECRET + "\n", "rw-------");
+        assertThat(settings(Map.of("cluster.secret.file", file.toString())).defaultSecret()).isTrue();
+        assertThat(settings(Map.of("cluster.secret", NodeSettings.DEVELOPMENT_SECRET + "!")).defaultSecret()).isFalse();
+    }
+
+    @Test
+    void aShortSecretInAFileIsRefusedByTheFilesKey() throws Exception {
+        assumePosix(tmp);
+        final Path file = secretFile("short", "too-short", "rw-------");
+        assertThatThrownBy(() -> settings(Map.of("cluster.secret.file", file.toString())))
+                .hasMessageContaining("cluster.secret.file must be at least 16");
     }
 
     @Test

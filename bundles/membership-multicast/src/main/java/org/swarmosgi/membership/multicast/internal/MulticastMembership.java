@@ -36,11 +36,8 @@ public final class MulticastMembership extends EngineMembership {
     }
 
     MulticastMembership(MulticastSettings settings, LocalNode node, Endpoint transportEndpoint) throws IOException {
-        if (!settings.delivery().interfaceAddress().isLoopbackAddress() && node.usesDefaultSecret()) {
-            System.getLogger(MulticastMembership.class.getName()).log(System.Logger.Level.WARNING,
-                    "if_addr opens membership to a network while the cluster secret is the default: "
-                            + "anyone there can join; set a secret in org.swarmosgi.node");
-        }
+        // Refused, not warned: with the public development secret anyone on that network could join.
+        node.requireSecretFor("if_addr", settings.delivery().interfaceAddress());
         this.engine = MembershipEngine.start(new EngineConfig(node.clusterName(), node.id(), transportEndpoint,
                 node.deriveKey("membership"), settings.timing()), settings.delivery(), AdmissionFilter.ANY);
     }

@@ -37,10 +37,11 @@ public final class StaticMembership extends EngineMembership {
     }
 
     StaticMembership(StaticSettings settings, LocalNode node, Endpoint transportEndpoint) throws IOException {
-        if (!settings.delivery().bind().getAddress().isLoopbackAddress() && node.usesDefaultSecret()) {
-            System.getLogger(StaticMembership.class.getName()).log(System.Logger.Level.WARNING,
-                    "membership listens on a network while the cluster secret is the default: "
-                            + "anyone there can join; set a secret in org.swarmosgi.node");
+        // Refused, not warned: with the public development secret anyone on that network could join.
+        // Seeds were resolved by StaticSettings at activation, so no lookup happens here.
+        node.requireSecretFor("bind.address (org.swarmosgi.node)", settings.delivery().bind().getAddress());
+        for (java.net.InetSocketAddress seed : settings.seeds()) {
+            node.requireSecretFor("seeds", seed.getAddress());
         }
         this.engine = MembershipEngine.start(new EngineConfig(node.clusterName(), node.id(), transportEndpoint,
                 node.deriveKey("membership"), settings.timing()), settings.delivery(), AdmissionFilter.ANY);
