@@ -3,6 +3,7 @@ package org.swarmosgi.registry.internal;
 import java.util.concurrent.CompletableFuture;
 
 import org.swarmosgi.api.Codec;
+import org.swarmosgi.api.SwarmException;
 import org.swarmosgi.api.WorkerFailedException;
 import org.swarmosgi.api.host.Envelope;
 
@@ -62,8 +63,10 @@ final class LocalEnvelope<M, R> implements Envelope {
         }
     }
 
+    /** Errors reach the caller as the API's exceptions: anything else becomes a {@link WorkerFailedException}. */
     @Override
     public void fail(RuntimeException error) {
-        result.completeExceptionally(error);
+        result.completeExceptionally(error instanceof SwarmException ? error
+            : new WorkerFailedException(String.valueOf(error.getMessage()), error));
     }
 }

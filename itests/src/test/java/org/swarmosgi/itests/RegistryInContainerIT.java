@@ -1,0 +1,201 @@
+package org.swarmosgi.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.swarmosgi.api.AlreadyRegisteredException;
+import org.swarmosgi.api.Codec;
+import org.swarmosgi.api.MulticallResult;
+import org.swarmosgi.api.NameListener;
+import org.swarmosgi.api.NoSuchWorkerException;
+import org.swarmosgi.api.NotRegisteredException;
+import org.swarmosgi.api.Reply;
+import org.swarmosgi.api.StopReason;
+import org.swarmosgi.api.Subscription;
+import org.swarmosgi.api.SwarmRegistry;
+import org.swarmosgi.api.UnknownWorkerTypeException;
+import org.swarmosgi.api.Worker;
+import org.swarmosgi.api.WorkerFailedException;
+import org.swarmosgi.api.WorkerRef;
+
+/**
+ * The registry on one node in Felix, with the real container and the counter example: what a user
+ * does through the {@link SwarmRegistry} service, and the errors a user gets for bad input.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RegistryInContainerIT {
+    private static final Duration T = Duration.ofSeconds(10);
+
+    @Inject
+    private SwarmRegistry registry;
+
+    @Configuration
+    public Option[] config() {
+        return SwarmContainer.options("itest-registry-in-container", Map.of());
+    }
+
+    private static <T> T get(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the stage failed: " + e, e);
+        }
+    }
+
+    private static Throwable failure(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                ? e.getCause().getCause() : e.getCause();
+        } catch (Exception e) {
+            throw new AssertionError("no outcome: " + e, e);
+        }
+        throw new AssertionError("the stage should have failed");
+    }
+
+    private void awaitReady() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> registry.ready() && registry.nodes().size() == 1);
+        // The counter type reaches the registry through the container.
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+            .until(() -> get(registry.whereisOrRegister("warm-up", "counter", new byte[0], T)) != null);
+    }
+
+    @Test
+    public void registerFindCallAndUnregisterACounter() {
+        awaitReady();
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final Subscription names = registry.addNameListener(new NameListener() {
+            @Override
+            public void registered(String name, WorkerRef worker) {
+                events.add("+" + name);
+            }
+
+            @Override
+            public void unregistered(String name, WorkerRef worker, StopReason reason) {
+                events.add("-" + name + " " + reason);
+            }
+        });
+        final WorkerRef ref = get(registry.register("counter-1", "counter", "41".getBytes(StandardCharsets.UTF_8), T));
+        assertEquals(registry.self().id(), ref.node());
+        assertEquals(Optional.of(ref), registry.whereis("counter-1"));
+        assertEquals(ref, registry.registered().get("counter-1"));
+        assertEquals("42", get(registry.call("counter-1", "inc", Codec.UTF8, T)));
+        get(registry.send("counter-1", "inc 8", Codec.UTF8));
+        assertEquals("50", get(registry.call("counter-1", "get", Codec.UTF8, T)));
+        assertEquals("50", get(registry.call(ref, "get", Codec.UTF8, Codec.UTF8, T)));
+        assertEquals(ref, get(registry.whereisOrRegister("counter-1", "counter", new byte[0], T)));
+        assertEquals(Optional.of(ref), get(registry.lookup("counter-1", T)));
+
+        final Throwable taken = failure(registry.register("counter-1", "counter", new byte[0], T));
+        assertTrue(String.valueOf(taken), taken instanceof AlreadyRegisteredException);
+        assertEquals(ref, ((AlreadyRegisteredException) taken).existing());
+
+        final CompletableFuture<StopReason> end = registry.monitor(ref).toCompletableFuture();
+        get(registry.unregister("counter-1", T));
+        assertEquals(StopReason.UNREGISTERED, get(end));
+        assertEquals(Optional.empty(), registry.whereis("counter-1"));
+        assertTrue(failure(registry.call(ref, "get", Codec.UTF8, Codec.UTF8, T)) instanceof NoSuchWorkerException);
+        assertTrue(failure(registry.call("counter-1", "get", Codec.UTF8, T)) instanceof NotRegisteredException);
+        assertTrue(failure(registry.unregister("counter-1", T)) instanceof NotRegisteredException);
+        await().atMost(T).until(() -> events.contains("+counter-1") && events.contains("-counter-1 UNREGISTERED"));
+        names.close();
+    }
+
+    @Test
+    public void groupsAreKeptByNameAndAnswerMulticalls() {
+        awaitReady();
+        for (int i = 0; i < 3; i++) {
+            get(registry.register("member-" + i, "counter", Integer.toString(i * 10).getBytes(StandardCharsets.UTF_8), T));
+            get(registry.join("counters", "member-" + i));
+        }
+        assertEquals(3, registry.members("counters").size());
+        assertTrue(registry.groups().contains("counters"));
+        registry.publish("counters", "inc", Codec.UTF8);
+        await().atMost(T).until(() -> {
+            final MulticallResult<String> r = get(registry.multicall("counters", "get", Codec.UTF8, Codec.UTF8, T));
+            return r.replies().stream().sorted().toList().equals(List.of("1", "11", "21"));
+        });
+        final MulticallResult<String> bad = get(registry.multicall("counters", "no-such-command", Codec.UTF8, Codec.UTF8, T));
+        assertEquals(0, bad.replies().size());
+        assertEquals(3, bad.failures());
+        get(registry.leave("counters", "member-1"));
+        assertEquals(2, registry.members("counters").size());
+        assertTrue(failure(registry.join("counters", "nobody")) instanceof NotRegisteredException);
+    }
+
+    @Test
+    public void aLocalWorkerIsHostedHereAndAnswersLater() {
+        awaitReady();
+        final Worker<String, String> echo = new Worker<>() {
+            @Override
+            public void handleCast(String message) {
+            }
+
+            @Override
+            public void handleCall(String message, Reply<String> reply) {
+                // Answer from another thread, later: a deferred reply.
+                CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(() -> reply.reply("echo " + message));
+            }
+        };
+        final WorkerRef ref = get(registry.registerLocal("echo", echo, Codec.UTF8, Codec.UTF8));
+        assertEquals(registry.self().id(), ref.node());
+        assertEquals("echo hi", get(registry.call("echo", "hi", Codec.UTF8, T)));
+        assertTrue(failure(registry.registerLocal("echo", echo, Codec.UTF8, Codec.UTF8)) instanceof AlreadyRegisteredException);
+    }
+
+    @Test
+    public void badInputGetsAClearErrorAndTheRegistryStaysIntact() {
+        awaitReady();
+        final WorkerRef ref = get(registry.register("intact", "counter", new byte[0], T));
+        for (String bad : new String[] {"", "a\nb", "x".repeat(SwarmRegistry.MAX_NAME_BYTES + 1)}) {
+            try {
+                registry.register(bad, "counter", new byte[0], T);
+                fail("accepted the name '" + bad + "'");
+            } catch (IllegalArgumentException expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().startsWith("name: "));
+            }
+        }
+        try {
+            registry.call("intact", "get", Codec.UTF8, Duration.ofMillis(-1));
+            fail("accepted a negative timeout");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("timeout"));
+        }
+        final Throwable unknown = failure(registry.register("typeless", "no-such-type", new byte[0], T));
+        assertTrue(String.valueOf(unknown), unknown instanceof UnknownWorkerTypeException);
+        assertTrue(unknown.getMessage(), unknown.getMessage().contains("no-such-type"));
+        // Bytes that are not UTF-8 for a worker whose codec is UTF-8: that call fails, the worker lives on.
+        final Throwable undecodable = failure(registry.call("intact", new byte[] {(byte) 0xff}, Codec.BYTES, T));
+        assertTrue(String.valueOf(undecodable), undecodable instanceof WorkerFailedException);
+        final Throwable badArgs = failure(registry.register("bad-args", "counter", "not a number".getBytes(StandardCharsets.UTF_8), T));
+        assertTrue(String.valueOf(badArgs), badArgs instanceof WorkerFailedException);
+        assertFalse(registry.whereis("bad-args").isPresent());
+        assertEquals("1", get(registry.call("intact", "inc", Codec.UTF8, T)));
+        assertEquals(Optional.of(ref), registry.whereis("intact"));
+    }
+}
