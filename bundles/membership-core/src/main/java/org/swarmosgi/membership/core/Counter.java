@@ -18,8 +18,10 @@ public enum Counter {
     REFUSED_BAD_MAC,
     /** A sequence number not above the last one seen for that incarnation: replayed or reordered. */
     REFUSED_REPLAY,
-    /** An incarnation that a newer one of the same name has replaced. */
+    /** An incarnation older than the newest one seen of that name: a replay of a past run. */
     REFUSED_STALE_INCARNATION,
+    /** An incarnation whose start time is more than an hour ahead of this node's clock. */
+    REFUSED_FUTURE_INCARNATION,
     /** A stranger the strategy's admission filter turned away. */
     REFUSED_NOT_ADMITTED,
     /** A heartbeat under this node's own name but another incarnation (a name clash or a stale self). */

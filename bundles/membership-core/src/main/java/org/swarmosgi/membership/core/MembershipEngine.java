@@ -84,7 +84,7 @@ public final class MembershipEngine implements Membership, AutoCloseable {
         this.filter = Objects.requireNonNull(filter, "filter");
         this.self = new Member(config.self(), config.transportEndpoint());
         this.codec = new HeartbeatCodec(config.clusterName(), config.key());
-        this.table = new MemberTable(config.self(), config.timing(), DOWN_RETENTION_NANOS);
+        this.table = new MemberTable(config.self(), config.timing(), DOWN_RETENTION_NANOS, System::currentTimeMillis);
         // Starts above anything an earlier run of this incarnation sent (a reconfigured component).
         this.sequence = System.currentTimeMillis() * 1000;
         this.channel = open(delivery);
