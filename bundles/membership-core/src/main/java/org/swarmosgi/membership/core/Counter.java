@@ -8,6 +8,8 @@ public enum Counter {
     SEND_FAILED,
     /** Datagrams received, before any check. */
     RECEIVED,
+    /** Heartbeats that passed every check and were applied (our own echo included). */
+    ACCEPTED,
     /** Truncated, oversized or garbled datagrams, unknown flags, bad magic. */
     REFUSED_MALFORMED,
     /** A protocol version this engine does not speak. */
@@ -25,5 +27,7 @@ public enum Counter {
     /** A stranger the strategy's admission filter turned away. */
     REFUSED_NOT_ADMITTED,
     /** A heartbeat under this node's own name but another incarnation (a name clash or a stale self). */
-    REFUSED_OWN_NAME
+    REFUSED_OWN_NAME,
+    /** An unexpected error in the engine's loop, which carries on (logged at most once per interval). */
+    LOOP_ERROR
 }
