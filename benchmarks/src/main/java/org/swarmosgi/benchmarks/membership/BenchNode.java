@@ -42,7 +42,9 @@ public final class BenchNode {
         final String cluster = args[1];
         final boolean multicast = args[2].equals("multicast");
         final int port = Integer.parseInt(args[3]);
-        final EngineConfig config = new EngineConfig(cluster, new NodeId(name, ThreadLocalRandom.current().nextLong()),
+        // Time-ordered like NodeIdentity's (start ms, shifted, 16 random bits): a restart must be newer.
+        final long incarnation = System.currentTimeMillis() << 16 | ThreadLocalRandom.current().nextInt(1 << 16);
+        final EngineConfig config = new EngineConfig(cluster, new NodeId(name, incarnation),
                 new Endpoint("127.0.0.1", 7000), membershipKey(cluster, "benchmark-secret"), Timing.DEFAULTS);
         final InetAddress loopback = InetAddress.getLoopbackAddress();
         final Delivery delivery = multicast

@@ -8,6 +8,8 @@ public enum Counter {
     SEND_FAILED,
     /** Datagrams received, before any check. */
     RECEIVED,
+    /** Heartbeats that passed every check and were applied (our own echo included). */
+    ACCEPTED,
     /** Truncated, oversized or garbled datagrams, unknown flags, bad magic. */
     REFUSED_MALFORMED,
     /** A protocol version this engine does not speak. */
@@ -18,10 +20,14 @@ public enum Counter {
     REFUSED_BAD_MAC,
     /** A sequence number not above the last one seen for that incarnation: replayed or reordered. */
     REFUSED_REPLAY,
-    /** An incarnation that a newer one of the same name has replaced. */
+    /** An incarnation older than the newest one seen of that name: a replay of a past run. */
     REFUSED_STALE_INCARNATION,
+    /** An incarnation whose start time is more than an hour ahead of this node's clock. */
+    REFUSED_FUTURE_INCARNATION,
     /** A stranger the strategy's admission filter turned away. */
     REFUSED_NOT_ADMITTED,
     /** A heartbeat under this node's own name but another incarnation (a name clash or a stale self). */
-    REFUSED_OWN_NAME
+    REFUSED_OWN_NAME,
+    /** An unexpected error in the engine's loop, which carries on (logged at most once per interval). */
+    LOOP_ERROR
 }

@@ -12,7 +12,9 @@ public sealed interface Delivery permits Delivery.Multicast, Delivery.Unicast {
      * receives only the group's datagrams, never unicast.
      *
      * @param group            the multicast group (e.g. 230.0.0.251)
-     * @param port             the group port, 1 to 65535
+     * @param port             the group port, 1 to 65535; 0 lets the kernel pick one (read it back
+     *                         with {@link MembershipEngine#localAddress()}): a first node picks, the
+     *                         others join its port, so no port is probed free and released
      * @param interfaceAddress the interface to join on and send from, by one of its addresses;
      *                         the wildcard joins every up multicast-capable interface and sends by
      *                         the kernel's route
@@ -25,8 +27,8 @@ public sealed interface Delivery permits Delivery.Multicast, Delivery.Unicast {
             if (!group.isMulticastAddress()) {
                 throw new IllegalArgumentException(group.getHostAddress() + " is not a multicast address");
             }
-            if (port < 1 || port > 65_535) {
-                throw new IllegalArgumentException("multicast port must be 1..65535, was " + port);
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("multicast port must be 0..65535, was " + port);
             }
             if (ttl < 0 || ttl > 255) {
                 throw new IllegalArgumentException("multicast ttl must be 0..255, was " + ttl);

@@ -7,7 +7,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
@@ -15,29 +17,43 @@ import org.swarmosgi.api.membership.DownReason;
 
 /**
  * The members as this node judges them, and the SPI contract made mechanical: one up per
- * incarnation; a new incarnation of a name brings down(old) before up(new), never both up; LEAVE
+ * incarnation; a newer incarnation of a name brings down(old) before up(new), never both up, and
+ * older incarnations never come back (incarnations are time-ordered: start ms, shifted); LEAVE
  * removes at once; a member failed by the detector that heartbeats again under the same incarnation
  * comes back up once. Pure state, driven by the engine thread with explicit time; events go to a sink
  * in the order they happen.
  */
 final class MemberTable {
 
-    /** Incarnations remembered after they left or were replaced, so late or replayed packets stay out. */
+    /** Names whose floor is remembered after they left the table; the oldest retirement goes first. */
     static final int RETIRED_CAPACITY = 4096;
+    /**
+     * How far in the future (by its start time) an incarnation may claim to be: beyond this it is
+     * refused, so a holder of the key cannot raise a name's floor out of reach (clock skew fits well).
+     */
+    static final long MAX_FUTURE_MS = TimeUnit.HOURS.toMillis(1);
 
     private final NodeId self;
     private final Timing timing;
     private final long downRetentionNanos;
+    private final LongSupplier wallMillis;
     private final Map<String, Entry> byName = new HashMap<>();
-    /** Last sequence of incarnations no longer in the table; Long.MAX_VALUE when replaced for good. */
-    private final Map<NodeId, Long> retired = new LinkedHashMap<>(64, 0.75f, false) {
+    /**
+     * Per name not in the table: the highest incarnation seen and the last sequence taken from it.
+     * Incarnations are time-ordered, so every lower one is stale for good whatever was evicted.
+     */
+    private final Map<String, Floor> floors = new LinkedHashMap<>(64, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<NodeId, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Floor> eldest) {
             return size() > RETIRED_CAPACITY;
         }
     };
+
+    /** The highest incarnation of a name and the last sequence seen from it. */
+    private record Floor(long incarnation, long sequence) {
+    }
 
     /** One member known to this node. */
     static final class Entry {
@@ -57,15 +73,19 @@ final class MemberTable {
     /**
      * @param downRetentionNanos how long a failed member is remembered (its sequence and address)
      *                           before it is forgotten
+     * @param wallMillis         the wall clock, to refuse incarnations that start in the far future
      */
-    MemberTable(NodeId self, Timing timing, long downRetentionNanos) {
+    MemberTable(NodeId self, Timing timing, long downRetentionNanos, LongSupplier wallMillis) {
         this.self = self;
         this.timing = timing;
         this.downRetentionNanos = downRetentionNanos;
+        this.wallMillis = wallMillis;
     }
 
     /**
-     * Applies one authenticated heartbeat.
+     * Applies one authenticated heartbeat. An incarnation is accepted only when it is not below the
+     * highest one seen for its name: a replayed heartbeat or LEAVE of an older run never displaces
+     * the current one.
      *
      * @return null when accepted (or our own echo), else the reason it was refused
      */
@@ -75,15 +95,15 @@ final class MemberTable {
         if (id.name().equals(self.name())) {
             return id.incarnation() == self.incarnation() ? null : Counter.REFUSED_OWN_NAME;
         }
-        final Long retiredSequence = retired.get(id);
-        if (retiredSequence != null) {
-            if (heartbeat.sequence() <= retiredSequence) {
-                return retiredSequence == Long.MAX_VALUE ? Counter.REFUSED_STALE_INCARNATION : Counter.REFUSED_REPLAY;
-            }
-            retired.remove(id); // the same run, back after a clean stop of its membership (reconfigured)
+        // Signed shift: a negative incarnation is from the past, never the future.
+        if ((id.incarnation() >> 16) > wallMillis.getAsLong() + MAX_FUTURE_MS) {
+            return Counter.REFUSED_FUTURE_INCARNATION;
         }
         Entry entry = byName.get(id.name());
         if (entry != null && !entry.member.id().equals(id)) {
+            if (id.incarnation() < entry.member.id().incarnation()) {
+                return Counter.REFUSED_STALE_INCARNATION;
+            }
             if (!filter.admit(id, heartbeat.transport(), source)) {
                 return Counter.REFUSED_NOT_ADMITTED;
             }
@@ -91,16 +111,25 @@ final class MemberTable {
                 sink.accept(MemberEvent.down(entry.member, DownReason.REPLACED));
             }
             byName.remove(id.name());
-            retired.put(entry.member.id(), Long.MAX_VALUE);
             entry = null;
+        } else if (entry == null) {
+            final Floor floor = floors.get(id.name());
+            if (floor != null) {
+                if (id.incarnation() < floor.incarnation()) {
+                    return Counter.REFUSED_STALE_INCARNATION;
+                }
+                if (id.incarnation() == floor.incarnation() && heartbeat.sequence() <= floor.sequence()) {
+                    return Counter.REFUSED_REPLAY;
+                }
+                // Above the floor: the same run back after a clean stop of its membership, or a newer one.
+            }
         }
         if (entry == null) {
             if (!heartbeat.leave() && !filter.admit(id, heartbeat.transport(), source)) {
                 return Counter.REFUSED_NOT_ADMITTED;
             }
-            retireOtherIncarnations(id);
             if (heartbeat.leave()) {
-                retired.put(id, heartbeat.sequence());
+                retire(id, heartbeat.sequence());
                 return null;
             }
             entry = new Entry(new Member(id, heartbeat.transport()), new PhiAccrualDetector(
@@ -109,6 +138,7 @@ final class MemberTable {
             entry.lastSequence = heartbeat.sequence();
             entry.membershipAddress = heartbeat.membership() != null ? heartbeat.membership() : source;
             entry.up = true;
+            floors.remove(id.name()); // the entry is the floor while it is in the table
             byName.put(id.name(), entry);
             sink.accept(MemberEvent.up(entry.member));
             return null;
@@ -119,7 +149,7 @@ final class MemberTable {
         entry.lastSequence = heartbeat.sequence();
         if (heartbeat.leave()) {
             byName.remove(id.name());
-            retired.put(id, heartbeat.sequence());
+            retire(id, heartbeat.sequence());
             if (entry.up) {
                 sink.accept(MemberEvent.down(entry.member, DownReason.LEFT));
             }
@@ -136,17 +166,15 @@ final class MemberTable {
         return null;
     }
 
-    /**
-     * The incarnation accepted last is its name's current one: earlier ones that left or were
-     * forgotten must not come back (a paused old run resuming after its successor was seen).
-     * Runs only when a new incarnation is accepted, which is rare.
-     */
-    private void retireOtherIncarnations(NodeId id) {
-        for (Map.Entry<NodeId, Long> old : retired.entrySet()) {
-            if (old.getKey().name().equals(id.name()) && old.getKey().incarnation() != id.incarnation()) {
-                old.setValue(Long.MAX_VALUE);
-            }
-        }
+    /** Remembers a name that left the table as its newest retirement (moved to the end of the order). */
+    private void retire(NodeId id, long lastSequence) {
+        floors.remove(id.name());
+        floors.put(id.name(), new Floor(id.incarnation(), lastSequence));
+    }
+
+    /** How many names' floors are remembered outside the table (bounded by {@link #RETIRED_CAPACITY}). */
+    int floorCount() {
+        return floors.size();
     }
 
     /** Fails members whose phi passed the threshold; forgets those down longer than the retention. */
@@ -161,7 +189,7 @@ final class MemberTable {
                 }
             } else if (now - entry.downSince > downRetentionNanos) {
                 it.remove();
-                retired.put(entry.member.id(), entry.lastSequence);
+                retire(entry.member.id(), entry.lastSequence);
             }
         }
     }
@@ -176,6 +204,7 @@ final class MemberTable {
             final Entry entry = it.next();
             if (!filter.admit(entry.member.id(), entry.member.endpoint(), entry.membershipAddress)) {
                 it.remove();
+                retire(entry.member.id(), entry.lastSequence); // older runs stay out while it is away
                 if (entry.up) {
                     sink.accept(MemberEvent.down(entry.member, DownReason.EVICTED));
                 }

@@ -46,10 +46,14 @@ public final class MembershipEngine implements Membership, AutoCloseable {
     static final long DOWN_RETENTION_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** An address heard of by gossip is heartbeated this long unless a heartbeat or gossip renews it. */
     static final long LEARNED_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Receive buffer asked of the kernel, which may give less. */
+    private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
     /** Most datagrams read per loop turn. */
     private static final int MAX_DRAIN = 4096;
-    /** Sources whose refusals were logged; beyond this many, refusals are only counted. */
-    private static final int LOGGED_SOURCES = 1024;
+    /** (source, reason) pairs whose refusals are rate-limited apart; beyond, they share one line. */
+    private static final int LOGGED_KEYS = 256;
+    /** At most one refusal line per (source, reason) this often, with the count since the last. */
+    static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final EngineConfig config;
     private final Delivery delivery;
@@ -74,7 +78,7 @@ public final class MembershipEngine implements Membership, AutoCloseable {
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(HeartbeatCodec.MAX_SIZE);
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(HeartbeatCodec.MAX_SIZE + 1);
     private final Map<InetSocketAddress, Long> learned = new HashMap<>();
-    private final Set<Object> loggedSources = new HashSet<>();
+    private final LogLimiter logLimiter = new LogLimiter(LOGGED_KEYS, LOG_INTERVAL_NANOS);
     private long sequence;
     private int gossipOffset;
 
@@ -84,12 +88,14 @@ public final class MembershipEngine implements Membership, AutoCloseable {
         this.filter = Objects.requireNonNull(filter, "filter");
         this.self = new Member(config.self(), config.transportEndpoint());
         this.codec = new HeartbeatCodec(config.clusterName(), config.key());
-        this.table = new MemberTable(config.self(), config.timing(), DOWN_RETENTION_NANOS);
+        this.table = new MemberTable(config.self(), config.timing(), DOWN_RETENTION_NANOS, System::currentTimeMillis);
         // Starts above anything an earlier run of this incarnation sent (a reconfigured component).
         this.sequence = System.currentTimeMillis() * 1000;
         this.channel = open(delivery);
         try {
             channel.configureBlocking(false);
+            // Room for bursts while this thread is descheduled; the kernel caps it (net.core.rmem_max).
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
             this.localAddress = (InetSocketAddress) channel.getLocalAddress();
             this.advertised = delivery instanceof Delivery.Unicast u && u.advertise() != null
                     ? new InetSocketAddress(u.advertise(), localAddress.getPort()) : null;
@@ -260,9 +266,12 @@ public final class MembershipEngine implements Membership, AutoCloseable {
                         // After a stall, carry on from now rather than sending a burst to catch up.
                         nextSend = Math.max(nextSend + interval, now + interval / 2);
                     }
-                } catch (IOException | RuntimeException e) {
-                    if (running) {
-                        LOG.log(System.Logger.Level.WARNING, "membership loop error, continuing", e);
+                } catch (IOException | RuntimeException | Error e) {
+                    // Counted and logged at most once per interval: the loop must outlive any one datagram.
+                    counters.incrementAndGet(Counter.LOOP_ERROR.ordinal());
+                    if (running && logLimiter.hit(e.getClass(), System.nanoTime()) > 0) {
+                        LOG.log(System.Logger.Level.WARNING, "membership loop error, continuing ("
+                                + count(Counter.LOOP_ERROR) + " so far)", e);
                     }
                 }
             }
@@ -297,7 +306,10 @@ public final class MembershipEngine implements Membership, AutoCloseable {
                 final Counter refused = table.onHeartbeat(heartbeat, source, now, filter, notifier::publish);
                 if (refused != null) {
                     refuse(refused, source, heartbeat.id().toString());
-                } else if (delivery instanceof Delivery.Unicast u && !heartbeat.id().equals(config.self())) {
+                    continue;
+                }
+                counters.incrementAndGet(Counter.ACCEPTED.ordinal());
+                if (delivery instanceof Delivery.Unicast u && !heartbeat.id().equals(config.self())) {
                     learn(heartbeat, source, u.gossip(), now);
                 }
             } catch (RefusedException e) {
@@ -309,13 +321,22 @@ public final class MembershipEngine implements Membership, AutoCloseable {
     private void refuse(Counter reason, InetSocketAddress source, String detail) {
         counters.incrementAndGet(reason.ordinal());
         if (reason == Counter.REFUSED_REPLAY) {
-            return; // routine: a LEAVE sent twice, a packet reordered
+            return; // routine: a LEAVE sent twice, a packet reordered; counted only
         }
-        final List<Object> key = List.of(source, reason);
-        if (loggedSources.size() < LOGGED_SOURCES && loggedSources.add(key)) {
-            LOG.log(System.Logger.Level.WARNING, "refused heartbeat from " + source + ": " + reason
-                    + " (" + detail + "); further ones from this source are only counted");
+        final LogKey key = new LogKey(source, reason);
+        final long n = logLimiter.hit(key, System.nanoTime());
+        if (n > 0) {
+            final boolean overflow = logLimiter.isOverflow(key);
+            LOG.log(System.Logger.Level.WARNING, "refused " + n + " heartbeat(s) from "
+                    + (overflow ? "other sources (too many to tell apart)" : source + ": " + reason)
+                    + " since the last line; latest: " + (overflow ? source + " " + reason + " " : "") + "("
+                    + detail + "); at most one line per source and reason every "
+                    + TimeUnit.NANOSECONDS.toSeconds(LOG_INTERVAL_NANOS) + " s");
         }
+    }
+
+    /** What refusal lines are rate-limited by. */
+    private record LogKey(InetSocketAddress source, Counter reason) {
     }
 
     private void learn(Heartbeat heartbeat, InetSocketAddress source, boolean gossip, long now) {
@@ -355,7 +376,7 @@ public final class MembershipEngine implements Membership, AutoCloseable {
         final Collection<InetSocketAddress> to;
         List<InetSocketAddress> peers = List.of();
         if (delivery instanceof Delivery.Multicast m) {
-            to = List.of(new InetSocketAddress(m.group(), m.port()));
+            to = List.of(new InetSocketAddress(m.group(), localAddress.getPort())); // the port bound (0: picked)
         } else {
             final Set<InetSocketAddress> all = new LinkedHashSet<>(targets);
             all.addAll(learned.keySet());

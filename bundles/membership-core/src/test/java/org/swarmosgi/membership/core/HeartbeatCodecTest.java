@@ -160,4 +160,17 @@ class HeartbeatCodecTest {
         assertThatThrownBy(() -> new Heartbeat(new NodeId("n", 1), 1, false, new Endpoint("h", 1), null, peers))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void hostNamesTravelAsText_andAddressesAsRawBytes_soDecodingNeverLooksANameUp() throws Exception {
+        final Heartbeat sent = new Heartbeat(new NodeId("n", 1), 1, false, new Endpoint("node-a.swarm.invalid", 7000),
+                new InetSocketAddress(InetAddress.getByAddress("named.invalid", new byte[] {10, 0, 0, 9}), 45892),
+                List.of(new InetSocketAddress(InetAddress.getByAddress("peer.invalid", new byte[] {10, 0, 0, 8}), 1)));
+        final Heartbeat decoded = codec.decode(encode(codec, sent));
+        // The transport host stays the text it was (members carry it; the transport resolves it, off this thread).
+        assertThat(decoded.transport().host()).isEqualTo("node-a.swarm.invalid");
+        // No host name came over the wire and none was looked up: the address has none attached.
+        assertThat(decoded.membership().getAddress().toString()).isEqualTo("/10.0.0.9");
+        assertThat(decoded.peers().get(0).getAddress().toString()).isEqualTo("/10.0.0.8");
+    }
 }

@@ -18,7 +18,9 @@ class MemberTableTest {
     static final NodeId SELF = new NodeId("self", 1);
     static final InetSocketAddress SOURCE = new InetSocketAddress(InetAddress.getLoopbackAddress(), 4000);
 
-    private final MemberTable table = new MemberTable(SELF, Timing.DEFAULTS, 60_000 * MS);
+    /** The wall clock the table reads, in ms: incarnations are start times. */
+    static final long WALL_MS = 1_795_000_000_000L;
+    private final MemberTable table = new MemberTable(SELF, Timing.DEFAULTS, 60_000 * MS, () -> WALL_MS);
     private final List<String> events = new ArrayList<>();
     private AdmissionFilter filter = AdmissionFilter.ANY;
     private long now = 1_000_000 * MS;
@@ -152,10 +154,91 @@ class MemberTableTest {
     }
 
     @Test
-    void aLeaveFromAnUnknownIncarnationStillRetiresItsPredecessor() {
+    void aLeaveFromAnUnknownNewerIncarnationStillRetiresItsPredecessor() {
         receive("a", 1, 1);
         assertThat(leave("a", 2, 7)).isNull();
         assertThat(events).containsExactly("up a#1", "down a#1 REPLACED");
         assertThat(receive("a", 2, 6)).isEqualTo(Counter.REFUSED_REPLAY);
+        assertThat(receive("a", 1, 2)).isEqualTo(Counter.REFUSED_STALE_INCARNATION);
+    }
+
+    /** Real incarnations: start time in ms, shifted, and 16 random bits. */
+    static long incarnation(long startMs, int random) {
+        return startMs << 16 | (random & 0xffff);
+    }
+
+    @Test
+    void aStaleLeaveOfAnOldIncarnationNeverRetiresTheLiveOne() {
+        final long old = incarnation(1_000, 0xbeef);
+        final long live = incarnation(2_000, 0x0001);
+        receive("a", live, 1);
+        assertThat(leave("a", old, 9)).isEqualTo(Counter.REFUSED_STALE_INCARNATION);
+        assertThat(receive("a", live, 2)).isNull();
+        steady("a", live, 2, 2_000);
+        assertThat(events).containsExactly("up a#" + Long.toHexString(live));
+    }
+
+    @Test
+    void aReplayedOldIncarnationNeverReplacesTheCurrentOne_andTheCurrentOneKeepsBeingAccepted() {
+        // A node that never saw a#old retire: it only knows a#live, then a capture of a#old arrives.
+        final long old = incarnation(1_000, 0xffff);
+        final long live = incarnation(1_001, 0x0000);
+        long sequence = steady("a", live, 0, 500);
+        assertThat(receive("a", old, 1_000_000)).isEqualTo(Counter.REFUSED_STALE_INCARNATION);
+        assertThat(leave("a", old, 1_000_001)).isEqualTo(Counter.REFUSED_STALE_INCARNATION);
+        sequence = steady("a", live, sequence, 3_000);
+        assertThat(receive("a", live, sequence + 1)).isNull();
+        assertThat(events).containsExactly("up a#" + Long.toHexString(live));
+    }
+
+    @Test
+    void theCaptureArrivingFirstIsReplacedByTheLiveOne_andNeverComesBack() {
+        final long old = incarnation(1_000, 7);
+        final long live = incarnation(5_000, 3);
+        assertThat(receive("a", old, 50)).isNull();
+        assertThat(receive("a", live, 1)).isNull();
+        assertThat(receive("a", old, 51)).isEqualTo(Counter.REFUSED_STALE_INCARNATION);
+        assertThat(receive("a", live, 2)).isNull();
+        assertThat(events).containsExactly("up a#" + Long.toHexString(old), "down a#" + Long.toHexString(old)
+                + " REPLACED", "up a#" + Long.toHexString(live));
+    }
+
+    @Test
+    void olderIncarnationsStayOutAfterManyRetirementsOfThatName_andAfterTheNameWasForgotten() {
+        // More incarnations of one name than any per-incarnation memory holds.
+        for (int i = 1; i <= 3 * MemberTable.RETIRED_CAPACITY; i++) {
+            assertThat(receive("a", incarnation(i, 0), 1)).isNull();
+        }
+        assertThat(receive("a", incarnation(1, 0), 2)).isEqualTo(Counter.REFUSED_STALE_INCARNATION);
+        // The current one fails and is forgotten: its floor stays.
+        final long last = incarnation(3L * MemberTable.RETIRED_CAPACITY, 0);
+        now += 70_000 * MS;
+        table.check(now, this::record);
+        now += 70_000 * MS;
+        table.check(now, this::record);
+        assertThat(table.knownAddresses()).isEmpty();
+        assertThat(receive("a", incarnation(2, 0), 5)).isEqualTo(Counter.REFUSED_STALE_INCARNATION);
+        assertThat(receive("a", last, 1)).isEqualTo(Counter.REFUSED_REPLAY);
+        assertThat(receive("a", last, 2)).isNull();
+    }
+
+    @Test
+    void floorsAreBoundedWhateverNamesKeyHoldersAnnounce() {
+        for (int i = 0; i < 5 * MemberTable.RETIRED_CAPACITY; i++) {
+            receive("n" + i, incarnation(1_000, i), 1);
+            leave("n" + i, incarnation(1_000, i), 2);
+        }
+        assertThat(table.floorCount()).isEqualTo(MemberTable.RETIRED_CAPACITY);
+        assertThat(table.knownAddresses()).isEmpty();
+    }
+
+    @Test
+    void anIncarnationFromTheFarFutureIsRefused_soNoKeyHolderCanLockANameOut() {
+        final long inAYear = incarnation(WALL_MS + 365L * 24 * 3_600_000, 0);
+        assertThat(receive("a", inAYear, 1)).isEqualTo(Counter.REFUSED_FUTURE_INCARNATION);
+        assertThat(leave("a", Long.MAX_VALUE, 1)).isEqualTo(Counter.REFUSED_FUTURE_INCARNATION);
+        final long startedNow = incarnation(WALL_MS, 0x1234);
+        assertThat(receive("a", startedNow, 1)).isNull();
+        assertThat(events).containsExactly("up a#" + Long.toHexString(startedNow));
     }
 }

@@ -64,6 +64,17 @@ final class NodeProcess implements AutoCloseable {
         return lines.stream().anyMatch(l -> l.startsWith("READY "));
     }
 
+    /** Waits until the node has bound its socket, then returns it. */
+    NodeProcess awaitReady() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(this::ready);
+        return this;
+    }
+
+    /** {@code 127.0.0.1:<port>} of this node's membership socket. */
+    String address() {
+        return "127.0.0.1:" + port();
+    }
+
     long incarnation() {
         return Long.parseLong(readyLine()[1]);
     }

@@ -28,8 +28,10 @@ class StaticSeedsClusterTest {
     }
 
     private NodeProcess start(String name, int port, String seeds, String... extra) throws Exception {
-        final List<String> args = new ArrayList<>(List.of("cluster=" + cluster, "mode=unicast", "port=" + port,
-                "seeds=" + seeds));
+        final List<String> args = new ArrayList<>(List.of("cluster=" + cluster, "mode=unicast", "port=" + port));
+        if (seeds != null) {
+            args.add("seeds=" + seeds);
+        }
         args.addAll(List.of(extra));
         final NodeProcess node = NodeProcess.start(name, args.toArray(String[]::new));
         nodes.add(node);
@@ -46,11 +48,22 @@ class StaticSeedsClusterTest {
         });
     }
 
+    /** Starts nodes on kernel-chosen ports, then gives each the list of all of them. */
+    private List<NodeProcess> startSeeded(String[] names, String... extra) throws Exception {
+        final List<NodeProcess> started = new ArrayList<>();
+        for (String name : names) {
+            started.add(start(name, 0, null, extra));
+        }
+        final String seeds = String.join(",", started.stream().map(n -> n.awaitReady().address()).toList());
+        for (NodeProcess node : started) {
+            node.command("seeds " + seeds);
+        }
+        return started;
+    }
+
     @Test
     void nodesThatKnowOnlyOneSeedFindEachOtherThroughIt() throws Exception {
-        final int seedPort = TestNetwork.freeUdpPort();
-        final String seed = "127.0.0.1:" + seedPort;
-        start("seed", seedPort, seed);
+        final String seed = start("seed", 0, null).awaitReady().address();
         for (int i = 1; i <= 3; i++) {
             start("n" + i, 0, seed); // any free port: nobody knows it but through heartbeats and gossip
         }
@@ -59,11 +72,10 @@ class StaticSeedsClusterTest {
 
     @Test
     void killMinus9IsSeenDown_andTheRestartedNodeReplacesItsOldSelf() throws Exception {
-        final int[] ports = {TestNetwork.freeUdpPort(), TestNetwork.freeUdpPort(), TestNetwork.freeUdpPort()};
-        final String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
-        final NodeProcess n0 = start("n0", ports[0], seeds);
-        final NodeProcess n1 = start("n1", ports[1], seeds);
-        final NodeProcess n2 = start("n2", ports[2], seeds);
+        final List<NodeProcess> three = startSeeded(new String[] {"n0", "n1", "n2"});
+        final NodeProcess n0 = three.get(0);
+        final NodeProcess n1 = three.get(1);
+        final NodeProcess n2 = three.get(2);
         awaitEveryoneSees(List.of(n0, n1, n2), START);
         final long old = n2.incarnation();
 
@@ -72,8 +84,10 @@ class StaticSeedsClusterTest {
             assertThat(n0.upNames()).containsExactly("n1");
             assertThat(n1.upNames()).containsExactly("n0");
         });
-        final NodeProcess again = start("n2", ports[2], seeds);
+        // Back on another port, knowing the two others: they admit it and heartbeat it back.
+        final NodeProcess again = start("n2", 0, n0.address() + "," + n1.address());
         awaitEveryoneSees(List.of(n0, n1, again), START);
+        assertThat(again.incarnation()).isGreaterThan(old);
         for (NodeProcess observer : List.of(n0, n1)) {
             assertThat(observer.events().stream().filter(e -> e.split(" ")[1].equals("n2")).toList())
                     .as(observer.name)
@@ -83,11 +97,10 @@ class StaticSeedsClusterTest {
 
     @Test
     void aSeedWithTheWrongSecretIsNeverAdmitted() throws Exception {
-        final int[] ports = {TestNetwork.freeUdpPort(), TestNetwork.freeUdpPort(), TestNetwork.freeUdpPort()};
-        final String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
-        final NodeProcess n0 = start("n0", ports[0], seeds, "secret=right");
-        final NodeProcess n1 = start("n1", ports[1], seeds, "secret=right");
-        final NodeProcess stranger = start("x", ports[2], seeds, "secret=wrong");
+        final NodeProcess n0 = startSeeded(new String[] {"n0"}, "secret=right").get(0);
+        final NodeProcess n1 = start("n1", 0, n0.address(), "secret=right");
+        final NodeProcess stranger = start("x", 0, n0.address() + "," + n1.awaitReady().address(), "secret=wrong");
+        n0.command("seeds " + n1.address() + "," + stranger.awaitReady().address());
         awaitEveryoneSees(List.of(n0, n1), START);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             for (NodeProcess node : List.of(n0, n1, stranger)) {

@@ -2,16 +2,23 @@ package org.swarmosgi.membership.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Ports and cluster names no other test (or developer node on 45892) shares. */
+/** Ports and cluster names no other test (or developer node on 45892) shares, and what the host can do. */
 final class TestNetwork {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    static final String GROUP = "230.0.0.251";
 
     /**
      * Longest silence before a kill -9 is seen down at default timing, plus slack for a loaded
@@ -25,17 +32,59 @@ final class TestNetwork {
     private TestNetwork() {
     }
 
-    /** A UDP port free on loopback right now (the kernel's pick), so parallel runs do not share one. */
-    static int freeUdpPort() {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return socket.getLocalPort();
+    /**
+     * Holds a multicast group port the kernel picked, for as long as the test runs: nodes join it
+     * with SO_REUSEADDR (as the engine does), while no process without it can take the port. Nothing
+     * is probed free and released.
+     */
+    static DatagramChannel holdMulticastPort() {
+        try {
+            final DatagramChannel held = DatagramChannel.open(StandardProtocolFamily.INET);
+            held.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            held.bind(new InetSocketAddress(InetAddress.getByName(GROUP), 0));
+            return held;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    static int port(DatagramChannel channel) {
+        try {
+            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether a datagram sent to the group on lo comes back to a member of the group on lo. */
+    static boolean loopbackMulticastWorks() {
+        try (DatagramChannel channel = holdMulticastPort(); Selector selector = Selector.open()) {
+            final NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
+            if (lo == null) {
+                return false;
+            }
+            final InetAddress group = InetAddress.getByName(GROUP);
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
+            channel.join(group, lo);
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+            channel.send(ByteBuffer.wrap(new byte[] {42}), new InetSocketAddress(group, port(channel)));
+            // A bounded wait on the socket itself: the datagram is there at once or multicast is off.
+            selector.select(2_000);
+            return channel.receive(ByteBuffer.allocate(8)) != null;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
     /** A cluster name of this JVM and this call: heartbeats of any other run are foreign. */
     static String clusterName(String test) {
         return test + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+    }
+
+    /** A real incarnation: start time in ms, shifted, and 16 random bits, so a restart is greater. */
+    static long incarnation() {
+        return System.currentTimeMillis() << 16 | java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16);
     }
 }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -23,7 +22,8 @@ import org.swarmosgi.api.membership.MembershipListener;
 /**
  * Test-only node: runs one engine in its own JVM and prints what it sees, one line per event:
  * {@code READY <membership address>}, {@code UP <name> <incarnation>}, {@code DOWN <name> <incarnation> <reason>}.
- * Reads commands on stdin: {@code stats} prints {@code STATS <counter>=<n> ...}; {@code leave}
+ * Reads commands on stdin: {@code stats} prints {@code STATS <counter>=<n> ...}; {@code seeds a:1,b:2}
+ * sets the unicast targets (so nodes can bind port 0 first and learn each other's ports); {@code leave}
  * closes the engine (sending LEAVE) and exits. Arguments are {@code key=value}.
  */
 public final class TestNode {
@@ -38,7 +38,9 @@ public final class TestNode {
             a.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
         final String cluster = a.get("cluster");
-        final NodeId self = new NodeId(a.get("name"), ThreadLocalRandom.current().nextLong());
+        // Time-ordered, as a real node's: a restart has a greater incarnation.
+        final NodeId self = new NodeId(a.get("name"), a.containsKey("incarnation")
+                ? Long.parseLong(a.get("incarnation")) : TestNetwork.incarnation());
         final byte[] key = hkdf(cluster, a.getOrDefault("secret", "secret"), "membership");
         final EngineConfig config = new EngineConfig(cluster, self,
                 new Endpoint("127.0.0.1", Integer.parseInt(a.getOrDefault("transportPort", "7000"))), key,
@@ -75,6 +77,8 @@ public final class TestNode {
                     stats.append(' ').append(counter).append('=').append(engine.count(counter));
                 }
                 out.println(stats);
+            } else if (line.startsWith("seeds ")) {
+                engine.setTargets(Settings.endpoints("seeds", new String[] {line.substring(6)}));
             } else if (line.equals("leave")) {
                 break;
             }

@@ -56,9 +56,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             min = "100", max = "60000")
     int connect__timeout__ms() default 3_000;
 
-    @AttributeDefinition(description = "Milliseconds allowed for the API server's answer to a poll.",
+    @AttributeDefinition(description = "Milliseconds allowed for a whole poll: connection, headers and body. "
+            + "A poll still running then is given up and the next one scheduled.",
             min = "100", max = "120000")
     int request__timeout__ms() default 5_000;
+
+    @AttributeDefinition(description = "Largest answer body of the pods API read, in bytes; a larger one fails "
+            + "the poll (members kept) with an error naming this key.", min = "65536", max = "268435456")
+    int max__body__bytes() default 16 << 20;
 
     @AttributeDefinition(description = "UDP port of the membership heartbeats: bound on this pod and sent to "
             + "on every member pod, so it is the same on all of them.", min = "1", max = "65535")

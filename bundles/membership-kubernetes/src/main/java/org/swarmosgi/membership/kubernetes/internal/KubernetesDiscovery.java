@@ -64,7 +64,9 @@ final class KubernetesDiscovery implements AutoCloseable {
             byAddress.put(pod.address(), pod);
         }
         pods = Map.copyOf(byAddress);
-        engine.setTargets(members.stream().map(p -> new InetSocketAddress(p.address(), settings.port())).toList());
+        // Every pod listens on the port bound here (the configured one; in tests, the one picked for the first).
+        final int port = engine.localAddress().getPort();
+        engine.setTargets(members.stream().map(p -> new InetSocketAddress(p.address(), port)).toList());
     }
 
     /** Stops polling, then closes the engine, which tells the members this node leaves. */

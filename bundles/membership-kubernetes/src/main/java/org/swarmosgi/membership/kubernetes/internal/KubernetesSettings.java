@@ -27,12 +27,13 @@ import org.swarmosgi.api.NodeId;
  * @param caPath          PEM file of the API server's CA
  * @param pollInterval    pause between two polls
  * @param connectTimeout  limit to open the connection
- * @param requestTimeout  limit for the answer
+ * @param requestTimeout  limit for the whole poll (headers and body)
+ * @param maxBodyBytes    largest answer body read
  * @param port            membership UDP port on every pod
  */
 record KubernetesSettings(String selector, String basename, String namespace, String apiHost, int apiPort,
                           Path tokenPath, Path caPath, Duration pollInterval, Duration connectTimeout,
-                          Duration requestTimeout, int port) {
+                          Duration requestTimeout, int maxBodyBytes, int port) {
 
     static final String ENV_HOST = "KUBERNETES_SERVICE_HOST";
     static final String ENV_PORT = "KUBERNETES_SERVICE_PORT";
@@ -74,6 +75,7 @@ record KubernetesSettings(String selector, String basename, String namespace, St
                 Duration.ofMillis(range("poll_interval_ms", config.poll__interval__ms(), 100, 3_600_000)),
                 Duration.ofMillis(range("connect_timeout_ms", config.connect__timeout__ms(), 100, 60_000)),
                 Duration.ofMillis(range("request_timeout_ms", config.request__timeout__ms(), 100, 120_000)),
+                range("max_body_bytes", config.max__body__bytes(), 64 << 10, 256 << 20),
                 range("port", config.port(), 1, 65_535));
     }
 

@@ -8,13 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.swarmosgi.membership.kubernetes.internal.PodsResult.Failed;
 import org.swarmosgi.membership.kubernetes.internal.PodsResult.Listed;
+import org.swarmosgi.membership.kubernetes.internal.PodsResult.Problem;
 
 /**
  * Polls the pods API on one thread of its own, from the end of one poll to the start of the next,
@@ -33,6 +37,7 @@ final class PodPoller implements AutoCloseable {
     /** Targets of the last successful poll, by IP: only for logging what changed. Poll thread only. */
     private Map<String, PodTarget> current = Map.of();
     private volatile boolean closed;
+    private final AtomicLong errors = new AtomicLong();
 
     /**
      * @param onTargets told the member pods (Running, Ready, with an IP) after every successful
@@ -61,25 +66,77 @@ final class PodPoller implements AutoCloseable {
         if (closed) {
             return;
         }
-        CompletableFuture<PodsResult> answer;
         try {
-            answer = client.list();
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e); // logged below, and polling goes on
-        }
-        answer.whenCompleteAsync((result, bug) -> {
+            CompletableFuture<PodsResult> answer;
             try {
-                if (bug != null) {
-                    LOG.log(Level.ERROR, "Kubernetes membership: poll failed unexpectedly", bug);
-                } else if (!closed) {
-                    handle(result);
-                }
-            } finally {
-                if (!closed) {
-                    thread.schedule(this::poll, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                }
+                answer = client.list();
+            } catch (RuntimeException | Error e) {
+                answer = CompletableFuture.failedFuture(e); // logged below, and polling goes on
             }
-        }, thread);
+            // The watchdog bounds the whole poll: the HTTP client's own timeout ends at the headers, so
+            // a server that stalls the body would otherwise hold discovery forever.
+            final CompletableFuture<PodsResult> sent = answer;
+            final CompletableFuture<PodsResult> bounded = new CompletableFuture<>();
+            sent.whenComplete((result, failure) -> {
+                if (failure != null) {
+                    bounded.completeExceptionally(failure);
+                } else {
+                    bounded.complete(result);
+                }
+            });
+            final long deadline = watchdogMillis();
+            final ScheduledFuture<?> watchdog = thread.schedule(() -> {
+                if (bounded.complete(new Failed(Problem.TIMEOUT, 0, "the poll of GET " + settings.podsUri()
+                        + " did not finish within request_timeout_ms " + settings.requestTimeout().toMillis()
+                        + " (headers and body); given up after " + deadline + " ms"))) {
+                    sent.cancel(true); // JDK 16+: cancels the exchange, the connection is closed
+                }
+            }, deadline, TimeUnit.MILLISECONDS);
+            bounded.whenCompleteAsync((result, bug) -> {
+                watchdog.cancel(false);
+                try {
+                    if (bug != null) {
+                        error("poll failed unexpectedly", bug);
+                    } else if (!closed) {
+                        handle(result);
+                    }
+                } catch (RuntimeException | Error e) {
+                    error("handling a poll failed", e);
+                } finally {
+                    scheduleNext();
+                }
+            }, thread);
+        } catch (RuntimeException | Error e) {
+            error("starting a poll failed", e);
+            scheduleNext();
+        }
+    }
+
+    /** The HTTP client's timeout fires first for a silent server; the watchdog catches the rest. */
+    private long watchdogMillis() {
+        final long timeout = settings.requestTimeout().toMillis();
+        return timeout + Math.max(250, timeout / 4);
+    }
+
+    private void scheduleNext() {
+        if (!closed) {
+            try {
+                thread.schedule(this::poll, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    /** Counted and logged; polling goes on. */
+    private void error(String what, Throwable t) {
+        errors.incrementAndGet();
+        LOG.log(Level.ERROR, "Kubernetes membership: " + what + " (" + errors.get() + " error(s) so far)", t);
+    }
+
+    /** Unexpected errors while polling (bugs, not API trouble), each also logged. */
+    long errors() {
+        return errors.get();
     }
 
     private void handle(PodsResult result) {
@@ -97,11 +154,7 @@ final class PodPoller implements AutoCloseable {
         }
         logChanges(next);
         current = next;
-        try {
-            onTargets.accept(Collections.unmodifiableList(new ArrayList<>(next.values())));
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Kubernetes membership: applying the pod targets failed", e);
-        }
+        onTargets.accept(Collections.unmodifiableList(new ArrayList<>(next.values()))); // errors: see poll()
     }
 
     private void logChanges(Map<String, PodTarget> next) {
@@ -109,12 +162,12 @@ final class PodPoller implements AutoCloseable {
         final List<String> removed = new ArrayList<>();
         next.forEach((ip, t) -> {
             if (!current.containsKey(ip)) {
-                added.add(t.nodeName() + " (pod " + t.podName() + ")");
+                added.add(t.nodeName() + " (pod " + LogText.safe(t.podName(), 253) + ")");
             }
         });
         current.forEach((ip, t) -> {
             if (!next.containsKey(ip)) {
-                removed.add(t.nodeName() + " (pod " + t.podName() + ")");
+                removed.add(t.nodeName() + " (pod " + LogText.safe(t.podName(), 253) + ")");
             }
         });
         if (!added.isEmpty() || !removed.isEmpty()) {

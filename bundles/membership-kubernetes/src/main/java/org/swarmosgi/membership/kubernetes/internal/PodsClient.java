@@ -42,6 +42,10 @@ import org.swarmosgi.membership.kubernetes.internal.PodsResult.Problem;
 final class PodsClient {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** A service account token is a JWT of a few KB; a larger file is not one. */
+    static final int MAX_TOKEN_BYTES = 64 << 10;
+    /** Most characters of the API server's own error text quoted in the log. */
+    static final int MAX_SERVER_TEXT = 300;
 
     private final KubernetesSettings settings;
     private final Executor executor;
@@ -75,29 +79,32 @@ final class PodsClient {
             }
         }
         final String token;
-        try {
-            token = Files.readString(settings.tokenPath(), StandardCharsets.UTF_8).trim();
+        try (InputStream in = Files.newInputStream(settings.tokenPath())) {
+            final byte[] bytes = in.readNBytes(MAX_TOKEN_BYTES + 1);
+            if (bytes.length > MAX_TOKEN_BYTES) {
+                return CompletableFuture.completedFuture(new Failed(Problem.TOKEN_UNREADABLE, 0,
+                        "the file at token_path " + settings.tokenPath() + " is larger than " + MAX_TOKEN_BYTES
+                                + " bytes: not a service account token"));
+            }
+            token = new String(bytes, StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             return CompletableFuture.completedFuture(new Failed(Problem.TOKEN_UNREADABLE, 0,
                     "cannot read the service account token at token_path " + settings.tokenPath() + ": " + e));
         }
-        final HttpRequest request;
-        try {
-            if (token.isEmpty()) {
-                throw new IllegalArgumentException("the file is empty");
-            }
-            request = HttpRequest.newBuilder(settings.podsUri())
-                    .GET()
-                    .header("Authorization", "Bearer " + token)
-                    .header("Accept", "application/json")
-                    .timeout(settings.requestTimeout())
-                    .build();
-        } catch (IllegalArgumentException e) {
+        final String unusable = unusable(token);
+        if (unusable != null) {
+            // Never the token itself, nor an exception message that quotes it.
             return CompletableFuture.completedFuture(new Failed(Problem.TOKEN_UNREADABLE, 0,
-                    "the service account token at token_path " + settings.tokenPath() + " is not usable: "
-                            + e.getMessage()));
+                    "the file at token_path " + settings.tokenPath() + " is not a usable bearer token: " + unusable
+                            + " (its content is not logged)"));
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        final HttpRequest request = HttpRequest.newBuilder(settings.podsUri())
+                .GET()
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                .timeout(settings.requestTimeout())
+                .build();
+        return http.sendAsync(request, CappedBody.handler(settings.maxBodyBytes()))
                 .handle((response, failure) -> failure == null ? answer(response) : failed(failure));
     }
 
@@ -136,10 +143,30 @@ final class PodsClient {
                 + (status == 404 ? ": check namespace " + settings.namespace() : ""));
     }
 
+    /** Why {@code token} cannot be a bearer token (RFC 6750: visible ASCII), or null when it can. */
+    private static String unusable(String token) {
+        if (token.isEmpty()) {
+            return "the file is empty";
+        }
+        for (int i = 0; i < token.length(); i++) {
+            final char c = token.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return "character " + (i + 1) + " of " + token.length() + " is a space, a control character or "
+                        + "not ASCII";
+            }
+        }
+        return null;
+    }
+
     private PodsResult failed(Throwable failure) {
         final Throwable t = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         final String to = "the API server at " + settings.apiHost() + ":" + settings.apiPort();
+        if (causedBy(t, CappedBody.TooLargeException.class)) {
+            return new Failed(Problem.TOO_LARGE, 0, "GET " + settings.podsUri() + " answered a body larger than "
+                    + "max_body_bytes (" + settings.maxBodyBytes() + " bytes): raise max_body_bytes, or narrow "
+                    + "kubernetes_selector if the list is really that long");
+        }
         if (t instanceof HttpTimeoutException) {
             return new Failed(Problem.TIMEOUT, 0, "no answer from " + to + " in time (" + t.getMessage()
                     + "; connect_timeout_ms " + settings.connectTimeout().toMillis() + ", request_timeout_ms "
@@ -165,7 +192,7 @@ final class PodsClient {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 final String field = p.currentName();
                 if (p.nextToken() == JsonToken.VALUE_STRING && "message".equals(field)) {
-                    return " (\"" + p.getText() + "\")";
+                    return " (\"" + LogText.safe(p.getText(), MAX_SERVER_TEXT) + "\")"; // the server's words: escaped, capped
                 }
                 p.skipChildren();
             }

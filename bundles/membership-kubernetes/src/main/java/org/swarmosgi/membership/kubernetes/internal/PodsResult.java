@@ -56,6 +56,8 @@ sealed interface PodsResult {
         /** Connection refused, reset or another I/O failure. */
         UNREACHABLE,
         /** 200, but the body is not a PodList. */
-        MALFORMED
+        MALFORMED,
+        /** The answer body is larger than max_body_bytes. */
+        TOO_LARGE
     }
 }

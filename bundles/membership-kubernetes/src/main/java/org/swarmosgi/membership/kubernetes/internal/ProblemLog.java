@@ -12,6 +12,9 @@ import org.swarmosgi.membership.kubernetes.internal.PodsResult.Problem;
  */
 final class ProblemLog {
 
+    /** Longest failure message logged. */
+    static final int MAX_MESSAGE = 1_500;
+
     private final Logger log;
     private String lastKey;
     private int failuresInRow;
@@ -26,8 +29,9 @@ final class ProblemLog {
             return;
         }
         lastKey = failure.key();
+        // The message may quote the API server: escaped and capped (LogText) before it is written.
         log.log(levelOf(failure.problem()), "Kubernetes membership: pods unknown, members kept: "
-                + failure.message());
+                + LogText.safe(failure.message(), MAX_MESSAGE));
     }
 
     void succeeded() {
@@ -44,6 +48,7 @@ final class ProblemLog {
         return switch (problem) {
             case TOKEN_UNREADABLE, CA_UNREADABLE, UNAUTHORIZED, FORBIDDEN, TLS, UNEXPECTED_STATUS -> Level.ERROR;
             case SERVER_ERROR, THROTTLED, TIMEOUT, UNREACHABLE, MALFORMED -> Level.WARNING;
+            case TOO_LARGE -> Level.ERROR;
         };
     }
 }

@@ -85,6 +85,7 @@ class KubernetesSettingsTest {
         assertRefused(Map.of("poll_interval_ms", 10), POD_ENV, "poll_interval_ms");
         assertRefused(Map.of("connect_timeout_ms", 0), POD_ENV, "connect_timeout_ms");
         assertRefused(Map.of("request_timeout_ms", 500_000), POD_ENV, "request_timeout_ms");
+        assertRefused(Map.of("max_body_bytes", 1_000), POD_ENV, "max_body_bytes");
         assertRefused(Map.of("port", 0), POD_ENV, "port");
     }
 

@@ -97,6 +97,8 @@ class PodPollerTest {
         poll(Map.of("request_timeout_ms", 300));
         await().atMost(WAIT).until(() -> lastNodeNames().size() == 2);
         final List<PodTarget> before = updates.get(updates.size() - 1);
+        // Lines from here on only: the first TLS handshake on a loaded machine may have timed out on its own.
+        final int linesBefore = log.lines().size();
 
         api.server.answer(500, PodsApiServer.status(500, "InternalError", "etcdserver: leader changed"));
         awaitPolls(3); // by now no answer before the switch can still be in flight
@@ -112,13 +114,14 @@ class PodPollerTest {
 
         assertThat(updates).hasSize(updatesDuringTrouble);
         assertThat(updates.get(updates.size() - 1)).isEqualTo(before);
-        assertThat(log.containing("answered 500")).hasSize(1)
+        final List<LogCapture.Line> trouble = log.lines().subList(linesBefore, log.lines().size());
+        assertThat(trouble).filteredOn(l -> l.message().contains("answered 500")).hasSize(1)
                 .allSatisfy(l -> assertThat(l.level()).isEqualTo(Level.WARNING));
-        assertThat(log.containing("answered 401")).hasSize(1)
+        assertThat(trouble).filteredOn(l -> l.message().contains("answered 401")).hasSize(1)
                 .allSatisfy(l -> assertThat(l.level()).isEqualTo(Level.SEVERE));
-        assertThat(log.containing("not a PodList")).hasSize(1);
-        assertThat(log.containing("no answer from")).hasSize(1);
-        assertThat(log.containing("members kept")).hasSize(4);
+        assertThat(trouble).filteredOn(l -> l.message().contains("not a PodList")).hasSize(1);
+        assertThat(trouble).filteredOn(l -> l.message().contains("no answer from")).hasSize(1);
+        assertThat(trouble).filteredOn(l -> l.message().contains("members kept")).hasSize(4);
 
         api.server.normal();
         api.server.pods(TestPod.running("swarm-0", "10.244.1.7"));
@@ -135,6 +138,7 @@ class PodPollerTest {
         poll(Map.of());
         await().atMost(WAIT).until(() -> !updates.isEmpty());
 
+        final int linesBefore = log.lines().size();
         api.server.token("token-2");
         awaitPolls(2);
         api.writeToken("token-2");
@@ -143,7 +147,65 @@ class PodPollerTest {
         await().atMost(WAIT).until(() -> updates.size() > seen);
         assertThat(api.server.requests().get(api.server.requestCount() - 1).authorization())
                 .isEqualTo("Bearer token-2");
-        assertThat(log.containing("answered 401")).hasSize(1);
-        assertThat(log.containing("answers again")).hasSize(1);
+        // Only lines since the rotation: a slow first poll on a loaded machine may have had its own.
+        final List<LogCapture.Line> since = log.lines().subList(linesBefore, log.lines().size());
+        assertThat(since).filteredOn(l -> l.message().contains("answered 401")).hasSize(1);
+        assertThat(since).filteredOn(l -> l.message().contains("answers again")).hasSize(1);
+    }
+
+    private static boolean hasControlCharacter(String s) {
+        return s.chars().anyMatch(c -> Character.isISOControl(c));
+    }
+
+    @Test
+    void aServerThatSendsHeadersThenStallsTheBodyCannotFreezeDiscovery() {
+        api.server.pods(TestPod.running("swarm-0", "10.244.1.7"));
+        api.server.stallBody();
+        poll(Map.of("request_timeout_ms", 500));
+        // Polls go on, each bounded as a whole: the stalled ones are given up, not waited on forever.
+        awaitPolls(3);
+        await().atMost(WAIT).until(() -> !log.containing("did not finish within request_timeout_ms 500").isEmpty());
+        api.server.normal();
+        await().atMost(WAIT).until(() -> lastNodeNames().equals(List.of("swarm@10.244.1.7")));
+    }
+
+    @Test
+    void aTokenWithControlCharactersNeverReachesTheLog() throws Exception {
+        api.writeToken("eyJhbGciOi.secret-part\r\nX-Injected: 1\u001b[2J");
+        poll(Map.of());
+        await().atMost(WAIT).until(() -> !log.containing("token_path").isEmpty());
+        assertThat(log.lines()).noneMatch(l -> l.message().contains("secret-part") || l.message().contains("X-Injected")
+                || hasControlCharacter(l.message()));
+        assertThat(log.containing("token_path").get(0).message()).contains("not a usable bearer token");
+    }
+
+    @Test
+    void theApiServersErrorTextIsSanitizedAndCappedBeforeItIsLogged() {
+        // Valid JSON whose message decodes to CR, LF and an ANSI escape: a forged line, a recoloured terminal.
+        api.server.answer(500, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+                + "\"etcd\\r\\nFORGED LOG LINE\\u001b[31m " + "x".repeat(100_000) + "\",\"code\":500}");
+        poll(Map.of());
+        await().atMost(WAIT).until(() -> !log.containing("answered 500").isEmpty());
+        final String line = log.containing("answered 500").get(0).message();
+        assertThat(line).contains("FORGED LOG LINE").doesNotContain("xxxxxxxxxx".repeat(100));
+        assertThat(hasControlCharacter(line)).as(line).isFalse();
+        assertThat(line.length()).isLessThan(2_000);
+    }
+
+    @Test
+    void anErrorThrownByTheConsumerDoesNotStopPolling() {
+        api.server.pods(TestPod.running("swarm-0", "10.244.1.7"));
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        poller = new PodPoller(api.settings(Map.of()), targets -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new StackOverflowError("consumer bug");
+            }
+            updates.add(targets);
+        });
+        poller.start();
+        await().atMost(WAIT).until(() -> !updates.isEmpty());
+        assertThat(calls.get()).isGreaterThan(1);
+        assertThat(poller.errors()).isEqualTo(1);
+        assertThat(log.containing("handling a poll failed (1 error(s) so far)")).hasSize(1);
     }
 }

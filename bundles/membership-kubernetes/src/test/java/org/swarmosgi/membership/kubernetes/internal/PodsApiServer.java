@@ -59,6 +59,8 @@ final class PodsApiServer implements AutoCloseable {
     private volatile int fixedStatus;
     private volatile String fixedBody;
     private volatile CountDownLatch stall;
+    private volatile CountDownLatch stallBody;
+    private volatile boolean chunked;
 
     PodsApiServer(SSLContext tls) throws IOException {
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -92,12 +94,28 @@ final class PodsApiServer implements AutoCloseable {
         stall = new CountDownLatch(1);
     }
 
+    /** Answers 200 with headers and the start of a PodList, then holds the rest until {@link #normal()}. */
+    void stallBody() {
+        stallBody = new CountDownLatch(1);
+    }
+
+    /** Sends bodies in chunks, without a Content-Length, until {@link #normal()}. */
+    void chunked() {
+        chunked = true;
+    }
+
     void normal() {
         fixedStatus = 0;
+        chunked = false;
         final CountDownLatch held = stall;
         stall = null;
         if (held != null) {
             held.countDown();
+        }
+        final CountDownLatch heldBody = stallBody;
+        stallBody = null;
+        if (heldBody != null) {
+            heldBody.countDown();
         }
     }
 
@@ -117,6 +135,17 @@ final class PodsApiServer implements AutoCloseable {
             final CountDownLatch held = stall;
             if (held != null) {
                 held.await(30, TimeUnit.SECONDS);
+                return;
+            }
+            final CountDownLatch heldBody = stallBody;
+            if (heldBody != null) {
+                final byte[] body = podList(pods).getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                final OutputStream out = exchange.getResponseBody();
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                heldBody.await(30, TimeUnit.SECONDS);
                 return;
             }
             if (fixedStatus != 0) {
@@ -151,11 +180,11 @@ final class PodsApiServer implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+    private void send(HttpExchange exchange, int status, String body) throws IOException {
         final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("Audit-Id", "7d1e3c52-5f7a-4f7b-8a38-0c8a3f1b2b11");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : chunked ? 0 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);

@@ -246,4 +246,33 @@ class PodsClientTest {
         assertThat(failed.problem()).isEqualTo(Problem.CA_UNREADABLE);
         assertThat(failed.message()).contains("ca_path", ca.toString());
     }
+
+    /** A PodList of {@code n} pods: about 6 KB each, as real ones with their managed fields. */
+    private static String bigPodList(int n) {
+        final List<TestPod> pods = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pods.add(TestPod.running("swarm-" + i, "10.1." + i / 250 + "." + i % 250));
+        }
+        return PodsApiServer.podList(pods);
+    }
+
+    @Test
+    void aBodyOverTheCapIsRefusedNamingTheKeyAndTheLimit() throws Exception {
+        api.server.answer(200, bigPodList(100)); // about 500 KB, with a Content-Length
+        final PodsResult result = list(api.settings(Map.of("max_body_bytes", 65_536)));
+        assertThat(result).isInstanceOf(Failed.class);
+        assertThat(((Failed) result).message()).contains("max_body_bytes").contains("65536");
+    }
+
+    @Test
+    void aChunkedBodyOverTheCapIsRefusedWhileItStreams() throws Exception {
+        api.server.chunked();
+        api.server.answer(200, bigPodList(100));
+        final PodsResult result = list(api.settings(Map.of("max_body_bytes", 65_536)));
+        assertThat(result).isInstanceOf(Failed.class);
+        assertThat(((Failed) result).message()).contains("max_body_bytes").contains("65536");
+        // Within the cap, the same server is read as before.
+        api.server.answer(200, bigPodList(3));
+        assertThat(list(api.settings(Map.of("max_body_bytes", 65_536)))).isInstanceOf(Listed.class);
+    }
 }
