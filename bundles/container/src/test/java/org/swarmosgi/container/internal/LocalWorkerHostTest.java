@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 import org.swarmosgi.api.Codec;
 import org.swarmosgi.api.HandoffDecision;
 import org.swarmosgi.api.MailboxFullException;
@@ -56,6 +57,9 @@ class LocalWorkerHostTest {
 
     @BeforeEach
     void setUp() {
+        Awaitility.pollInSameThread();
+        Awaitility.setDefaultPollDelay(Duration.ZERO);
+        Awaitility.setDefaultPollInterval(Duration.ofMillis(2));
         host = newHost(2, 1000, 64);
         driver = new RecordingDriver();
         driver.registry = TestRegistry.routingTo(host);
@@ -584,7 +588,9 @@ class LocalWorkerHostTest {
     @Test
     void checkpointTakesTheWorkersState() throws Exception {
         final WorkerRef ref = start("cp");
+        final Probe probe = nextProbe();
         cast(host, ref, "a");
+        await().until(() -> probe.handled.size() == 1); // orders go before queued messages: let it through first
         assertThat(new String(get(host.checkpoint(ref)), UTF_8)).isEqualTo("handled=1");
         get(host.stop(ref, StopReason.UNREGISTERED, 1));
         assertThat(failure(host.checkpoint(ref))).isInstanceOf(NoSuchWorkerException.class);
