@@ -389,7 +389,7 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
                 host.stats.handled.increment();
             } catch (Exception e) {
                 host.stats.failed.increment();
-                LOG.log(Level.WARNING, "worker '" + name + "' " + ref + " threw handling a cast: " + e);
+                LOG.log(Level.DEBUG, () -> "worker '" + name + "' " + ref + " threw handling a cast: " + e);
                 envelope.fail(new WorkerFailedException("worker '" + name + "' " + ref + " failed: " + e, e));
             } catch (Throwable t) {
                 envelope.fail(new WorkerFailedException("worker '" + name + "' " + ref + " crashed: " + t, t));
@@ -785,7 +785,11 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
             c.open = false;
             c.prev = null;
             c.next = null;
-            c.failWith(host.noSuchWorker(ref, "stopped (" + reason + ") before answering"));
+            try {
+                c.failWith(host.noSuchWorker(ref, "stopped (" + reason + ") before answering"));
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "failing an open call of worker '" + name + "' " + ref + " threw", e);
+            }
             c = next;
         }
         StopReason reported = reason;

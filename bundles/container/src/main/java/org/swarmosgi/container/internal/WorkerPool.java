@@ -97,16 +97,6 @@ final class WorkerPool {
         }
     }
 
-    /** True on one of this pool's threads. */
-    boolean isPoolThread(Thread t) {
-        for (Thread p : threads) {
-            if (p == t) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Stops taking tasks; waits up to {@code timeoutMillis} for the running ones, then interrupts. */
     void close(long timeoutMillis) {
         lock.lock();
