@@ -271,11 +271,19 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
         }
     }
 
+    /**
+     * The next message, unless delivery is held or closed. Under the lock (uncontended but for
+     * orders; senders never take it), so that once a handoff or stop has set its phase, not one more
+     * message is taken: "after the current message" holds exactly.
+     */
     private Envelope take() {
-        if (phase != RUNNING) {
-            return null;
+        final Envelope e;
+        synchronized (lock) {
+            if (phase != RUNNING) {
+                return null;
+            }
+            e = inbox.poll();
         }
-        final Envelope e = inbox.poll();
         if (e != null) {
             queued.decrementAndGet();
         }
