@@ -8,10 +8,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -29,6 +32,18 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.swarmosgi.api.Codec;
+import org.swarmosgi.api.Reply;
+import org.swarmosgi.api.StartReason;
+import org.swarmosgi.api.StopReason;
+import org.swarmosgi.api.Worker;
+import org.swarmosgi.api.WorkerContext;
+import org.swarmosgi.api.WorkerRef;
+import org.swarmosgi.api.WorkerType;
+import org.swarmosgi.api.host.Envelope;
+import org.swarmosgi.api.host.StartOrder;
+import org.swarmosgi.api.host.WorkerHost;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.ring.HashRing;
 
@@ -47,6 +62,9 @@ public class NodeInContainerIT {
 
     @Inject
     private LocalNode node;
+
+    @Inject
+    private WorkerHost host;
 
     @Configuration
     public Option[] config() {
@@ -103,6 +121,46 @@ public class NodeInContainerIT {
         // The class came from the ring bundle, through its exported package.
         assertEquals("org.swarmosgi.ring",
                 org.osgi.framework.FrameworkUtil.getBundle(HashRing.class).getSymbolicName());
+    }
+
+    /** The container tracks worker type services (DS whiteboard) and runs their workers on this node. */
+    @Test
+    public void theWorkerHostRunsWorkersOfATypeFromAService() throws Exception {
+        final Hashtable<String, Object> props = new Hashtable<>();
+        props.put(WorkerType.WORKER_TYPE, "itest-echo");
+        final ServiceRegistration<?> type = context.registerService(WorkerType.class.getName(),
+                new WorkerType<String, String>() {
+                    @Override public Codec<String> codec() { return Codec.UTF8; }
+                    @Override public Codec<String> replyCodec() { return Codec.UTF8; }
+                    @Override public Worker<String, String> create(WorkerContext<String> ctx) {
+                        return new Worker<>() {
+                            @Override public void handleCast(String message) { }
+                            @Override public void handleCall(String message, Reply<String> reply) {
+                                reply.reply(ctx.name() + ":" + message);
+                            }
+                        };
+                    }
+                }, props);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> host.workerTypes().containsKey("itest-echo"));
+            final WorkerRef ref = host.start(new StartOrder("echo-1", "itest-echo", new byte[0], null,
+                    StartReason.FIRST_START, 1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(node.id(), ref.node());
+            final CompletableFuture<Object> answer = new CompletableFuture<>();
+            host.deliver(ref, new Envelope() {
+                @Override public Object local() { return "hi"; }
+                @Override public byte[] payload() { return null; }
+                @Override public boolean isCall() { return true; }
+                @Override public void replyLocal(Object reply) { answer.complete(reply); }
+                @Override public void reply(byte[] reply) { answer.complete(reply); }
+                @Override public void fail(RuntimeException error) { answer.completeExceptionally(error); }
+            });
+            assertEquals("echo-1:hi", answer.get(10, TimeUnit.SECONDS));
+            host.stop(ref, StopReason.UNREGISTERED, 1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } finally {
+            type.unregister();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !host.workerTypes().containsKey("itest-echo"));
     }
 
     /** Runs swarm:status in a Gogo session; waits (bounded) for the command to be registered. */

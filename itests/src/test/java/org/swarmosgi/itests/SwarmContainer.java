@@ -32,7 +32,7 @@ final class SwarmContainer {
     /** Our bundles: every one must be in the distribution and ACTIVE in the container. */
     static final Set<String> SWARM_BUNDLES = Set.of(
             "org.swarmosgi.api", "org.swarmosgi.ring", "org.swarmosgi.node", "org.swarmosgi.transport.aeron",
-            "org.swarmosgi.membership.multicast", "org.swarmosgi.membership.static",
+            "org.swarmosgi.container", "org.swarmosgi.membership.multicast", "org.swarmosgi.membership.static",
             "org.swarmosgi.membership.kubernetes", "org.swarmosgi.shell", "org.swarmosgi.codec.json",
             "org.swarmosgi.registry");
 
