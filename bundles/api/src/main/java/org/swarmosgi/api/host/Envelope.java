@@ -4,16 +4,16 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * One message on its way to a worker, made by the registry and handed to the host. A message sent on
- * the worker's own node carries the object itself ({@link #local()}), so neither it nor the reply is
- * ever encoded; one that crossed nodes carries bytes in the type's codec.
+ * the worker's own node carries the object itself ({@link #local()}): when it is of the worker's
+ * message type, neither it nor the reply is encoded. Otherwise the host decodes {@link #payload()}.
  */
 @ConsumerType
 public interface Envelope {
 
-    /** The message object when it was sent on this node with the worker's message type, else null. */
+    /** The message object when it was sent on this node, else null. */
     Object local();
 
-    /** The encoded message; null when {@link #local()} is not. */
+    /** The encoded message, never null (for a local message, encoded with the sender's codec when asked). */
     byte[] payload();
 
     /** True for a call, which must be answered by exactly one of the methods below. */
@@ -25,6 +25,9 @@ public interface Envelope {
     /** Answers a call with the reply encoded in the type's reply codec. */
     void reply(byte[] reply);
 
-    /** Fails a call: the handler threw or answered with an error, or the worker stopped first. */
+    /**
+     * Fails the message: for a call, the handler threw or answered with an error, or the worker
+     * stopped first; for a cast, it was dropped, could not be decoded, or its handler threw.
+     */
     void fail(RuntimeException error);
 }

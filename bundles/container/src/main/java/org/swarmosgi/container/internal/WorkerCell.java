@@ -355,14 +355,10 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
     private void handle(Envelope envelope) {
         final M message;
         final Object local = envelope.local();
-        if (local != null) {
-            if (!codec.type().isInstance(local)) {
-                failMessage(envelope, new IllegalArgumentException("worker '" + name + "' " + ref + " takes "
-                    + codec.type().getName() + " messages, was given a " + local.getClass().getName()));
-                return;
-            }
+        if (local != null && codec.type().isInstance(local)) {
             message = codec.type().cast(local);
         } else {
+            // From another node, or sent here with another type: the bytes, decoded as from any peer.
             try {
                 final byte[] payload = envelope.payload();
                 if (payload == null) {

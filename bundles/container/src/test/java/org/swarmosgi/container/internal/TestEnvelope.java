@@ -24,6 +24,11 @@ final class TestEnvelope implements Envelope {
         return new TestEnvelope(message, null, true);
     }
 
+    /** A local message whose sender's codec encodes it as {@code encoded} when asked. */
+    static TestEnvelope callLocal(Object message, byte[] encoded) {
+        return new TestEnvelope(message, encoded, true);
+    }
+
     static TestEnvelope castLocal(Object message) {
         return new TestEnvelope(message, null, false);
     }
