@@ -33,7 +33,8 @@ final class SwarmContainer {
     static final Set<String> SWARM_BUNDLES = Set.of(
             "org.swarmosgi.api", "org.swarmosgi.ring", "org.swarmosgi.node", "org.swarmosgi.transport.aeron",
             "org.swarmosgi.membership.multicast", "org.swarmosgi.membership.static",
-            "org.swarmosgi.membership.kubernetes", "org.swarmosgi.shell", "org.swarmosgi.codec.json");
+            "org.swarmosgi.membership.kubernetes", "org.swarmosgi.shell", "org.swarmosgi.codec.json",
+            "org.swarmosgi.examples.counter");
 
     /** Console bundles read stdin; a test container has no console. */
     private static final Set<String> CONSOLES = Set.of(
