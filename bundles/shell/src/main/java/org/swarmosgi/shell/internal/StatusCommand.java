@@ -6,6 +6,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.swarmosgi.api.SwarmRegistry;
 import org.swarmosgi.api.membership.Membership;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.api.transport.Transport;
@@ -14,8 +15,10 @@ import org.swarmosgi.api.transport.Transport;
  * {@code swarm:status}: this node and the ring as this node sees it. Gogo prints the returned text.
  *
  * <p>LocalNode is static and mandatory: when the node re-registers (a configuration change gives a
- * new incarnation) this component is re-activated with the new one. Membership and Transport come
- * and go dynamically; their absence is shown, not an error.
+ * new incarnation) this component is re-activated with the new one. Membership, Transport and the
+ * SwarmRegistry come and go dynamically; their absence is shown, not an error. When a registry runs,
+ * the ring is its topology ({@link SwarmRegistry#nodes()}, {@link SwarmRegistry#self()}): the
+ * registry owns topology. Without one, the ring is built from membership's members, as before.
  */
 @Component(
         service = StatusCommand.class,
@@ -33,14 +36,30 @@ public final class StatusCommand {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Transport transport;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SwarmRegistry registry;
+
     @Descriptor("prints this node's identity, cluster and the hash ring with each member's share")
     public String status() {
         final Transport t = transport;
         final Membership m = membership;
+        final SwarmRegistry r = registry;
         return StatusReport.format(
                 new StatusReport.Node(node.id(), node.clusterName(), node.autocluster(),
                         node.bindAddress(), node.advertiseAddress(), node.usesDefaultSecret()),
                 t == null ? null : t.localEndpoint(),
-                m == null ? null : m.members());
+                m == null ? null : m.members(),
+                r == null ? null : topology(r));
+    }
+
+    /** The registry's topology, or null when it fails to answer (it is going away): then membership's ring. */
+    private static StatusReport.Topology topology(SwarmRegistry registry) {
+        try {
+            return new StatusReport.Topology(registry.self(), registry.nodes(), registry.ready(),
+                    registry.hasQuorum());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }

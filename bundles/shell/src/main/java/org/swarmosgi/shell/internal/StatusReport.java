@@ -12,7 +12,14 @@ import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.ring.HashRing;
 
-/** Formats the text of {@code swarm:status}. Pure: values in, text out. */
+/**
+ * Formats the text of {@code swarm:status}. Pure: values in, text out.
+ *
+ * <p>The ring shown is the registry's topology ({@code nodes()}, {@code self()}) when a registry
+ * runs, since the registry owns topology; without one it falls back to membership's members. The
+ * shares are those of a {@link HashRing} with the default virtual nodes over the ring's member
+ * names.
+ */
 final class StatusReport {
 
     /** What the report needs of the local node. */
@@ -20,17 +27,36 @@ final class StatusReport {
                 String advertiseAddress, boolean usesDefaultSecret) {
     }
 
+    /**
+     * What the report needs of the registry, when one runs: the nodes it places names on.
+     *
+     * @param self      this node as the registry sees it
+     * @param nodes     {@code SwarmRegistry.nodes()}: the ring's members, this node included
+     * @param ready     {@code SwarmRegistry.ready()}
+     * @param hasQuorum {@code SwarmRegistry.hasQuorum()}
+     */
+    record Topology(Member self, List<Member> nodes, boolean ready, boolean hasQuorum) {
+    }
+
     private StatusReport() {
+    }
+
+    /** The report without a registry: the ring is built from membership. */
+    static String format(Node node, Endpoint transport, Collection<Member> members) {
+        return format(node, transport, members, null);
     }
 
     /**
      * @param node      this node
      * @param transport this node's transport endpoint, or null when no transport runs
      * @param members   the members membership reports (this node included), or null when no
-     *                  membership runs: then the ring is this node alone
+     *                  membership runs
+     * @param topology  the registry's topology, or null when no registry runs. The ring is the
+     *                  registry's nodes when there is one (the registry owns topology), else the
+     *                  members of membership, else this node alone
      * @return the report, lines separated by {@code \n}, without a final newline
      */
-    static String format(Node node, Endpoint transport, Collection<Member> members) {
+    static String format(Node node, Endpoint transport, Collection<Member> members, Topology topology) {
         final StringBuilder out = new StringBuilder(512);
         out.append("Swarm node ").append(node.id().name())
                 .append(" (incarnation ").append(incarnation(node.id())).append(")\n");
@@ -39,19 +65,36 @@ final class StatusReport {
         field(out, "bind", node.bindAddress());
         field(out, "advertise", node.advertiseAddress());
         field(out, "transport", transport == null ? "not running" : transport.toString());
-        field(out, "membership", members == null ? "not running: the ring is this node alone"
+        field(out, "membership", members == null
+                ? (topology == null ? "not running: the ring is this node alone" : "not running")
                 : members.size() + (members.size() == 1 ? " member" : " members"));
+        field(out, "registry", registry(topology, members != null));
         if (node.usesDefaultSecret()) {
-            out.append("WARNING: the built-in development cluster secret is in use: any process that can reach\n")
-                    .append("         this node can join its cluster. Set a secret (--secret, SWARM_CLUSTER_SECRET)\n")
-                    .append("         before binding to anything but loopback.\n");
+            out.append("WARNING: the built-in development cluster secret is in use: any process that\n")
+                    .append("         can reach this node can join its cluster. Set a secret (--secret,\n")
+                    .append("         SWARM_CLUSTER_SECRET) before binding to anything but loopback.\n");
         }
-        ring(out, node.id(), transport, members);
+        if (topology != null) {
+            ring(out, topology.self().id(), topology.self().endpoint().toString(), topology.nodes());
+        } else {
+            ring(out, node.id(), transport == null ? "-" : transport.toString(), members);
+        }
         out.setLength(out.length() - 1); // Gogo ends the printed result with its own newline
         return out.toString();
     }
 
-    private static void ring(StringBuilder out, NodeId self, Endpoint transport, Collection<Member> members) {
+    private static String registry(Topology topology, boolean membership) {
+        if (topology == null) {
+            return membership ? "not running: the ring is built from membership" : "not running";
+        }
+        if (!topology.hasQuorum()) {
+            return "running, NO QUORUM: registrations are refused";
+        }
+        return topology.ready() ? "running, ready: the ring is the registry's"
+                : "running, syncing: lookups may miss names for now";
+    }
+
+    private static void ring(StringBuilder out, NodeId self, String selfEndpoint, Collection<Member> members) {
         // One row per member name: the ring places names on node names, not on incarnations.
         final Map<String, Row> rows = new TreeMap<>();
         if (members != null) {
@@ -59,7 +102,7 @@ final class StatusReport {
                 rows.put(m.id().name(), new Row(m.id(), m.endpoint().toString()));
             }
         }
-        rows.putIfAbsent(self.name(), new Row(self, transport == null ? "-" : transport.toString()));
+        rows.putIfAbsent(self.name(), new Row(self, selfEndpoint));
         final HashRing ring = HashRing.of(rows.keySet());
 
         out.append("Ring: ").append(ring.size()).append(ring.size() == 1 ? " member, " : " members, ")

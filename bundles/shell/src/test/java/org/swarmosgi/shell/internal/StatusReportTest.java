@@ -77,6 +77,58 @@ class StatusReportTest {
                 "WARNING: the built-in development cluster secret is in use");
     }
 
+    @Test
+    void withoutARegistryTheStatusSaysTheRingComesFromMembership() {
+        assertThat(StatusReport.format(NODE, null, null)).contains("  registry     not running\n");
+        assertThat(StatusReport.format(NODE, null, List.of(new Member(ALPHA, new Endpoint("127.0.0.1", 1)))))
+                .contains("  registry     not running: the ring is built from membership\n");
+    }
+
+    @Test
+    void aRunningRegistrysTopologyIsTheRingNotMembership() {
+        final Member self = new Member(ALPHA, new Endpoint("127.0.0.1", 40001));
+        final Member beta = new Member(new NodeId("beta", 0xbL), new Endpoint("127.0.0.2", 40002));
+        // Membership already sees gamma; the registry has not placed names on it yet.
+        final List<Member> membership = List.of(self, beta,
+                new Member(new NodeId("gamma", 0xcL), new Endpoint("127.0.0.3", 40003)));
+        final StatusReport.Topology topology = new StatusReport.Topology(self, List.of(self, beta), true, true);
+
+        final String text = StatusReport.format(NODE, self.endpoint(), membership, topology);
+
+        assertThat(text).contains("  membership   3 members\n",
+                "  registry     running, ready: the ring is the registry's\n", "Ring: 2 members, ");
+        final HashRing ring = HashRing.of(List.of("alpha", "beta"));
+        assertThat(rows(text)).containsExactly(
+                "  MEMBER  INCARNATION  ENDPOINT         SHARE",
+                "  alpha   1a2b         127.0.0.1:40001  " + percent(ring, "alpha") + "  (this node)",
+                "  beta    b            127.0.0.2:40002  " + percent(ring, "beta"));
+    }
+
+    @Test
+    void theRegistrysSelfIsInItsRingAndItsStateIsShown() {
+        final Member self = new Member(ALPHA, new Endpoint("127.0.0.1", 40001));
+
+        final String syncing = StatusReport.format(NODE, null, null,
+                new StatusReport.Topology(self, List.of(), false, true));
+        assertThat(syncing).contains("  membership   not running\n",
+                "  registry     running, syncing: lookups may miss names for now\n", "Ring: 1 member, ");
+        assertThat(rows(syncing)).containsExactly(
+                "  MEMBER  INCARNATION  ENDPOINT          SHARE",
+                "  alpha   1a2b         127.0.0.1:40001  100.0%  (this node)");
+
+        assertThat(StatusReport.format(NODE, null, null, new StatusReport.Topology(self, List.of(self), true, false)))
+                .contains("  registry     running, NO QUORUM: registrations are refused\n");
+    }
+
+    @Test
+    void everyLineFitsEightyColumns() {
+        final Member self = new Member(ALPHA, new Endpoint("127.0.0.1", 40001));
+        final String text = StatusReport.format(
+                new StatusReport.Node(ALPHA, "blue", "multicast", "127.0.0.1", "127.0.0.1", true),
+                self.endpoint(), List.of(self), new StatusReport.Topology(self, List.of(self), true, false));
+        assertThat(text.split("\n")).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+    }
+
     private static String percent(HashRing ring, String member) {
         // Shares of 3 members are all below 100%: 5 characters, as wide as the SHARE heading.
         return String.format(Locale.ROOT, "%.1f%%", 100.0 * ring.share(member));
