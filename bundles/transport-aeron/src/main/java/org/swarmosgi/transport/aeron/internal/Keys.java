@@ -42,6 +42,27 @@ final class Keys {
         return tag;
     }
 
+    /**
+     * True when {@code bytes[length, length + 16)} is the HELLO tag of {@code bytes[0, length)}. Allocates
+     * nothing: it runs on frames from anyone.
+     */
+    static boolean sameTag(Mac hmac, byte[] bytes, int length) {
+        final byte[] full = HELLO_DIGEST.get();
+        hmac.update(bytes, 0, length);
+        try {
+            hmac.doFinal(full, 0);
+        } catch (javax.crypto.ShortBufferException e) {
+            throw new IllegalStateException("HmacSHA256 gives 32 bytes", e);
+        }
+        int diff = 0;
+        for (int i = 0; i < SipHash128.TAG_LENGTH; i++) {
+            diff |= full[i] ^ bytes[length + i];
+        }
+        return diff == 0; // constant time, like MessageDigest.isEqual
+    }
+
+    private static final ThreadLocal<byte[]> HELLO_DIGEST = ThreadLocal.withInitial(() -> new byte[32]);
+
     static boolean sameTag(byte[] expected, byte[] actual) {
         return MessageDigest.isEqual(expected, actual);
     }

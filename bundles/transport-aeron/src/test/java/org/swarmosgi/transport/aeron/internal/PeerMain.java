@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
 
 /**
  * A node in its own JVM for multi-JVM tests, driven over stdin/stdout one command per line.
@@ -43,7 +43,7 @@ public final class PeerMain {
                 }
                 m.reply(m.payload());
             });
-            out.println("READY " + engine.localEndpoint() + " " + settings.nodeId());
+            out.println("READY " + TestNodes.format(engine.self()));
             final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
@@ -51,7 +51,7 @@ public final class PeerMain {
                 try {
                     switch (c[0]) {
                         case "blast" -> {
-                            final Endpoint to = Endpoint.parse(c[1]);
+                            final Member to = TestNodes.member(c[1]);
                             final int count = Integer.parseInt(c[2]);
                             final ByteBuffer b = ByteBuffer.allocateDirect(32);
                             for (long i = 1; i <= count; i++) {
@@ -62,17 +62,18 @@ public final class PeerMain {
                             out.println("BLASTED " + count);
                         }
                         case "call" -> {
-                            final ByteBuffer reply = engine.request(Endpoint.parse(c[1]), TestNodes.ECHO,
+                            final ByteBuffer reply = engine.request(TestNodes.member(c[1]), TestNodes.ECHO,
                                 TestNodes.bytes(Integer.parseInt(c[2]), 7), Duration.ofSeconds(5)).toCompletableFuture().join();
                             out.println("REPLY " + reply.remaining());
                         }
+                        case "drops" -> out.println("DROPS " + engine.stats().dropped(TransportStats.Drop.valueOf(c[1])));
                         case "sink" -> out.println("SINK " + sink.count.get() + " " + sink.violations.get());
                         case "unblock" -> {
                             unblock.countDown();
                             out.println("OK");
                         }
                         case "release" -> {
-                            engine.release(Endpoint.parse(c[1]), "test");
+                            engine.release(TestNodes.member(c[1]), "test");
                             out.println("OK");
                         }
                         case "exit" -> {

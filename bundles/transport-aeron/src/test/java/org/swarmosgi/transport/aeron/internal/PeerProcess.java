@@ -14,10 +14,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
 
 /** A {@link PeerMain} in a child JVM on this test's class path. Closing it ends the JVM, forcibly if need be. */
 final class PeerProcess implements AutoCloseable {
     final String name;
+    final Member member;
     final Endpoint endpoint;
     final String nodeId;
     private final Process process;
@@ -41,8 +43,9 @@ final class PeerProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         final String[] ready = expect("READY", 30).split(" ");
-        this.endpoint = Endpoint.parse(ready[1]);
-        this.nodeId = ready[2];
+        this.member = TestNodes.member(ready[1]);
+        this.endpoint = member.endpoint();
+        this.nodeId = member.id().toString();
     }
 
     static PeerProcess start(String name, String cluster, String secret, int port) {

@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
 
 /** Settings for test nodes: loopback, ephemeral ports, Aeron directories under target/. */
@@ -45,12 +47,29 @@ final class TestNodes {
 
     static TransportSettings settings(String name, String cluster, String secret, int port) {
         final Path dir = NODES_DIR.resolve(name + "-" + UUID.randomUUID());
-        final TransportSettings d = TransportSettings.defaults(new NodeId(name, ThreadLocalRandom.current().nextLong()),
+        final TransportSettings d = TransportSettings.defaults(new NodeId(name, incarnation()),
             cluster, key(cluster, secret), "127.0.0.1", port, dir);
         // Shorter waits than production so failure paths are quick to test.
         return new TransportSettings(d.nodeId(), d.clusterName(), d.key(), d.bindHost(), d.port(), d.advertiseHost(),
             d.aeronDir(), false, d.threading(), d.idle(), d.maxParkNs(), d.termLength(), d.chunkSize(), d.maxPayload(),
             d.callTimeout(), Duration.ofSeconds(2), Duration.ofMillis(1500), d.helloWindow(), 2);
+    }
+
+    /** Time-ordered, as real incarnations are (NodeIdentity): start ms shifted, plus 16 random bits. */
+    static long incarnation() {
+        return System.currentTimeMillis() << 16 | ThreadLocalRandom.current().nextInt(1 << 16);
+    }
+
+    /** A member as test commands spell it: {@code name#incarnation-hex@host:port}. */
+    static String format(Member m) {
+        return m.id().name() + "#" + Long.toHexString(m.id().incarnation()) + "@" + m.endpoint();
+    }
+
+    static Member member(String text) {
+        final int hash = text.lastIndexOf('#');
+        final int at = text.indexOf('@', hash);
+        return new Member(new NodeId(text.substring(0, hash), Long.parseUnsignedLong(text.substring(hash + 1, at), 16)),
+            Endpoint.parse(text.substring(at + 1)));
     }
 
     static ByteBuffer bytes(int size, long seed) {
