@@ -401,6 +401,12 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
         return receiver.heldSessions();
     }
 
+    /** Aeron images (inbound sessions the driver accepted) on this node's subscription now. */
+    public int images() {
+        final io.aeron.Subscription s = subscription;
+        return s == null || s.isClosed() ? 0 : s.imageCount();
+    }
+
     /** True once an error made this transport unusable (it closes itself). */
     public boolean failed() {
         return fatal != null;
