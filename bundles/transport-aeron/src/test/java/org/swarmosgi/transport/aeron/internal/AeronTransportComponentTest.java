@@ -36,10 +36,9 @@ class AeronTransportComponentTest {
     private static final String CLUSTER = "component-" + ProcessHandle.current().pid();
 
     /** LocalNode as the node bundle documents it (keys by HKDF-SHA256 from the secret). */
-    private record TestLocalNode(NodeId id, String secret, Path workDirectory) implements LocalNode {
-        @Override
-        public String clusterName() {
-            return CLUSTER;
+    record TestLocalNode(NodeId id, String secret, Path workDirectory, String clusterName) implements LocalNode {
+        TestLocalNode(NodeId id, String secret, Path workDirectory) {
+            this(id, secret, workDirectory, CLUSTER);
         }
 
         @Override
@@ -60,7 +59,7 @@ class AeronTransportComponentTest {
         @Override
         public byte[] deriveKey(String purpose) {
             assertThat(purpose).isEqualTo("transport");
-            return TestNodes.key(CLUSTER, secret);
+            return TestNodes.key(clusterName, secret);
         }
 
         @Override

@@ -1,11 +1,14 @@
 package org.swarmosgi.transport.aeron.internal;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -15,6 +18,12 @@ import javax.crypto.spec.SecretKeySpec;
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.transport.Transport;
+import org.swarmosgi.membership.core.AdmissionFilter;
+import org.swarmosgi.membership.core.Delivery;
+import org.swarmosgi.membership.core.EngineConfig;
+import org.swarmosgi.membership.core.MembershipEngine;
+import org.swarmosgi.membership.core.Timing;
 
 /** Settings for test nodes: loopback, ephemeral ports, Aeron directories under target/. */
 final class TestNodes {
@@ -31,13 +40,39 @@ final class TestNodes {
 
     /** The transport key as LocalNode documents it: HKDF-SHA256(salt = cluster, ikm = secret, info = "transport"). */
     static byte[] key(String cluster, String secret) {
+        return key(cluster, secret, "transport");
+    }
+
+    /**
+     * A real membership engine for a node whose transport is {@code transport}: unicast on loopback
+     * (port 0), gossip on, heartbeating {@code seeds}.
+     */
+    static MembershipEngine membership(Transport transport, NodeId self, String cluster, String secret,
+                                       List<InetSocketAddress> seeds) {
+        try {
+            final MembershipEngine engine = MembershipEngine.start(
+                new EngineConfig(cluster, self, transport.localEndpoint(), key(cluster, secret, "membership"), Timing.DEFAULTS),
+                new Delivery.Unicast(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, true),
+                AdmissionFilter.ANY);
+            engine.setTargets(seeds);
+            return engine;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static MembershipEngine membership(AeronTransportEngine transport, String cluster, String secret) {
+        return membership(transport, transport.self().id(), cluster, secret, List.of());
+    }
+
+    static byte[] key(String cluster, String secret, String purpose) {
         try {
             final Mac extract = Mac.getInstance("HmacSHA256");
             extract.init(new SecretKeySpec(cluster.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             final byte[] prk = extract.doFinal(secret.getBytes(StandardCharsets.UTF_8));
             final Mac expand = Mac.getInstance("HmacSHA256");
             expand.init(new SecretKeySpec(prk, "HmacSHA256"));
-            expand.update("transport".getBytes(StandardCharsets.UTF_8));
+            expand.update(purpose.getBytes(StandardCharsets.UTF_8));
             expand.update((byte) 1);
             return expand.doFinal();
         } catch (GeneralSecurityException e) {
