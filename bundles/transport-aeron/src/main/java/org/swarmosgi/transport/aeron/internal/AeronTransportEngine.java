@@ -284,8 +284,8 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
      * neither thread may wait).
      */
     public void connectLater(Member peer) {
-        if (closed || peer.id().equals(settings.nodeId())) {
-            return;
+        if (closed || peer.id().equals(settings.nodeId()) || links.containsKey(peer.id())) {
+            return; // advisory: an existing link to this incarnation stays (release() ends it)
         }
         try {
             callbacks.execute(() -> {
