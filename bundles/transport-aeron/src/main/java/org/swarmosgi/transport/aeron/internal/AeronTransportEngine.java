@@ -342,7 +342,10 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
                 + "Runnable::run) and sent to " + peer + ", which has no open stream yet; give handlers a real executor");
         }
         try {
-            return links.computeIfAbsent(peer.id(), id -> openLink(peer));
+            // Resolved before computeIfAbsent, which holds a lock on the map's bin: a slow DNS answer for
+            // one peer must not hold up opening links to others that share the bin.
+            final InetAddress address = resolver.apply(peer.endpoint().host());
+            return links.computeIfAbsent(peer.id(), id -> openLink(peer, address));
         } catch (RuntimeException e) {
             if (e instanceof TransportException) {
                 throw e;
@@ -353,12 +356,10 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
     }
 
     /**
-     * Resolves the peer's host here, on the caller's thread, and gives Aeron the IP literal: with the
-     * driver in INVOKER mode its conductor runs on the duty cycle and would otherwise resolve (and block
-     * on DNS) there.
+     * Gives Aeron the IP literal the caller resolved on its own thread: with the driver in INVOKER mode
+     * its conductor runs on the duty cycle and would otherwise resolve (and block on DNS) there.
      */
-    private PeerLink openLink(Member peer) {
-        final InetAddress address = resolver.apply(peer.endpoint().host());
+    private PeerLink openLink(Member peer, InetAddress address) {
         final String channel = new ChannelUriStringBuilder().media(CommonContext.UDP_MEDIA)
             .endpoint(hostPort(address.getHostAddress(), peer.endpoint().port()))
             .termLength(settings.termLength())
