@@ -3,9 +3,10 @@ package org.swarmosgi.transport.aeron.internal;
 import java.util.function.Consumer;
 
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
 
 import io.aeron.BufferBuilder;
+import io.aeron.Image;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
@@ -22,7 +23,8 @@ final class BoundedAssembler implements FragmentHandler {
     private final FragmentHandler delegate;
     private final int maxMessage;
     private final Consumer<Header> onOversize;
-    private final Int2ObjectHashMap<BufferBuilder> builders = new Int2ObjectHashMap<>();
+    // Keyed by the image's correlation id, not Aeron's session id: two sources may pick the same session id.
+    private final Long2ObjectHashMap<BufferBuilder> builders = new Long2ObjectHashMap<>();
 
     BoundedAssembler(FragmentHandler delegate, int maxMessage, Consumer<Header> onOversize) {
         this.delegate = delegate;
@@ -37,21 +39,21 @@ final class BoundedAssembler implements FragmentHandler {
             delegate.onFragment(buffer, offset, length, header);
             return;
         }
-        final int sessionId = header.sessionId();
+        final long stream = ((Image) header.context()).correlationId();
         if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) == FrameDescriptor.BEGIN_FRAG_FLAG) {
             if (length > maxMessage) {
-                skip(sessionId, header);
+                skip(stream, header);
                 return;
             }
-            BufferBuilder builder = builders.get(sessionId);
+            BufferBuilder builder = builders.get(stream);
             if (builder == null) {
                 builder = new BufferBuilder();
-                builders.put(sessionId, builder);
+                builders.put(stream, builder);
             }
             builder.reset().append(buffer, offset, length).nextTermOffset(header.nextTermOffset());
             return;
         }
-        final BufferBuilder builder = builders.get(sessionId);
+        final BufferBuilder builder = builders.get(stream);
         if (builder == null || builder.limit() == 0) {
             return; // the rest of a message we skipped or never saw begin
         }
@@ -60,7 +62,7 @@ final class BoundedAssembler implements FragmentHandler {
             return;
         }
         if (builder.limit() + length > maxMessage) {
-            skip(sessionId, header);
+            skip(stream, header);
             return;
         }
         builder.append(buffer, offset, length);
@@ -74,14 +76,14 @@ final class BoundedAssembler implements FragmentHandler {
         }
     }
 
-    private void skip(int sessionId, Header header) {
-        builders.remove(sessionId); // the oversized buffer goes too, not only its contents
+    private void skip(long stream, Header header) {
+        builders.remove(stream); // the oversized buffer goes too, not only its contents
         onOversize.accept(header);
     }
 
-    /** The image of {@code sessionId} went away: its buffer goes with it. */
-    void free(int sessionId) {
-        builders.remove(sessionId);
+    /** The image went away: its buffer goes with it. */
+    void free(Image image) {
+        builders.remove(image.correlationId());
     }
 
     /** Sessions holding a buffer. */

@@ -466,7 +466,7 @@ final class ReceiveAgent implements Agent, FragmentHandler {
 
     /** The image's stream ended: its assembly buffer, session and transfer go with it. */
     private void forget(Image image) {
-        assembler.free(image.sessionId());
+        assembler.free(image);
         final InboundSession session = sessions.remove(image.correlationId());
         reassembly.release(image.correlationId());
         if (session != null) {

@@ -178,4 +178,51 @@ class AeronTransportComponentTest {
             .hasMessageContaining("transfer.timeout.ms");
         assertThat(Files.exists(n.workDirectory().resolve("aeron"))).isFalse();
     }
+
+    @Test
+    void anExceptionOnTheDutyCycleIsCountedAndTheTransportCarriesOn() throws Exception {
+        final Registry registry = new Registry();
+        final AeronTransportComponent c = component(node("component-exception", "secret"), Map.of(), registry);
+        try {
+            final AeronTransportEngine engine = c.engine();
+            engine.handle(TestNodes.ECHO, ForkJoinPool.commonPool(), m -> m.reply(m.payload()));
+            engine.injectFault(new IllegalStateException("injected: not fatal"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> engine.stats().errors() == 1);
+            assertThat(engine.stats().fatalErrors()).isZero();
+            assertThat(engine.request(engine.self(), TestNodes.ECHO, ByteBuffer.allocate(8), Duration.ofSeconds(5))
+                .toCompletableFuture().join().remaining()).isEqualTo(8);
+            assertThat(c.engine()).isSameAs(engine);
+            assertThat(registry.registered).hasSize(1);
+        } finally {
+            c.deactivate();
+        }
+    }
+
+    @Test
+    void anInvokerThatTerminatesIsFatalTheServiceIsWithdrawnAndRegisteredAgain() throws Exception {
+        final Registry registry = new Registry();
+        final AeronTransportComponent c = component(node("component-terminated", "secret"), Map.of(), registry);
+        try {
+            final AeronTransportEngine first = c.engine();
+            final int port = first.localEndpoint().port();
+            first.handle(TestNodes.HOLD, ForkJoinPool.commonPool(), m -> { }); // never answers
+            final CompletableFuture<ByteBuffer> pending = first.request(first.self(), TestNodes.HOLD, ByteBuffer.allocate(8),
+                Duration.ofSeconds(60)).toCompletableFuture();
+            first.injectFault(new org.agrona.concurrent.AgentTerminationException("injected: an invoker terminated"));
+            await().atMost(Duration.ofSeconds(10)).until(first::failed);
+            await().atMost(Duration.ofSeconds(20)).until(() -> registry.registered.size() == 2 && registry.current != null);
+            assertThat(first.stats().fatalErrors()).isEqualTo(1);
+            // Its pending call failed with the engine (CLOSED), not at its 60 s timeout.
+            assertThatThrownBy(pending::join).hasCauseInstanceOf(org.swarmosgi.api.transport.TransportException.class);
+            final AeronTransportEngine second = c.engine();
+            assertThat(registry.current).isSameAs(second).isNotSameAs(first);
+            assertThat(second.localEndpoint().port()).isEqualTo(port);
+            second.handle(TestNodes.ECHO, ForkJoinPool.commonPool(), m -> m.reply(m.payload()));
+            assertThat(second.request(second.self(), TestNodes.ECHO, ByteBuffer.allocate(8), Duration.ofSeconds(5))
+                .toCompletableFuture().join().remaining()).isEqualTo(8);
+        } finally {
+            c.deactivate();
+        }
+        assertThat(registry.current).isNull();
+    }
 }
