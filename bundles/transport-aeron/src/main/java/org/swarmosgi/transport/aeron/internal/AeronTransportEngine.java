@@ -107,7 +107,7 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
         this.calls = new PendingCalls(this::isConnected, this::rehello, stats, name + "-calls");
         this.receiver = new ReceiveAgent(name + "-receive", settings, stats, refusals, calls, this::answer, callbacks,
             peer -> calls.failPeer(peer.id(), "its stream to this node ended"), this::connectLater,
-            dutyCycleIdle::expectReply);
+            dutyCycleIdle::expectReply, this::rehello);
     }
 
     /** Starts a transport; on failure releases whatever it had started and rethrows. */
@@ -384,6 +384,11 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
         }
         stats.countError();
         refusals.error(e, System.nanoTime());
+    }
+
+    /** Test hook: the next frame to {@code peer} skips a sequence number, as if a frame had been lost. */
+    void skipSequence(NodeId peer) {
+        links.get(peer).skipSequence();
     }
 
     /** Test hook: the duty cycle throws {@code fault} once, as if one of its agents had. */

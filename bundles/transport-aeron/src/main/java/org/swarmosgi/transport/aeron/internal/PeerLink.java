@@ -51,6 +51,7 @@ final class PeerLink implements AutoCloseable {
     private long transfers;
     private volatile boolean broken;
     private volatile boolean helloWanted;
+    private volatile boolean skipOnce;
 
     PeerLink(Member target, ExclusivePublication publication, OutboundFrames frames, TransportSettings settings,
              SecureRandom random, Runnable afterSend) {
@@ -80,12 +81,17 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * Makes the next frame a fresh HELLO. Called when a call to this peer timed out: if the peer
-     * restarted on the same endpoint faster than Aeron notices, its new stream joined ours mid-way and
-     * drops our frames for want of a HELLO; this heals it without waiting for membership.
+     * Makes the next frame a fresh HELLO. Called when a call to this peer timed out (our stream may
+     * have joined a new receiver mid-way, which drops frames for want of a HELLO), and when the peer
+     * asks for it (REHELLO: it broke our stream on a gap in the sequence).
      */
     void rehello() {
         helloWanted = true;
+    }
+
+    /** Test hook: the next frame skips a sequence number. */
+    void skipSequence() {
+        skipOnce = true;
     }
 
     /**
@@ -155,6 +161,10 @@ final class PeerLink implements AutoCloseable {
                 result = 0;
             }
             if (helloSent) {
+                if (skipOnce) {
+                    skipOnce = false;
+                    seq++;
+                }
                 // Numbered (and signed) only now: a HELLO sent above restarts the numbering.
                 OutboundFrames.sequence(frameBuffer, seq + 1);
                 frames.sign(frameBuffer, frameLength);

@@ -88,13 +88,16 @@ final class ReceiveAgent implements Agent, FragmentHandler {
     private long nextHousekeepingNs;
     /** Told when a request goes to a handler: its reply will want sending soon. */
     private final Runnable requestHandedOver;
+    /** A peer asked us to say HELLO again on our stream to it (it broke that stream). */
+    private final Consumer<NodeId> rehelloAsked;
 
     private record Nonce(long hi, long lo) {
     }
 
     ReceiveAgent(String name, TransportSettings settings, TransportStats stats, RefusalLog refusals, PendingCalls calls,
                  Replier replier, Executor callbacks, Consumer<Member> streamEnded, Consumer<Member> peerAuthenticated,
-                 Runnable requestHandedOver) {
+                 Runnable requestHandedOver, Consumer<NodeId> rehelloAsked) {
+        this.rehelloAsked = rehelloAsked;
         this.self = settings.nodeId();
         this.refusals = refusals;
         this.assembler = new BoundedAssembler(this, settings.maxFrame(), h -> reject(Drop.OVERSIZE, (Image) h.context()));
@@ -305,6 +308,9 @@ final class ReceiveAgent implements Agent, FragmentHandler {
             reject(seq <= session.lastSeq ? Drop.REPLAY : Drop.GAP, image);
             sessions.remove(stream);
             reassembly.release(stream);
+            // Tell the sender, over our own authenticated stream to it, so it heals at its next send
+            // even when it only casts (no call would time out and make it say HELLO).
+            answerLater(session.member, 0, 0, Kind.REHELLO, EMPTY);
             return null;
         }
         session.lastSeq = seq;
@@ -382,6 +388,7 @@ final class ReceiveAgent implements Agent, FragmentHandler {
         }
         switch (kind) {
             case CAST, REQUEST -> deliver(session, kind == Kind.REQUEST, topic, correlationId, payload);
+            case REHELLO -> rehelloAsked.accept(session.member.id());
             default -> calls.answer(correlationId, session.member.id(), kind, payload);
         }
     }
@@ -393,6 +400,7 @@ final class ReceiveAgent implements Agent, FragmentHandler {
             case 2 -> Kind.REPLY;
             case 3 -> Kind.FAIL;
             case 4 -> Kind.NO_HANDLER;
+            case 5 -> Kind.REHELLO;
             default -> null;
         };
     }

@@ -259,4 +259,28 @@ class BadInputTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> sink.count.get() == 3);
         assertThat(stats.sessions()).isEqualTo(2);
     }
+
+    /**
+     * Between two real nodes, a frame goes missing (test hook: the sender skips a number). The receiver
+     * breaks the stream and asks the sender, over its own stream back, to say HELLO again; the sender
+     * does at its next send, so a peer that only casts (no call to time out) heals too.
+     */
+    @Test
+    void aSenderWhoseStreamBrokeSaysHelloAgainWhenTheReceiverAsks() {
+        final TransportStats stats = target.stats();
+        final ByteBuffer b = ByteBuffer.allocate(8);
+        friend.send(target.self(), TestNodes.SINK, b.putLong(0, 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.count.get() == 1);
+        friend.skipSequence(target.self().id());
+        friend.send(target.self(), TestNodes.SINK, b.putLong(0, 2)); // lost to the gap
+        await().atMost(Duration.ofSeconds(10)).until(() -> stats.dropped(Drop.GAP) == 1);
+        long next = 3;
+        final long[] seq = {next};
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            friend.send(target.self(), TestNodes.SINK, b.putLong(0, seq[0]++));
+            return sink.count.get() > 1;
+        });
+        assertThat(stats.sessions()).isEqualTo(2); // the first HELLO and the one asked for
+        assertThat(friend.stats().delivered()).isZero(); // no call, no reply: only casts went this way
+    }
 }
