@@ -58,6 +58,11 @@ import io.aeron.driver.ThreadingMode;
  * Agrona {@link CompositeAgent}. Senders write into Aeron from their own threads; handlers run on the
  * executors given to {@link #handle}; request outcomes complete on the caller's thread when it waits
  * in {@code join}/{@code get}, else on the callback executor (see {@link CallFuture}).
+ *
+ * <p>Peers are members: one link per peer incarnation ({@link NodeId}), whose HELLO names that
+ * incarnation. The duty cycle is guarded: every Throwable on it is counted; one that leaves the
+ * transport unusable ends it and tells the {@code onFatal} given to {@link #start(TransportSettings,
+ * Consumer)} (the {@link TransportSupervisor}), which withdraws, closes and replaces it.
  */
 public final class AeronTransportEngine implements Transport, AutoCloseable {
     /** Every thread this transport starts has a name with this prefix. */

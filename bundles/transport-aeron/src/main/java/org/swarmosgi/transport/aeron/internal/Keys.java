@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -63,9 +62,6 @@ final class Keys {
 
     private static final ThreadLocal<byte[]> HELLO_DIGEST = ThreadLocal.withInitial(() -> new byte[32]);
 
-    static boolean sameTag(byte[] expected, byte[] actual) {
-        return MessageDigest.isEqual(expected, actual);
-    }
 
     static SipHash128 sessionMac(Mac hmac, String clusterName, NodeId sender, long nonceHi, long nonceLo) {
         final byte[] cluster = clusterName.getBytes(StandardCharsets.UTF_8);

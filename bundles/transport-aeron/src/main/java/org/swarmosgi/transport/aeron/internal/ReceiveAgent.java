@@ -44,9 +44,6 @@ import io.aeron.logbuffer.Header;
 final class ReceiveAgent implements Agent, FragmentHandler {
     private static final System.Logger LOG = System.getLogger(ReceiveAgent.class.getName());
     private static final int FRAGMENT_LIMIT = 256;
-    /** Pairs of (source, reason) whose refusals are logged per interval; the rest are only counted. */
-    private static final int MAX_LOGGED_PAIRS = 1024;
-    private static final long LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
     /** The longest HELLO: fixed part and five strings of at most 255 UTF-8 bytes each, with room to spare. */
     static final int MAX_HELLO = 1400;
     private static final int MIN_HELLO = MessageHeaderDecoder.ENCODED_LENGTH + HelloDecoder.BLOCK_LENGTH + 5 * 2;

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Counters of one transport: what was delivered and what was dropped, by reason. Written by the
  * receive thread only (single writer, so plain increments published with release semantics), read by
- * anyone.
+ * anyone; the error counters alone take atomic increments (Aeron reports errors from its threads too).
  */
 public final class TransportStats {
 
