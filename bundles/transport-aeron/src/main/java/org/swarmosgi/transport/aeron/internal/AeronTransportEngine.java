@@ -507,6 +507,10 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
     }
 
     private void check(Member peer, int topic, ByteBuffer payload) {
+        if (fatal != null) {
+            // Its duty cycle is gone: a send would wait on a driver nobody runs. The supervisor replaces it.
+            throw new TransportException(Reason.CLOSED, name + " failed: " + fatal);
+        }
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(payload, "payload");
         checkTopic(topic);

@@ -212,6 +212,9 @@ class AeronTransportComponentTest {
             await().atMost(Duration.ofSeconds(10)).until(first::failed);
             await().atMost(Duration.ofSeconds(20)).until(() -> registry.registered.size() == 2 && registry.current != null);
             assertThat(first.stats().fatalErrors()).isEqualTo(1);
+            // The failed engine refuses at once instead of waiting on a driver nobody runs.
+            assertThatThrownBy(() -> first.send(first.self(), TestNodes.HOLD, ByteBuffer.allocate(1)))
+                .isInstanceOf(org.swarmosgi.api.transport.TransportException.class).hasMessageContaining("CLOSED");
             // Its pending call failed with the engine (CLOSED), not at its 60 s timeout.
             assertThatThrownBy(pending::join).hasCauseInstanceOf(org.swarmosgi.api.transport.TransportException.class);
             final AeronTransportEngine second = c.engine();
