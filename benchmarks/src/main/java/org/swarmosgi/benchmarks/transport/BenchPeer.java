@@ -55,7 +55,7 @@ public final class BenchPeer {
         bare = null;
 
         final TransportSettings settings = TransportSettings.defaults(
-                new NodeId("bench-peer", ThreadLocalRandom.current().nextLong()), "bench", key, "127.0.0.1", 0,
+                new NodeId("bench-peer", System.currentTimeMillis() << 16 | ThreadLocalRandom.current().nextInt(1 << 16)), "bench", key, "127.0.0.1", 0,
                 work.resolve("transport-peer"))
             .withThreading(DriverThreading.valueOf(threading), IdleKind.valueOf(idle), maxParkNs);
         final ExecutorService handlers = Executors.newSingleThreadExecutor();
@@ -68,7 +68,9 @@ public final class BenchPeer {
                     out.println("RECEIVED " + expected.get());
                 }
             });
-            out.println("TRANSPORT " + engine.localEndpoint());
+            // The peer's identity too: messages are addressed to one incarnation of a node.
+            out.println("TRANSPORT " + engine.localEndpoint() + " " + engine.self().id().name() + " "
+                + engine.self().id().incarnation());
             String line;
             while ((line = in.readLine()) != null && !line.equals("exit")) {
                 if (line.startsWith("expect ")) {

@@ -20,6 +20,7 @@ import org.agrona.IoUtil;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.transport.aeron.internal.AeronTransportEngine;
 import org.swarmosgi.transport.aeron.internal.DriverThreading;
@@ -89,9 +90,10 @@ public final class TransportBenchmark {
             ping.close();
             peerIn.println("bare-done");
 
-            final Endpoint far = Endpoint.parse(expect("TRANSPORT ").substring(10));
+            final String[] transport = expect("TRANSPORT ").split(" ");
+            final Member far = new Member(new NodeId(transport[2], Long.parseLong(transport[3])), Endpoint.parse(transport[1]));
             final TransportSettings settings = TransportSettings.defaults(
-                    new NodeId("bench-local", ThreadLocalRandom.current().nextLong()), "bench", key, "127.0.0.1", 0,
+                    new NodeId("bench-local", System.currentTimeMillis() << 16 | ThreadLocalRandom.current().nextInt(1 << 16)), "bench", key, "127.0.0.1", 0,
                     work.resolve("transport-local"))
                 .withThreading(DriverThreading.valueOf(threading), IdleKind.valueOf(idle), maxParkNs);
             try (AeronTransportEngine engine = AeronTransportEngine.start(settings)) {
@@ -139,7 +141,7 @@ public final class TransportBenchmark {
         return h;
     }
 
-    private Histogram calls(AeronTransportEngine engine, Endpoint far, int size) {
+    private Histogram calls(AeronTransportEngine engine, Member far, int size) {
         final ByteBuffer payload = ByteBuffer.allocateDirect(size);
         final Histogram h = new Histogram(3);
         final Duration timeout = Duration.ofSeconds(5);
@@ -153,7 +155,7 @@ public final class TransportBenchmark {
         return h;
     }
 
-    private double oneWay(AeronTransportEngine engine, Endpoint far) throws IOException {
+    private double oneWay(AeronTransportEngine engine, Member far) throws IOException {
         final ByteBuffer payload = ByteBuffer.allocateDirect(32);
         // Warm up the path first, then the measured run.
         for (long n : new long[] {messages / 4, messages}) {

@@ -6,14 +6,21 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
 import org.swarmosgi.api.Subscription;
 
 /**
  * Authenticated, ordered messaging between the nodes of one cluster, published as an OSGi service.
  *
- * <p><b>Addressing.</b> Peers are addressed by their transport {@link Endpoint}. A message to an
- * endpoint the transport has no connection to opens one. Every message carries the cluster name and
- * a MAC from a key derived from the cluster secret; peers that fail the check are refused.
+ * <p><b>Addressing.</b> Peers are addressed by identity: a {@link Member} is a node's name and
+ * incarnation ({@link org.swarmosgi.api.NodeId}) and the {@link Endpoint} it listens at, as membership
+ * reports it. The transport reaches the endpoint but delivers only to that incarnation: the handshake
+ * names the target's name and incarnation, and a receiver refuses one meant for another. So a message
+ * meant for a node that restarted (a new incarnation on the same host and port) is never delivered to
+ * its successor; it fails with {@link TransportException.Reason#NOT_CONNECTED} or times out. A message
+ * to a member the transport has no connection to opens one. Every message carries the cluster name
+ * and a MAC from a key derived from the cluster secret; peers that fail the check are refused.
+ * {@link InboundMessage#sender()} is the authenticated sender, and replies go to it.
  *
  * <p><b>Topics.</b> Each message has an integer topic that selects the receiving
  * {@link MessageHandler}. Topics are partitioned by owner (see {@link Topics}); a message for a
@@ -41,22 +48,22 @@ public interface Transport {
     int maxPayload();
 
     /**
-     * Sends a one-way message. The payload's bytes between position and limit are copied before
+     * Sends a one-way message to one incarnation of a node. The payload's bytes between position and limit are copied before
      * this returns; the buffer may be reused at once. Small sends allocate nothing in steady state.
      *
      * @throws TransportException when the peer is not connected or the message cannot be accepted
      *                            within the bounded retry; the reason says which
      * @throws IllegalArgumentException when the payload is larger than {@link #maxPayload()}
      */
-    void send(Endpoint peer, int topic, ByteBuffer payload);
+    void send(Member peer, int topic, ByteBuffer payload);
 
     /**
-     * Sends a request and completes with the reply payload, or exceptionally with
+     * Sends a request to one incarnation of a node and completes with the reply payload, or exceptionally with
      * {@link TransportException} (peer unreachable, handler failed, no handler) or
      * {@link org.swarmosgi.api.SwarmTimeoutException} when no reply arrived within {@code timeout}.
      * The payload is copied before this returns.
      */
-    CompletionStage<ByteBuffer> request(Endpoint peer, int topic, ByteBuffer payload, Duration timeout);
+    CompletionStage<ByteBuffer> request(Member peer, int topic, ByteBuffer payload, Duration timeout);
 
     /**
      * Registers the handler of a topic. The transport's receive thread never runs handlers: each

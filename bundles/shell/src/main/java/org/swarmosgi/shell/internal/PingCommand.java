@@ -55,7 +55,7 @@ public final class PingCommand {
             final long start = System.nanoTime();
             CompletableFuture<PingReport.Result> result;
             try {
-                result = t.request(peer.endpoint(), PingResponder.TOPIC, ByteBuffer.allocate(8).putLong(0, start), TIMEOUT)
+                result = t.request(peer, PingResponder.TOPIC, ByteBuffer.allocate(8).putLong(0, start), TIMEOUT)
                         .toCompletableFuture()
                         .handle((reply, error) -> error == null
                                 ? PingReport.Result.ok(peer, System.nanoTime() - start)

@@ -1,13 +1,13 @@
 package org.swarmosgi.transport.aeron.internal;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -17,37 +17,59 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
-import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.membership.DownReason;
 import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.membership.Membership;
 import org.swarmosgi.api.membership.MembershipListener;
 import org.swarmosgi.api.node.LocalNode;
-import org.swarmosgi.api.transport.MessageHandler;
 import org.swarmosgi.api.transport.Transport;
 
 /**
  * The OSGi face of {@link AeronTransportEngine}: identity, cluster, addresses, work folder and key
- * from {@link LocalNode}; tuning from PID {@code org.swarmosgi.transport.aeron}. Membership is an
- * optional, dynamic reference because membership strategies themselves use this service to learn the
- * local endpoint: peers are connected when membership reports them up and released when it reports
- * them down.
+ * from {@link LocalNode}; tuning from PID {@code org.swarmosgi.transport.aeron}. It registers the
+ * {@link Transport} service itself, through a {@link TransportSupervisor}: when the engine fails (an
+ * Error on its duty cycle, Aeron gone) the service is withdrawn, so every membership strategy (each
+ * has a mandatory static reference to it) deactivates and sends LEAVE; a fresh engine then starts after
+ * a backoff, the service comes back and the node rejoins. Membership is an optional, dynamic reference
+ * because membership strategies themselves use the transport: peers are connected when membership
+ * reports them up and released when it reports them down.
  */
 // Immediate: a delayed component would stop when its last user ungets it and come back on another
-// ephemeral port, a new endpoint the cluster has not heard of.
-@Component(service = Transport.class, configurationPid = AeronTransportComponent.PID,
+// ephemeral port, a new endpoint the cluster has not heard of. No DS service: the supervisor registers
+// it; the capability tells resolvers (Karaf's) that this bundle provides the service.
+@Component(service = {}, configurationPid = AeronTransportComponent.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = TransportConfig.class)
-public final class AeronTransportComponent implements Transport {
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.swarmosgi.api.transport.Transport\"",
+    uses = Transport.class)
+public final class AeronTransportComponent {
     public static final String PID = "org.swarmosgi.transport.aeron";
+    static final long INITIAL_BACKOFF_MS = 1_000;
+    static final long MAX_BACKOFF_MS = 30_000;
 
-    private final AeronTransportEngine engine;
+    private final TransportSupervisor supervisor;
     private final AtomicReference<Subscription> membership = new AtomicReference<>();
 
     @Activate
-    public AeronTransportComponent(@Reference(name = "localNode") LocalNode node, TransportConfig config) {
-        this.engine = AeronTransportEngine.start(settings(node, config));
+    public AeronTransportComponent(BundleContext context, @Reference(name = "localNode") LocalNode node,
+                                   TransportConfig config) {
+        this(settings(node, config), transport -> {
+            final ServiceRegistration<Transport> registration = context.registerService(Transport.class, transport, null);
+            return () -> {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException gone) {
+                    // the bundle is stopping: the framework withdrew it already
+                }
+            };
+        }, INITIAL_BACKOFF_MS);
+    }
+
+    /** Outside a framework (tests): {@code registrar} publishes the transport and returns how to withdraw it. */
+    AeronTransportComponent(TransportSettings settings, TransportSupervisor.Registrar registrar, long initialBackoffMs) {
+        this.supervisor = new TransportSupervisor(settings, registrar, initialBackoffMs, MAX_BACKOFF_MS);
+        supervisor.start();
     }
 
     /** Maps the configuration; {@link TransportSettings} checks every value and names the key at fault. */
@@ -60,7 +82,17 @@ public final class AeronTransportComponent implements Transport {
             c.term_length(), c.chunk_size(), c.max_payload(),
             Duration.ofMillis(c.call_timeout_ms()), Duration.ofMillis(c.send_retry_timeout_ms()),
             Duration.ofMillis(c.connect_timeout_ms()), Duration.ofMillis(c.hello_window_ms()),
-            c.callback_threads());
+            c.callback_threads(), c.stream_session_limit(), c.reassembly_max_bytes(),
+            Duration.ofMillis(c.transfer_timeout_ms()));
+    }
+
+    /** The running engine, or null while a failed one is being replaced. */
+    AeronTransportEngine engine() {
+        return supervisor.engine();
+    }
+
+    TransportSupervisor supervisor() {
+        return supervisor;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -85,49 +117,25 @@ public final class AeronTransportComponent implements Transport {
         if (previous != null) {
             previous.close();
         }
-        engine.close();
+        supervisor.close();
     }
 
     /** Membership events arrive on the strategy's thread and must return at once: opening a stream blocks. */
     private final class Listener implements MembershipListener {
         @Override
         public void memberUp(Member member) {
-            engine.connectLater(member.endpoint());
+            final AeronTransportEngine engine = supervisor.engine();
+            if (engine != null) {
+                engine.connectLater(member);
+            }
         }
 
         @Override
         public void memberDown(Member member, DownReason reason) {
-            engine.release(member.endpoint(), member.id() + " " + reason);
+            final AeronTransportEngine engine = supervisor.engine();
+            if (engine != null) {
+                engine.release(member, member.id() + " " + reason);
+            }
         }
-    }
-
-    @Override
-    public Endpoint localEndpoint() {
-        return engine.localEndpoint();
-    }
-
-    @Override
-    public int maxInlinePayload() {
-        return engine.maxInlinePayload();
-    }
-
-    @Override
-    public int maxPayload() {
-        return engine.maxPayload();
-    }
-
-    @Override
-    public void send(Endpoint peer, int topic, ByteBuffer payload) {
-        engine.send(peer, topic, payload);
-    }
-
-    @Override
-    public CompletionStage<ByteBuffer> request(Endpoint peer, int topic, ByteBuffer payload, Duration timeout) {
-        return engine.request(peer, topic, payload, timeout);
-    }
-
-    @Override
-    public Subscription handle(int topic, Executor executor, MessageHandler handler) {
-        return engine.handle(topic, executor, handler);
     }
 }

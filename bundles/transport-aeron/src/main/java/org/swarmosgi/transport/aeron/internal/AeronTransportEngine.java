@@ -1,6 +1,8 @@
 package org.swarmosgi.transport.aeron.internal;
 
 import java.io.File;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -16,16 +18,21 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
+import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.transport.MessageHandler;
 import org.swarmosgi.api.transport.Topics;
@@ -51,6 +58,11 @@ import io.aeron.driver.ThreadingMode;
  * Agrona {@link CompositeAgent}. Senders write into Aeron from their own threads; handlers run on the
  * executors given to {@link #handle}; request outcomes complete on the caller's thread when it waits
  * in {@code join}/{@code get}, else on the callback executor (see {@link CallFuture}).
+ *
+ * <p>Peers are members: one link per peer incarnation ({@link NodeId}), whose HELLO names that
+ * incarnation. The duty cycle is guarded: every Throwable on it is counted; one that leaves the
+ * transport unusable ends it and tells the {@code onFatal} given to {@link #start(TransportSettings,
+ * Consumer)} (the {@link TransportSupervisor}), which withdraws, closes and replaces it.
  */
 public final class AeronTransportEngine implements Transport, AutoCloseable {
     /** Every thread this transport starts has a name with this prefix. */
@@ -61,7 +73,15 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
 
     private final TransportSettings settings;
     private final TransportStats stats = new TransportStats();
-    private final ConcurrentHashMap<Endpoint, PeerLink> links = new ConcurrentHashMap<>();
+    /** One link per peer incarnation: a successor on the same endpoint gets a link (and a HELLO) of its own. */
+    private final ConcurrentHashMap<NodeId, PeerLink> links = new ConcurrentHashMap<>();
+    private final RefusalLog refusals;
+    /** Told once, on a thread of its own, when an error made this transport unusable; it is closed by then. */
+    private volatile Consumer<Throwable> onFatal = e -> { };
+    /** Test hook: thrown once on the duty cycle. */
+    private volatile Throwable injectedFault;
+    /** Resolves peer host names; never called on the duty cycle (test hook). */
+    volatile Function<String, InetAddress> resolver = AeronTransportEngine::resolve;
     private final AtomicLong correlationIds = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
     private final ThreadPoolExecutor callbacks;
@@ -77,6 +97,8 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
     private io.aeron.Subscription subscription;
     private volatile Endpoint localEndpoint;
     private volatile boolean closed;
+    private volatile Throwable fatal;
+    private AgentInvoker clientInvoker;
 
     private AeronTransportEngine(TransportSettings settings) {
         this.settings = settings;
@@ -86,15 +108,29 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
         this.dutyCycleIdle = new DutyCycleIdle(settings.idle(), settings.maxParkNs());
         this.afterSend = settings.threading() == DriverThreading.INVOKER && !settings.externalDriver()
             ? dutyCycleIdle::wake : () -> { };
+        this.refusals = new RefusalLog(LOG, name, TimeUnit.SECONDS.toNanos(10), 1024);
         this.calls = new PendingCalls(this::isConnected, this::rehello, stats, name + "-calls");
-        this.receiver = new ReceiveAgent(name + "-receive", settings, stats, calls, this::answer, callbacks,
-            peer -> calls.failPeer(peer, "its stream to this node ended"), this::connectLater,
-            dutyCycleIdle::expectReply);
+        this.receiver = new ReceiveAgent(name + "-receive", settings, stats, refusals, calls, this::answer, callbacks,
+            peer -> calls.failPeer(peer.id(), "its stream to this node ended"), this::connectLater,
+            dutyCycleIdle::expectReply, this::rehello);
     }
 
     /** Starts a transport; on failure releases whatever it had started and rethrows. */
     public static AeronTransportEngine start(TransportSettings settings) {
+        final AeronTransportEngine[] self = new AeronTransportEngine[1];
+        self[0] = start(settings, e -> self[0].close());
+        return self[0];
+    }
+
+    /**
+     * Starts a transport that, when an error makes it unusable (an {@link Error} on its duty cycle, or
+     * the Aeron client or driver gone), stops its duty cycle, fails its calls and tells {@code onFatal}
+     * on a thread of its own, which must close it. The supervisor ({@link TransportSupervisor}) withdraws
+     * the service, closes it and starts another.
+     */
+    public static AeronTransportEngine start(TransportSettings settings, Consumer<Throwable> onFatal) {
         final AeronTransportEngine engine = new AeronTransportEngine(settings);
+        engine.onFatal = Objects.requireNonNull(onFatal, "onFatal");
         try {
             engine.startAeron();
             return engine;
@@ -106,8 +142,12 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
 
     private void startAeron() {
         final String dir = settings.aeronDir().toAbsolutePath().toString();
-        final ErrorHandler errors = e -> LOG.log(System.Logger.Level.WARNING, name + ": Aeron reported an error", e);
-        final List<Agent> agents = new ArrayList<>(4);
+        // Counted, and logged once per kind and interval: a driver error per datagram must not flood the log.
+        final ErrorHandler errors = e -> {
+            stats.countError();
+            refusals.error(e, System.nanoTime());
+        };
+        final List<Agent> agents = new ArrayList<>(5);
         if (!settings.externalDriver()) {
             final MediaDriver.Context ctx = new MediaDriver.Context()
                 .aeronDirectoryName(dir)
@@ -117,7 +157,8 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
                 .printConfigurationOnStart(false)
                 .publicationTermBufferLength(settings.termLength())
                 .ipcTermBufferLength(64 * 1024) // IPC is unused; keep its logs small
-                .asyncExecutorEnabled(false)    // no extra resolver thread: names resolve on the conductor
+                .asyncExecutorEnabled(false)    // no extra thread; channels name IP literals only (resolved in openLink)
+                .streamSessionLimit(settings.streamSessionLimit()) // bounds strangers' sessions before any MAC
                 .errorHandler(errors)
                 .threadingMode(toAeron(settings.threading()))
                 .sharedThreadFactory(threads(name + "-driver"))
@@ -141,16 +182,18 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
             .useConductorAgentInvoker(true)
             .awaitingIdleStrategy(new SleepingMillisIdleStrategy(1))
             .errorHandler(errors));
-        agents.add(new InvokerAgent(aeron.conductorAgentInvoker(), "client"));
+        clientInvoker = aeron.conductorAgentInvoker();
+        agents.add(new InvokerAgent(clientInvoker, "client"));
         agents.add(receiver);
         agents.add(calls);
-        runner = new AgentRunner(dutyCycleIdle, errors, null,
-            new CompositeAgent(agents));
+        runner = new AgentRunner(dutyCycleIdle, this::onDutyCycleError, null,
+            new GuardedAgent(new CompositeAgent(agents)));
         AgentRunner.startOnThread(runner, threads(name));
 
         // From here on the duty cycle drives the driver, so this thread may wait on it.
         subscription = aeron.addSubscription(new ChannelUriStringBuilder().media(CommonContext.UDP_MEDIA)
-            .endpoint(hostPort(settings.bindHost(), settings.port())).build(), STREAM_ID);
+            .endpoint(hostPort(settings.bindHost(), settings.port())).build(), STREAM_ID,
+            image -> { }, receiver::imageGone);
         final int boundPort = awaitBoundPort();
         localEndpoint = new Endpoint(settings.advertiseHost(), boundPort);
         receiver.listen(subscription, localEndpoint);
@@ -185,6 +228,11 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
         return localEndpoint;
     }
 
+    /** This node as peers address it: its id and endpoint. */
+    public Member self() {
+        return new Member(settings.nodeId(), localEndpoint);
+    }
+
     @Override
     public int maxInlinePayload() {
         return settings.chunkSize();
@@ -200,13 +248,13 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
     }
 
     @Override
-    public void send(Endpoint peer, int topic, ByteBuffer payload) {
+    public void send(Member peer, int topic, ByteBuffer payload) {
         check(peer, topic, payload);
         link(peer).send(Kind.CAST, topic, 0, payload);
     }
 
     @Override
-    public CompletionStage<ByteBuffer> request(Endpoint peer, int topic, ByteBuffer payload, Duration timeout) {
+    public CompletionStage<ByteBuffer> request(Member peer, int topic, ByteBuffer payload, Duration timeout) {
         check(peer, topic, payload);
         final Duration t = timeout == null ? settings.callTimeout() : timeout;
         final CallFuture future = new CallFuture(callbacks);
@@ -237,11 +285,12 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
 
     /**
      * Opens the stream to a peer ahead of the first message, on the callback executor because opening
-     * blocks briefly (membership saw the peer come up; its listener must return at once).
+     * blocks briefly and resolves the peer's host (membership saw the peer come up, or it said HELLO;
+     * neither thread may wait).
      */
-    public void connectLater(Endpoint peer) {
-        if (closed || peer.equals(localEndpoint)) {
-            return;
+    public void connectLater(Member peer) {
+        if (closed || peer.id().equals(settings.nodeId()) || links.containsKey(peer.id())) {
+            return; // advisory: an existing link to this incarnation stays (release() ends it)
         }
         try {
             callbacks.execute(() -> {
@@ -256,41 +305,41 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
         }
     }
 
-    /** Closes the stream to a peer and fails its pending calls (membership saw it go down). */
-    public void release(Endpoint peer, String why) {
-        final PeerLink link = links.remove(peer);
+    /** Closes the stream to a peer incarnation and fails its pending calls (membership saw it go down). */
+    public void release(Member peer, String why) {
+        final PeerLink link = links.remove(peer.id());
         if (link != null) {
             link.close();
         }
-        calls.failPeer(peer, why);
+        calls.failPeer(peer.id(), why);
     }
 
-    private void answer(Endpoint caller, int topic, long correlationId, Kind kind, ByteBuffer payload) {
+    private void answer(Member caller, int topic, long correlationId, Kind kind, ByteBuffer payload) {
         link(caller).send(kind, topic, correlationId, payload);
     }
 
-    private void rehello(Endpoint peer) {
+    private void rehello(NodeId peer) {
         final PeerLink link = links.get(peer);
         if (link != null) {
             link.rehello();
         }
     }
 
-    private boolean isConnected(Endpoint peer) {
+    private boolean isConnected(NodeId peer) {
         final PeerLink link = links.get(peer);
         return link != null && link.isConnected();
     }
 
-    private PeerLink link(Endpoint peer) {
-        PeerLink link = links.get(peer);
-        if (link != null && link.usable()) {
+    private PeerLink link(Member peer) {
+        final PeerLink link = links.get(peer.id());
+        if (link != null && link.usable() && link.target().endpoint().equals(peer.endpoint())) {
             return link;
         }
         if (closed) {
             throw new TransportException(Reason.CLOSED, name + " is closed");
         }
-        if (link != null && links.remove(peer, link)) {
-            link.close();
+        if (link != null && links.remove(peer.id(), link)) {
+            link.close(); // its end, or the same incarnation at a new endpoint (its transport restarted)
         }
         if (receiver.onDutyCycle()) {
             // Opening a publication waits for the driver, which this very thread drives: it would never return.
@@ -298,7 +347,10 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
                 + "Runnable::run) and sent to " + peer + ", which has no open stream yet; give handlers a real executor");
         }
         try {
-            return links.computeIfAbsent(peer, this::openLink);
+            // Resolved before computeIfAbsent, which holds a lock on the map's bin: a slow DNS answer for
+            // one peer must not hold up opening links to others that share the bin.
+            final InetAddress address = resolver.apply(peer.endpoint().host());
+            return links.computeIfAbsent(peer.id(), id -> openLink(peer, address));
         } catch (RuntimeException e) {
             if (e instanceof TransportException) {
                 throw e;
@@ -308,9 +360,13 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
         }
     }
 
-    private PeerLink openLink(Endpoint peer) {
+    /**
+     * Gives Aeron the IP literal the caller resolved on its own thread: with the driver in INVOKER mode
+     * its conductor runs on the duty cycle and would otherwise resolve (and block on DNS) there.
+     */
+    private PeerLink openLink(Member peer, InetAddress address) {
         final String channel = new ChannelUriStringBuilder().media(CommonContext.UDP_MEDIA)
-            .endpoint(hostPort(peer.host(), peer.port()))
+            .endpoint(hostPort(address.getHostAddress(), peer.endpoint().port()))
             .termLength(settings.termLength())
             .build();
         final OutboundFrames frames = new OutboundFrames(settings.key(), settings.clusterName(), settings.nodeId(),
@@ -318,7 +374,143 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
         return new PeerLink(peer, aeron.addExclusivePublication(channel, STREAM_ID), frames, settings, random, afterSend);
     }
 
-    private void check(Endpoint peer, int topic, ByteBuffer payload) {
+    private static InetAddress resolve(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new TransportException(Reason.NOT_CONNECTED, "unknown host " + host, e);
+        }
+    }
+
+    /** Errors the AgentRunner itself reports (the guard below handles those of the agents). */
+    private void onDutyCycleError(Throwable e) {
+        if (e instanceof AgentTerminationException && fatal != null) {
+            return; // the guard's own way of stopping the runner, counted there
+        }
+        stats.countError();
+        refusals.error(e, System.nanoTime());
+    }
+
+    /** Test hook: the next frame to {@code peer} skips a sequence number, as if a frame had been lost. */
+    void skipSequence(NodeId peer) {
+        links.get(peer).skipSequence();
+    }
+
+    /** Test hook: the duty cycle throws {@code fault} once, as if one of its agents had. */
+    void injectFault(Throwable fault) {
+        injectedFault = fault;
+        dutyCycleIdle.wake();
+    }
+
+    /** Bytes the receive side holds for inbound streams (assembly and reassembly), as of its last housekeeping. */
+    public long heldBytes() {
+        return receiver.heldBytes();
+    }
+
+    /** Inbound Aeron sessions the receive side holds state for, as of its last housekeeping. */
+    public int heldSessions() {
+        return receiver.heldSessions();
+    }
+
+    /** Aeron images (inbound sessions the driver accepted) on this node's subscription now. */
+    public int images() {
+        final io.aeron.Subscription s = subscription;
+        return s == null || s.isClosed() ? 0 : s.imageCount();
+    }
+
+    /** True once an error made this transport unusable (it closes itself). */
+    public boolean failed() {
+        return fatal != null;
+    }
+
+    /**
+     * The duty cycle's guard: every Throwable is counted and logged (rate-limited); one that leaves the
+     * transport unusable (an Error, an agent asking to terminate, the Aeron client or driver closed)
+     * stops the duty cycle and hands the transport to {@link #fail}. Nothing dies silently.
+     */
+    private final class GuardedAgent implements Agent {
+        private final Agent agent;
+
+        GuardedAgent(Agent agent) {
+            this.agent = agent;
+        }
+
+        @Override
+        public void onStart() {
+            agent.onStart();
+        }
+
+        @Override
+        public int doWork() {
+            if (fatal != null) {
+                throw new AgentTerminationException("transport failed");
+            }
+            try {
+                final Throwable fault = injectedFault;
+                if (fault != null) {
+                    injectedFault = null;
+                    throwUnchecked(fault);
+                }
+                final int work = agent.doWork();
+                if (clientInvoker.isClosed()) {
+                    throw new IllegalStateException("the Aeron client closed (driver timeout or conductor failure)");
+                }
+                return work;
+            } catch (Throwable e) {
+                stats.countError();
+                refusals.error(e, System.nanoTime());
+                if (isFatal(e)) {
+                    fail(e);
+                    throw new AgentTerminationException(e);
+                }
+                return 1;
+            }
+        }
+
+        @Override
+        public void onClose() {
+            agent.onClose();
+        }
+
+        @Override
+        public String roleName() {
+            return agent.roleName();
+        }
+    }
+
+    private boolean isFatal(Throwable e) {
+        return e instanceof Error || e instanceof AgentTerminationException || clientInvoker.isClosed()
+            || (driver != null && driver.sharedAgentInvoker() != null && driver.sharedAgentInvoker().isClosed())
+            || e instanceof io.aeron.exceptions.DriverTimeoutException;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void throwUnchecked(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    /**
+     * Once: marks the transport failed, fails its calls, and tells onFatal on a thread of its own (the
+     * duty cycle must stop first); onFatal closes it (by default, nothing else).
+     */
+    private void fail(Throwable cause) {
+        if (fatal != null) {
+            return;
+        }
+        fatal = cause;
+        stats.countFatal();
+        LOG.log(System.Logger.Level.ERROR, name + ": the duty cycle failed; closing the transport", cause);
+        calls.failAll(new TransportException(Reason.CLOSED, name + " failed: " + cause));
+        final Thread closer = new Thread(() -> onFatal.accept(cause), name + "-failed");
+        closer.setDaemon(true);
+        closer.start();
+    }
+
+    private void check(Member peer, int topic, ByteBuffer payload) {
+        if (fatal != null) {
+            // Its duty cycle is gone: a send would wait on a driver nobody runs. The supervisor replaces it.
+            throw new TransportException(Reason.CLOSED, name + " failed: " + fatal);
+        }
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(payload, "payload");
         checkTopic(topic);

@@ -52,7 +52,7 @@ final class Inbound implements InboundMessage {
     @Override
     public void reply(ByteBuffer reply) {
         claim();
-        replier.answer(sender.endpoint(), topic, correlationId, Kind.REPLY, reply);
+        replier.answer(sender, topic, correlationId, Kind.REPLY, reply);
     }
 
     @Override
@@ -62,7 +62,7 @@ final class Inbound implements InboundMessage {
         if (bytes.length > MAX_REASON_BYTES) {
             bytes = java.util.Arrays.copyOf(bytes, MAX_REASON_BYTES);
         }
-        replier.answer(sender.endpoint(), topic, correlationId, Kind.FAIL, ByteBuffer.wrap(bytes));
+        replier.answer(sender, topic, correlationId, Kind.FAIL, ByteBuffer.wrap(bytes));
     }
 
     boolean answered() {

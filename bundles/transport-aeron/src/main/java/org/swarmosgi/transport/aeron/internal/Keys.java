@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -42,9 +41,27 @@ final class Keys {
         return tag;
     }
 
-    static boolean sameTag(byte[] expected, byte[] actual) {
-        return MessageDigest.isEqual(expected, actual);
+    /**
+     * True when {@code bytes[length, length + 16)} is the HELLO tag of {@code bytes[0, length)}. Allocates
+     * nothing: it runs on frames from anyone.
+     */
+    static boolean sameTag(Mac hmac, byte[] bytes, int length) {
+        final byte[] full = HELLO_DIGEST.get();
+        hmac.update(bytes, 0, length);
+        try {
+            hmac.doFinal(full, 0);
+        } catch (javax.crypto.ShortBufferException e) {
+            throw new IllegalStateException("HmacSHA256 gives 32 bytes", e);
+        }
+        int diff = 0;
+        for (int i = 0; i < SipHash128.TAG_LENGTH; i++) {
+            diff |= full[i] ^ bytes[length + i];
+        }
+        return diff == 0; // constant time, like MessageDigest.isEqual
     }
+
+    private static final ThreadLocal<byte[]> HELLO_DIGEST = ThreadLocal.withInitial(() -> new byte[32]);
+
 
     static SipHash128 sessionMac(Mac hmac, String clusterName, NodeId sender, long nonceHi, long nonceLo) {
         final byte[] cluster = clusterName.getBytes(StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import javax.crypto.Mac;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.transport.aeron.internal.codec.ChunkEncoder;
 import org.swarmosgi.transport.aeron.internal.codec.HelloEncoder;
@@ -20,6 +21,9 @@ import org.swarmosgi.transport.aeron.internal.codec.MessageHeaderEncoder;
  * {@link PeerLink} uses it under the link's lock.
  */
 final class OutboundFrames {
+    /** Where the sequence number sits in a Message and in a Chunk (their first field). */
+    static final int SEQ_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH;
+
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final HelloEncoder hello = new HelloEncoder();
     private final MessageEncoder message = new MessageEncoder();
@@ -29,10 +33,10 @@ final class OutboundFrames {
     private final String clusterName;
     private final NodeId self;
     private final Endpoint selfEndpoint;
-    private final Endpoint target;
+    private final Member target;
     private SipHash128 mac;
 
-    OutboundFrames(byte[] key, String clusterName, NodeId self, Endpoint selfEndpoint, Endpoint target) {
+    OutboundFrames(byte[] key, String clusterName, NodeId self, Endpoint selfEndpoint, Member target) {
         this.hmac = Keys.hmac(key);
         this.clusterName = clusterName;
         this.self = self;
@@ -52,11 +56,13 @@ final class OutboundFrames {
             .timestampMs(nowMs)
             .nonceHi(nonceHi)
             .nonceLo(nonceLo)
+            .targetIncarnation(target.id().incarnation())
             .port(selfEndpoint.port())
-            .targetPort(target.port())
+            .targetPort(target.endpoint().port())
             .nodeName(self.name())
             .host(selfEndpoint.host())
-            .targetHost(target.host())
+            .targetHost(target.endpoint().host())
+            .targetName(target.id().name())
             .clusterName(clusterName);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + hello.encodedLength();
         final byte[] bytes = new byte[length];
@@ -94,6 +100,11 @@ final class OutboundFrames {
             .kind(kind)
             .putBytes(payloadView, 0, length);
         return MessageHeaderEncoder.ENCODED_LENGTH + chunk.encodedLength() + SipHash128.TAG_LENGTH;
+    }
+
+    /** Sets the sequence number of a Message or Chunk encoded at offset 0, before {@link #sign}. */
+    static void sequence(MutableDirectBuffer buffer, long seq) {
+        buffer.putLong(SEQ_OFFSET, seq, java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Writes the session MAC of a frame encoded at offset 0 (after the HELLO that keyed the session). */

@@ -11,7 +11,7 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
 import org.swarmosgi.api.transport.TransportException;
 import org.swarmosgi.api.transport.TransportException.Reason;
 import org.swarmosgi.transport.aeron.internal.codec.Kind;
@@ -20,7 +20,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 
 /**
- * The outbound side of one peer: an exclusive Aeron publication to the peer's endpoint, used by any
+ * The outbound side of one peer incarnation: an exclusive Aeron publication to its endpoint, used by any
  * thread under a fair lock. The lock gives one order per sender-receiver pair and lets the link own
  * one frame buffer, so small sends allocate nothing. Large payloads take a second lock for the whole
  * transfer but the frame lock only per chunk: small messages from other threads slip in between.
@@ -28,7 +28,7 @@ import io.aeron.Publication;
 final class PeerLink implements AutoCloseable {
     private static final int HELLO_CAPACITY = 2048;
 
-    private final Endpoint endpoint;
+    private final Member target;
     private final ExclusivePublication publication;
     private final OutboundFrames frames;
     private final int chunkSize;
@@ -43,7 +43,7 @@ final class PeerLink implements AutoCloseable {
     private final IdleStrategy retryIdle =
         new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
 
-    // Guarded by lock.
+    // Guarded by lock. The last sequence number of this session: 0 after each HELLO, then +1 per frame.
     private long seq;
     private int helloLength;
     private boolean helloSent;
@@ -51,11 +51,12 @@ final class PeerLink implements AutoCloseable {
     private long transfers;
     private volatile boolean broken;
     private volatile boolean helloWanted;
+    private volatile boolean skipOnce;
 
-    PeerLink(Endpoint endpoint, ExclusivePublication publication, OutboundFrames frames, TransportSettings settings,
+    PeerLink(Member target, ExclusivePublication publication, OutboundFrames frames, TransportSettings settings,
              SecureRandom random, Runnable afterSend) {
         this.afterSend = afterSend;
-        this.endpoint = endpoint;
+        this.target = target;
         this.publication = publication;
         this.frames = frames;
         this.chunkSize = settings.chunkSize();
@@ -66,8 +67,8 @@ final class PeerLink implements AutoCloseable {
             BitUtil.findNextPositivePowerOfTwo(chunkSize + TransportSettings.FRAME_OVERHEAD), 64));
     }
 
-    Endpoint endpoint() {
-        return endpoint;
+    Member target() {
+        return target;
     }
 
     /** False once the publication reached its end; the engine then replaces the link. */
@@ -80,12 +81,17 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * Makes the next frame a fresh HELLO. Called when a call to this peer timed out: if the peer
-     * restarted on the same endpoint faster than Aeron notices, its new stream joined ours mid-way and
-     * drops our frames for want of a HELLO; this heals it without waiting for membership.
+     * Makes the next frame a fresh HELLO. Called when a call to this peer timed out (our stream may
+     * have joined a new receiver mid-way, which drops frames for want of a HELLO), and when the peer
+     * asks for it (REHELLO: it broke our stream on a gap in the sequence).
      */
     void rehello() {
         helloWanted = true;
+    }
+
+    /** Test hook: the next frame skips a sequence number. */
+    void skipSequence() {
+        skipOnce = true;
     }
 
     /**
@@ -99,7 +105,7 @@ final class PeerLink implements AutoCloseable {
         if (length <= chunkSize) {
             lock.lock();
             try {
-                offer(frames.message(frameBuffer, ++seq, kind, topic, correlationId, payload, payload.position(), length));
+                offer(frames.message(frameBuffer, 0, kind, topic, correlationId, payload, payload.position(), length));
             } finally {
                 lock.unlock();
             }
@@ -120,7 +126,7 @@ final class PeerLink implements AutoCloseable {
                 final int n = Math.min(chunkSize, length - offset);
                 lock.lock();
                 try {
-                    offer(frames.chunk(frameBuffer, ++seq, kind, topic, correlationId, transferId, length, offset, checksum,
+                    offer(frames.chunk(frameBuffer, 0, kind, topic, correlationId, transferId, length, offset, checksum,
                         payload, base + offset, n));
                 } finally {
                     lock.unlock();
@@ -148,13 +154,23 @@ final class PeerLink implements AutoCloseable {
                 }
                 result = publication.offer(helloBuffer, 0, helloLength);
                 helloSent = result > 0;
+                if (helloSent) {
+                    seq = 0; // a new session key: the receiver expects 1 next
+                }
             } else {
                 result = 0;
             }
             if (helloSent) {
+                if (skipOnce) {
+                    skipOnce = false;
+                    seq++;
+                }
+                // Numbered (and signed) only now: a HELLO sent above restarts the numbering.
+                OutboundFrames.sequence(frameBuffer, seq + 1);
                 frames.sign(frameBuffer, frameLength);
                 result = publication.offer(frameBuffer, 0, frameLength);
                 if (result > 0) {
+                    seq++;
                     afterSend.run();
                     return;
                 }
@@ -171,24 +187,24 @@ final class PeerLink implements AutoCloseable {
 
     private void failIfDue(long result, long waitedNs, int frameLength) {
         if (result == Publication.CLOSED) {
-            throw new TransportException(Reason.NOT_CONNECTED, "the link to " + endpoint + " was released");
+            throw new TransportException(Reason.NOT_CONNECTED, "the link to " + target + " was released");
         }
         if (result == Publication.MAX_POSITION_EXCEEDED) {
             broken = true;
             throw new TransportException(Reason.MAX_POSITION_EXCEEDED,
-                "the stream to " + endpoint + " reached its end; the next send opens a new one");
+                "the stream to " + target + " reached its end; the next send opens a new one");
         }
         if (result == Publication.NOT_CONNECTED && waitedNs > connectNs) {
             throw new TransportException(Reason.NOT_CONNECTED,
-                "no receiver at " + endpoint + " within " + TimeUnit.NANOSECONDS.toMillis(connectNs) + " ms");
+                "no receiver at " + target + " within " + TimeUnit.NANOSECONDS.toMillis(connectNs) + " ms");
         }
         if (result == Publication.BACK_PRESSURED && waitedNs > retryNs) {
-            throw new TransportException(Reason.BACK_PRESSURED, endpoint + " did not take a " + frameLength
+            throw new TransportException(Reason.BACK_PRESSURED, target + " did not take a " + frameLength
                 + "-byte frame within " + TimeUnit.NANOSECONDS.toMillis(retryNs) + " ms");
         }
         if (result == Publication.ADMIN_ACTION && waitedNs > retryNs) {
             throw new TransportException(Reason.ADMIN_ACTION, "the media driver stayed busy for "
-                + TimeUnit.NANOSECONDS.toMillis(retryNs) + " ms sending to " + endpoint);
+                + TimeUnit.NANOSECONDS.toMillis(retryNs) + " ms sending to " + target);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.function.Predicate;
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
-import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.SwarmTimeoutException;
 import org.swarmosgi.api.transport.TransportException;
 import org.swarmosgi.api.transport.TransportException.Reason;
@@ -29,8 +29,8 @@ final class PendingCalls implements Agent {
 
     private final ConcurrentHashMap<Long, PendingCall> calls = new ConcurrentHashMap<>();
     private final Queue<PendingCall> sent = new ConcurrentLinkedQueue<>();
-    private final Predicate<Endpoint> connected;
-    private final Consumer<Endpoint> timedOut;
+    private final Predicate<NodeId> connected;
+    private final Consumer<NodeId> timedOut;
     private final TransportStats stats;
     private final String name;
     // Duty-cycle thread only.
@@ -39,7 +39,7 @@ final class PendingCalls implements Agent {
     private final DeadlineTimerWheel.TimerHandler onTimer = this::onTimer;
     private long nextConnectivityCheckNs;
 
-    PendingCalls(Predicate<Endpoint> connected, Consumer<Endpoint> timedOut, TransportStats stats, String name) {
+    PendingCalls(Predicate<NodeId> connected, Consumer<NodeId> timedOut, TransportStats stats, String name) {
         this.timedOut = timedOut;
         this.connected = connected;
         this.stats = stats;
@@ -67,9 +67,9 @@ final class PendingCalls implements Agent {
     }
 
     /** Fails every call to {@code peer}: its stream went away, so no reply can come. */
-    void failPeer(Endpoint peer, String why) {
+    void failPeer(NodeId peer, String why) {
         for (PendingCall call : calls.values()) {
-            if (call.peer.equals(peer)) {
+            if (call.peer.id().equals(peer)) {
                 fail(call, new TransportException(Reason.NOT_CONNECTED, peer + ": " + why));
             }
         }
@@ -82,9 +82,9 @@ final class PendingCalls implements Agent {
     }
 
     /** On the duty-cycle thread: a reply, a remote failure, or "no handler" from {@code from}. */
-    void answer(long correlationId, Endpoint from, Kind kind, ByteBuffer payload) {
+    void answer(long correlationId, NodeId from, Kind kind, ByteBuffer payload) {
         final PendingCall call = calls.get(correlationId);
-        if (call == null || !call.peer.equals(from) || !calls.remove(correlationId, call)) {
+        if (call == null || !call.peer.id().equals(from) || !calls.remove(correlationId, call)) {
             stats.drop(TransportStats.Drop.LATE_REPLY);
             return;
         }
@@ -125,7 +125,7 @@ final class PendingCalls implements Agent {
     private boolean onTimer(TimeUnit unit, long now, long timerId) {
         final PendingCall call = timers.remove(timerId);
         if (call != null && calls.remove(call.correlationId, call)) {
-            timedOut.accept(call.peer);
+            timedOut.accept(call.peer.id());
             completeExceptionally(call, new SwarmTimeoutException(
                 "no reply from " + call.peer + " within " + call.timeoutMs + " ms"));
         }
@@ -142,7 +142,7 @@ final class PendingCalls implements Agent {
             if (!calls.containsKey(call.correlationId)) {
                 continue;
             }
-            if (!connected.test(call.peer)) {
+            if (!connected.test(call.peer.id())) {
                 fail(call, new TransportException(Reason.NOT_CONNECTED, call.peer + ": the stream lost its receiver"));
             }
         }

@@ -3,15 +3,14 @@ package org.swarmosgi.transport.aeron.internal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.zip.CRC32C;
 
 import javax.crypto.Mac;
 
@@ -30,7 +29,6 @@ import org.swarmosgi.transport.aeron.internal.codec.Kind;
 import org.swarmosgi.transport.aeron.internal.codec.MessageDecoder;
 import org.swarmosgi.transport.aeron.internal.codec.MessageHeaderDecoder;
 
-import io.aeron.FragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
@@ -38,14 +36,17 @@ import io.aeron.logbuffer.Header;
 
 /**
  * The receive side: polls this node's one subscription, authenticates every frame, puts chunks back
- * together and hands messages to their handlers' executors, replies to the pending calls. Runs on the
- * duty-cycle thread and never runs user code. A frame that fails any check is dropped, counted and
- * logged once per source; nothing a peer sends can stop this loop.
+ * together ({@link Reassembly}) and hands messages to their handlers' executors, replies to the pending
+ * calls. Runs on the duty-cycle thread and never runs user code. A frame that fails any check is
+ * dropped, counted and logged at most once per (source, reason) and interval ({@link RefusalLog});
+ * nothing a peer sends can stop this loop or make it hold memory without bound.
  */
 final class ReceiveAgent implements Agent, FragmentHandler {
     private static final System.Logger LOG = System.getLogger(ReceiveAgent.class.getName());
     private static final int FRAGMENT_LIMIT = 256;
-    private static final int MAX_LOGGED_SOURCES = 1024;
+    /** The longest HELLO: fixed part and five strings of at most 255 UTF-8 bytes each, with room to spare. */
+    static final int MAX_HELLO = 1400;
+    private static final int MIN_HELLO = MessageHeaderDecoder.ENCODED_LENGTH + HelloDecoder.BLOCK_LENGTH + 5 * 2;
     private static final long HOUSEKEEPING_NS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final int MIN_FRAME = MessageHeaderDecoder.ENCODED_LENGTH + SipHash128.TAG_LENGTH;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
@@ -59,32 +60,46 @@ final class ReceiveAgent implements Agent, FragmentHandler {
     private final PendingCalls calls;
     private final Replier replier;
     private final Executor callbacks;
-    private final Consumer<Endpoint> streamEnded;
-    private final Consumer<Endpoint> peerAuthenticated;
+    private final Consumer<Member> streamEnded;
+    private final Consumer<Member> peerAuthenticated;
+    private final NodeId self;
+    private final RefusalLog refusals;
+    private final BoundedAssembler assembler;
+    private final Reassembly reassembly;
+    private final byte[] helloScratch = new byte[MAX_HELLO + SipHash128.TAG_LENGTH];
+    /** Images that went away, from the client conductor (whichever thread runs it); drained here. */
+    private final Queue<Image> goneImages = new ConcurrentLinkedQueue<>();
     private volatile Thread thread;
-    private final FragmentAssembler assembler = new FragmentAssembler(this);
+    private volatile long heldBytes;
+    private volatile int heldSessions;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final HelloDecoder hello = new HelloDecoder();
     private final MessageDecoder message = new MessageDecoder();
     private final ChunkDecoder chunk = new ChunkDecoder();
     private final Long2ObjectHashMap<InboundSession> sessions = new Long2ObjectHashMap<>();
     private final Map<Nonce, Long> nonces = new HashMap<>();
-    private final Set<String> loggedSources = new HashSet<>();
     private final List<HandlerEntry> pendingBatches = new ArrayList<>();
-    private final CRC32C crc = new CRC32C();
     private volatile Int2ObjectHashMap<HandlerEntry> handlers = new Int2ObjectHashMap<>();
     private volatile Subscription subscription;
     private volatile Endpoint localEndpoint;
     private long nextHousekeepingNs;
     /** Told when a request goes to a handler: its reply will want sending soon. */
     private final Runnable requestHandedOver;
+    /** A peer asked us to say HELLO again on our stream to it (it broke that stream). */
+    private final Consumer<NodeId> rehelloAsked;
 
     private record Nonce(long hi, long lo) {
     }
 
-    ReceiveAgent(String name, TransportSettings settings, TransportStats stats, PendingCalls calls, Replier replier,
-                 Executor callbacks, Consumer<Endpoint> streamEnded, Consumer<Endpoint> peerAuthenticated,
-                 Runnable requestHandedOver) {
+    ReceiveAgent(String name, TransportSettings settings, TransportStats stats, RefusalLog refusals, PendingCalls calls,
+                 Replier replier, Executor callbacks, Consumer<Member> streamEnded, Consumer<Member> peerAuthenticated,
+                 Runnable requestHandedOver, Consumer<NodeId> rehelloAsked) {
+        this.rehelloAsked = rehelloAsked;
+        this.self = settings.nodeId();
+        this.refusals = refusals;
+        this.assembler = new BoundedAssembler(this, settings.maxFrame(), h -> reject(Drop.OVERSIZE, (Image) h.context()));
+        this.reassembly = new Reassembly(settings.maxPayload(), settings.reassemblyMaxBytes(),
+            settings.transferTimeout().toNanos(), stats);
         this.peerAuthenticated = peerAuthenticated;
         this.requestHandedOver = requestHandedOver;
         this.name = name;
@@ -139,10 +154,30 @@ final class ReceiveAgent implements Agent, FragmentHandler {
         }
     }
 
+    /** From the subscription's unavailable-image handler, on any thread. */
+    void imageGone(Image image) {
+        goneImages.offer(image);
+    }
+
+    /** Bytes held for inbound streams (Aeron message assembly and chunk reassembly), as of the last housekeeping. */
+    long heldBytes() {
+        return heldBytes;
+    }
+
+    /** Aeron sessions with assembly state or an authenticated session, as of the last housekeeping. */
+    int heldSessions() {
+        return heldSessions;
+    }
+
     @Override
     public int doWork() {
         final Subscription sub = subscription;
         int work = 0;
+        Image gone;
+        while ((gone = goneImages.poll()) != null) {
+            work++;
+            forget(gone);
+        }
         if (sub != null) {
             work += sub.poll(assembler, FRAGMENT_LIMIT);
             if (!pendingBatches.isEmpty()) {
@@ -184,30 +219,26 @@ final class ReceiveAgent implements Agent, FragmentHandler {
         }
     }
 
+    /**
+     * Cheap checks first (length, layout, cluster, target, timestamp), then the HMAC over a copy into a
+     * fixed scratch array (the length is bounded by then), then the nonce: a stranger costs this node
+     * neither an HMAC nor memory sized by the frame.
+     */
     private void onHello(DirectBuffer buffer, int offset, int signedLength, Image image) {
-        final byte[] bytes = new byte[signedLength];
-        buffer.getBytes(offset, bytes);
-        final byte[] tag = new byte[SipHash128.TAG_LENGTH];
-        buffer.getBytes(offset + signedLength, tag);
-        if (!Keys.sameTag(Keys.helloTag(hmac, bytes, signedLength), tag)) {
-            reject(Drop.BAD_MAC, image);
-            return;
-        }
-        if (header.blockLength() != HelloDecoder.BLOCK_LENGTH) {
+        if (signedLength > MAX_HELLO || signedLength < MIN_HELLO || header.blockLength() != HelloDecoder.BLOCK_LENGTH) {
             reject(Drop.MALFORMED, image);
             return;
         }
         hello.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-        final long incarnation = hello.incarnation();
-        final long timestampMs = hello.timestampMs();
-        final Nonce nonce = new Nonce(hello.nonceHi(), hello.nonceLo());
-        final int port = hello.port();
-        final int targetPort = hello.targetPort();
-        final String nodeName = hello.nodeName();
-        final String host = hello.host();
-        final String targetHost = hello.targetHost();
-        final String cluster = hello.clusterName();
-        if (hello.limit() != offset + signedLength) {
+        final int end = offset + signedLength;
+        final String nodeName = varStringAfter(hello::nodeName, hello::nodeNameLength, end);
+        final String host = nodeName == null ? null : varStringAfter(hello::host, hello::hostLength, end);
+        final String targetHost = host == null ? null : varStringAfter(hello::targetHost, hello::targetHostLength, end);
+        final String targetName = targetHost == null ? null
+            : varStringAfter(hello::targetName, hello::targetNameLength, end);
+        final String cluster = targetName == null ? null
+            : varStringAfter(hello::clusterName, hello::clusterNameLength, end);
+        if (cluster == null || hello.limit() != end) {
             reject(Drop.MALFORMED, image);
             return;
         }
@@ -216,30 +247,52 @@ final class ReceiveAgent implements Agent, FragmentHandler {
             return;
         }
         final Endpoint local = localEndpoint;
-        if (targetPort != local.port() || !targetHost.equals(local.host())) {
-            reject(Drop.WRONG_TARGET, image);
+        if (hello.targetIncarnation() != self.incarnation() || !self.name().equals(targetName)
+            || hello.targetPort() != local.port() || !targetHost.equals(local.host())) {
+            reject(Drop.WRONG_TARGET, image); // for another node, or for an earlier run of this one
             return;
         }
+        final long timestampMs = hello.timestampMs();
         if (Math.abs(System.currentTimeMillis() - timestampMs) > helloWindowMs) {
             reject(Drop.STALE_HELLO, image);
             return;
         }
+        buffer.getBytes(offset, helloScratch, 0, signedLength + SipHash128.TAG_LENGTH);
+        if (!Keys.sameTag(hmac, helloScratch, signedLength)) {
+            reject(Drop.BAD_MAC, image);
+            return;
+        }
+        final Nonce nonce = new Nonce(hello.nonceHi(), hello.nonceLo());
         if (nonces.putIfAbsent(nonce, timestampMs) != null) {
             reject(Drop.REPLAY, image);
             return;
         }
-        final NodeId sender = new NodeId(nodeName, incarnation);
-        final Member member = new Member(sender, new Endpoint(host, port));
-        final InboundSession previous = sessions.get(image.correlationId());
+        final NodeId sender = new NodeId(nodeName, hello.incarnation());
+        final Member member = new Member(sender, new Endpoint(host, hello.port()));
+        final long stream = image.correlationId();
+        reassembly.release(stream); // a transfer of the stream's previous session cannot continue
         final SipHash128 mac = Keys.sessionMac(hmac, clusterName, sender, nonce.hi(), nonce.lo());
-        sessions.put(image.correlationId(), new InboundSession(image, member, mac, previous == null ? 0 : previous.lastSeq));
+        sessions.put(stream, new InboundSession(image, member, mac, 0));
         stats.countSession();
-        peerAuthenticated.accept(member.endpoint()); // open the way back before the first reply needs it
+        peerAuthenticated.accept(member); // open the way back before the first reply needs it
     }
 
-    /** The session of the frame's stream if the frame is authentic and new; null (counted) if not. */
+    /** Reads the next var-length string of the HELLO: null when it runs past the frame. */
+    private String varStringAfter(java.util.function.Supplier<String> read, java.util.function.IntSupplier length, int end) {
+        if (hello.limit() + 2 > end || hello.limit() + 2 + length.getAsInt() > end) {
+            return null;
+        }
+        return read.get();
+    }
+
+    /**
+     * The session of the frame's stream if the frame is authentic and the next in sequence; null
+     * (counted) if not. A frame out of sequence (a gap: frames lost or withheld; or a replay) breaks the
+     * stream: its session is dropped, and frames are refused until the sender says HELLO again.
+     */
     private InboundSession authenticate(DirectBuffer buffer, int offset, int signedLength, Image image, long seq) {
-        final InboundSession session = sessions.get(image.correlationId());
+        final long stream = image.correlationId();
+        final InboundSession session = sessions.get(stream);
         if (session == null) {
             reject(Drop.NO_SESSION, image);
             return null;
@@ -248,8 +301,13 @@ final class ReceiveAgent implements Agent, FragmentHandler {
             reject(Drop.BAD_MAC, image);
             return null;
         }
-        if (seq <= session.lastSeq) {
-            reject(Drop.REPLAY, image);
+        if (seq != session.lastSeq + 1) {
+            reject(seq <= session.lastSeq ? Drop.REPLAY : Drop.GAP, image);
+            sessions.remove(stream);
+            reassembly.release(stream);
+            // Tell the sender, over our own authenticated stream to it, so it heals at its next send
+            // even when it only casts (no call would time out and make it say HELLO).
+            answerLater(session.member, 0, 0, Kind.REHELLO, EMPTY);
             return null;
         }
         session.lastSeq = seq;
@@ -303,43 +361,15 @@ final class ReceiveAgent implements Agent, FragmentHandler {
         }
         final int length = chunk.bytesLength();
         final int start = chunk.limit() + ChunkDecoder.bytesHeaderLength();
-        final int total = chunk.totalLength();
-        final int at = chunk.chunkOffset();
         if (length <= 0 || start + length != offset + signedLength) {
             reject(Drop.MALFORMED, image);
             return;
         }
-        if (at == 0) {
-            if (session.transfer != null) {
-                reject(Drop.BAD_TRANSFER, image); // the previous transfer was abandoned by its sender
-            }
-            if (total <= 0 || total > maxPayload) {
-                session.transfer = null;
-                reject(Drop.BAD_TRANSFER, image);
-                return;
-            }
-            session.transfer = new InboundSession.Reassembly(chunk.transferId(), chunk.kindRaw(), chunk.topic(),
-                chunk.correlationId(), chunk.checksum(), total);
-        }
-        final InboundSession.Reassembly transfer = session.transfer;
-        if (transfer == null || transfer.transferId != chunk.transferId() || at != transfer.filled
-            || total != transfer.bytes.length || at + length > total) {
-            session.transfer = null;
-            reject(Drop.BAD_TRANSFER, image);
-            return;
-        }
-        buffer.getBytes(start, transfer.bytes, at, length);
-        transfer.filled += length;
-        if (transfer.filled == total) {
-            session.transfer = null;
-            crc.reset();
-            crc.update(transfer.bytes, 0, total);
-            if ((int) crc.getValue() != transfer.checksum) {
-                reject(Drop.BAD_TRANSFER, image);
-                return;
-            }
-            dispatch(session, transfer.kind, transfer.topic, transfer.correlationId,
-                ByteBuffer.wrap(transfer.bytes).asReadOnlyBuffer(), image);
+        final Reassembly.Transfer done = reassembly.onChunk(image.correlationId(), chunk.transferId(), chunk.kindRaw(),
+            chunk.topic(), chunk.correlationId(), chunk.totalLength(), chunk.chunkOffset(), chunk.checksum(), buffer, start,
+            length, System.nanoTime());
+        if (done != null) {
+            dispatch(session, done.kind, done.topic, done.correlationId, done.payload(), image);
         }
     }
 
@@ -355,7 +385,8 @@ final class ReceiveAgent implements Agent, FragmentHandler {
         }
         switch (kind) {
             case CAST, REQUEST -> deliver(session, kind == Kind.REQUEST, topic, correlationId, payload);
-            default -> calls.answer(correlationId, session.member.endpoint(), kind, payload);
+            case REHELLO -> rehelloAsked.accept(session.member.id());
+            default -> calls.answer(correlationId, session.member.id(), kind, payload);
         }
     }
 
@@ -366,6 +397,7 @@ final class ReceiveAgent implements Agent, FragmentHandler {
             case 2 -> Kind.REPLY;
             case 3 -> Kind.FAIL;
             case 4 -> Kind.NO_HANDLER;
+            case 5 -> Kind.REHELLO;
             default -> null;
         };
     }
@@ -375,8 +407,7 @@ final class ReceiveAgent implements Agent, FragmentHandler {
         if (entry == null) {
             stats.drop(Drop.NO_HANDLER);
             if (request) {
-                final Endpoint caller = session.member.endpoint();
-                answerLater(caller, topic, correlationId, Kind.NO_HANDLER, EMPTY);
+                answerLater(session.member, topic, correlationId, Kind.NO_HANDLER, EMPTY);
             }
             return;
         }
@@ -424,7 +455,7 @@ final class ReceiveAgent implements Agent, FragmentHandler {
     }
 
     /** Answers from the callback executor: opening a publication blocks, which this thread must never do. */
-    private void answerLater(Endpoint caller, int topic, long correlationId, Kind kind, ByteBuffer payload) {
+    private void answerLater(Member caller, int topic, long correlationId, Kind kind, ByteBuffer payload) {
         try {
             callbacks.execute(() -> {
                 try {
@@ -438,6 +469,16 @@ final class ReceiveAgent implements Agent, FragmentHandler {
         }
     }
 
+    /** The image's stream ended: its assembly buffer, session and transfer go with it. */
+    private void forget(Image image) {
+        assembler.free(image);
+        final InboundSession session = sessions.remove(image.correlationId());
+        reassembly.release(image.correlationId());
+        if (session != null) {
+            streamEnded.accept(session.member);
+        }
+    }
+
     private int housekeeping() {
         int work = 0;
         if (!sessions.isEmpty()) {
@@ -446,7 +487,8 @@ final class ReceiveAgent implements Agent, FragmentHandler {
                 if (session.image.isClosed()) {
                     it.remove();
                     work++;
-                    streamEnded.accept(session.member.endpoint());
+                    reassembly.release(session.image.correlationId());
+                    streamEnded.accept(session.member);
                 }
             }
         }
@@ -454,15 +496,16 @@ final class ReceiveAgent implements Agent, FragmentHandler {
             final long oldest = System.currentTimeMillis() - 2 * helloWindowMs;
             nonces.values().removeIf(t -> t < oldest);
         }
+        final long now = System.nanoTime();
+        work += reassembly.expire(now);
+        refusals.roll(now);
+        heldBytes = assembler.heldBytes() + reassembly.heldBytes();
+        heldSessions = Math.max(assembler.sessions(), sessions.size());
         return work;
     }
 
     private void reject(Drop reason, Image image) {
         stats.drop(reason);
-        final String source = image == null ? "unknown" : image.sourceIdentity();
-        if (loggedSources.size() < MAX_LOGGED_SOURCES && loggedSources.add(source)) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: dropped a frame from {1}: {2} (further drops from this source "
-                + "are only counted)", name, source, reason);
-        }
+        refusals.refused(image == null ? "unknown" : image.sourceIdentity(), reason, System.nanoTime());
     }
 }

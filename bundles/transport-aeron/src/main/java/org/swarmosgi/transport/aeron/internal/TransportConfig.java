@@ -59,4 +59,17 @@ public @interface TransportConfig {
     @AttributeDefinition(name = "callback.threads", description = "Threads that complete requests (1..64); work "
         + "chained on a request's stage runs there unless given its own executor.")
     int callback_threads() default 1;
+
+    @AttributeDefinition(name = "stream.session.limit", description = "Most Aeron sessions (publishers) the embedded "
+        + "driver takes on this node's stream at once (2..65536); bounds what strangers can make it hold before any "
+        + "secret is checked. Each peer uses one; keep it above twice the cluster size.")
+    int stream_session_limit() default TransportSettings.DEFAULT_STREAM_SESSION_LIMIT;
+
+    @AttributeDefinition(name = "reassembly.max.bytes", description = "Bytes all chunked transfers being put back "
+        + "together may hold at once, across peers (at least max.payload). A transfer that would pass it is dropped.")
+    long reassembly_max_bytes() default TransportSettings.DEFAULT_REASSEMBLY_MAX_BYTES;
+
+    @AttributeDefinition(name = "transfer.timeout.ms", description = "A chunked transfer without a new chunk for this "
+        + "long is dropped, milliseconds.")
+    long transfer_timeout_ms() default 10000;
 }

@@ -31,16 +31,24 @@ import org.swarmosgi.api.NodeId;
  * @param connectTimeout    how long a send waits for a peer's endpoint to connect
  * @param helloWindow       how far a HELLO's timestamp may be from this node's clock
  * @param callbackThreads   threads completing requests and answering for missing handlers
+ * @param streamSessionLimit the embedded driver's limit of sessions (publishers) on our stream: bounds
+ *                          what strangers can make the driver hold before any secret is checked
+ * @param reassemblyMaxBytes bytes all chunk reassemblies together may hold (at least max.payload)
+ * @param transferTimeout   a chunked transfer without progress for this long is dropped
  */
 public record TransportSettings(
     NodeId nodeId, String clusterName, byte[] key, String bindHost, int port, String advertiseHost,
     Path aeronDir, boolean externalDriver, DriverThreading threading, IdleKind idle, long maxParkNs,
     int termLength, int chunkSize, int maxPayload, Duration callTimeout, Duration sendRetryTimeout,
-    Duration connectTimeout, Duration helloWindow, int callbackThreads) {
+    Duration connectTimeout, Duration helloWindow, int callbackThreads, int streamSessionLimit,
+    long reassemblyMaxBytes, Duration transferTimeout) {
 
     /** Bytes of a frame besides the payload, with room to spare (SBE header, fixed block, length, MAC). */
     static final int FRAME_OVERHEAD = 128;
     public static final int MIN_MAX_PAYLOAD = 64 * 1024 * 1024;
+    public static final int DEFAULT_STREAM_SESSION_LIMIT = 256;
+    public static final long DEFAULT_REASSEMBLY_MAX_BYTES = 256L * 1024 * 1024;
+    public static final Duration DEFAULT_TRANSFER_TIMEOUT = Duration.ofSeconds(10);
 
     public TransportSettings {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -68,6 +76,42 @@ public record TransportSettings(
         requirePositive(connectTimeout, "connect.timeout.ms");
         requirePositive(helloWindow, "hello.window.ms");
         require(callbackThreads >= 1 && callbackThreads <= 64, "callback.threads must be 1..64, was " + callbackThreads);
+        require(streamSessionLimit >= 2 && streamSessionLimit <= 65_536,
+            "stream.session.limit must be 2..65536, was " + streamSessionLimit);
+        require(reassemblyMaxBytes >= maxPayload && reassemblyMaxBytes <= 1L << 40,
+            "reassembly.max.bytes must be at least max.payload (" + maxPayload + ") and at most 2^40, was "
+                + reassemblyMaxBytes);
+        requirePositive(transferTimeout, "transfer.timeout.ms");
+    }
+
+    /** The settings before the memory bounds existed, with the bounds at their defaults. */
+    public TransportSettings(NodeId nodeId, String clusterName, byte[] key, String bindHost, int port,
+                             String advertiseHost, Path aeronDir, boolean externalDriver, DriverThreading threading,
+                             IdleKind idle, long maxParkNs, int termLength, int chunkSize, int maxPayload,
+                             Duration callTimeout, Duration sendRetryTimeout, Duration connectTimeout,
+                             Duration helloWindow, int callbackThreads) {
+        this(nodeId, clusterName, key, bindHost, port, advertiseHost, aeronDir, externalDriver, threading, idle,
+            maxParkNs, termLength, chunkSize, maxPayload, callTimeout, sendRetryTimeout, connectTimeout, helloWindow,
+            callbackThreads, DEFAULT_STREAM_SESSION_LIMIT, Math.max(DEFAULT_REASSEMBLY_MAX_BYTES, maxPayload),
+            DEFAULT_TRANSFER_TIMEOUT);
+    }
+
+    /** The largest frame this node accepts: a chunk of its own chunk size and the frame's overhead. */
+    int maxFrame() {
+        return chunkSize + FRAME_OVERHEAD;
+    }
+
+    public TransportSettings withLimits(int newStreamSessionLimit, long newReassemblyMaxBytes, Duration newTransferTimeout) {
+        return new TransportSettings(nodeId, clusterName, key, bindHost, port, advertiseHost, aeronDir, externalDriver,
+            threading, idle, maxParkNs, termLength, chunkSize, maxPayload, callTimeout, sendRetryTimeout,
+            connectTimeout, helloWindow, callbackThreads, newStreamSessionLimit, newReassemblyMaxBytes, newTransferTimeout);
+    }
+
+    /** The same settings on another port (a restarted engine takes back the port it had). */
+    public TransportSettings withPort(int newPort) {
+        return new TransportSettings(nodeId, clusterName, key, bindHost, newPort, advertiseHost, aeronDir, externalDriver,
+            threading, idle, maxParkNs, termLength, chunkSize, maxPayload, callTimeout, sendRetryTimeout,
+            connectTimeout, helloWindow, callbackThreads, streamSessionLimit, reassemblyMaxBytes, transferTimeout);
     }
 
     @Override
@@ -96,6 +140,6 @@ public record TransportSettings(
     public TransportSettings withThreading(DriverThreading newThreading, IdleKind newIdle, long newMaxParkNs) {
         return new TransportSettings(nodeId, clusterName, key, bindHost, port, advertiseHost, aeronDir, externalDriver,
             newThreading, newIdle, newMaxParkNs, termLength, chunkSize, maxPayload, callTimeout, sendRetryTimeout,
-            connectTimeout, helloWindow, callbackThreads);
+            connectTimeout, helloWindow, callbackThreads, streamSessionLimit, reassemblyMaxBytes, transferTimeout);
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Counters of one transport: what was delivered and what was dropped, by reason. Written by the
  * receive thread only (single writer, so plain increments published with release semantics), read by
- * anyone.
+ * anyone; the error counters alone take atomic increments (Aeron reports errors from its threads too).
  */
 public final class TransportStats {
 
@@ -34,15 +34,40 @@ public final class TransportStats {
         /** A chunk out of order, too large, or a reassembled payload whose checksum failed. */
         BAD_TRANSFER,
         /** A reply for a call that timed out, failed or came from another peer than asked. */
-        LATE_REPLY
+        LATE_REPLY,
+        /** A Message or Chunk whose sequence is not the previous + 1: the stream is broken, its session dropped. */
+        GAP,
+        /** An Aeron message longer than the largest frame this node accepts (skipped while being assembled). */
+        OVERSIZE
     }
 
     private static final Drop[] DROPS = Drop.values();
     private static final int FRAMES = DROPS.length;
     private static final int DELIVERED = FRAMES + 1;
     private static final int SESSIONS = FRAMES + 2;
+    private static final int ERRORS = FRAMES + 3;
+    private static final int FATAL = FRAMES + 4;
 
-    private final AtomicLongArray counters = new AtomicLongArray(DROPS.length + 3);
+    private final AtomicLongArray counters = new AtomicLongArray(DROPS.length + 5);
+
+    /** Any thread: an error on the duty cycle or reported by Aeron. */
+    void countError() {
+        counters.getAndIncrement(ERRORS);
+    }
+
+    void countFatal() {
+        counters.getAndIncrement(FATAL);
+    }
+
+    /** Errors on the duty cycle or reported by Aeron (driver and client), fatal or not. */
+    public long errors() {
+        return counters.get(ERRORS);
+    }
+
+    /** Errors that made the transport unusable (it closed; a supervisor restarts it). */
+    public long fatalErrors() {
+        return counters.get(FATAL);
+    }
 
     void drop(Drop reason) {
         increment(reason.ordinal());
@@ -104,6 +129,7 @@ public final class TransportStats {
 
     @Override
     public String toString() {
-        return "frames=" + frames() + " delivered=" + delivered() + " sessions=" + sessions() + " drops=" + drops();
+        return "frames=" + frames() + " delivered=" + delivered() + " sessions=" + sessions() + " errors=" + errors()
+            + " drops=" + drops();
     }
 }

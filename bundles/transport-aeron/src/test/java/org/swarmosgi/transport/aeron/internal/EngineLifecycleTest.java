@@ -41,7 +41,7 @@ class EngineLifecycleTest {
         // One duty-cycle thread in INVOKER mode (+ the callback pool once used), one more driver thread in SHARED.
         assertThat(transportThreads()).isEqualTo(threading == DriverThreading.INVOKER ? 1 : 2);
         engine.handle(TestNodes.ECHO, java.util.concurrent.ForkJoinPool.commonPool(), m -> m.reply(m.payload()));
-        assertThat(engine.request(engine.localEndpoint(), TestNodes.ECHO, ByteBuffer.allocate(8), Duration.ofSeconds(5))
+        assertThat(engine.request(engine.self(), TestNodes.ECHO, ByteBuffer.allocate(8), Duration.ofSeconds(5))
             .toCompletableFuture().join().remaining()).isEqualTo(8);
 
         engine.close();
@@ -51,7 +51,7 @@ class EngineLifecycleTest {
         try (DatagramSocket again = new DatagramSocket(port, InetAddress.getByName("127.0.0.1"))) {
             assertThat(again.getLocalPort()).isEqualTo(port);
         }
-        assertThatThrownBy(() -> engine.send(engine.localEndpoint(), TestNodes.ECHO, ByteBuffer.allocate(1)))
+        assertThatThrownBy(() -> engine.send(engine.self(), TestNodes.ECHO, ByteBuffer.allocate(1)))
             .isInstanceOf(TransportException.class)
             .satisfies(e -> assertThat(((TransportException) e).reason()).isEqualTo(Reason.CLOSED));
         engine.close(); // idempotent
@@ -69,7 +69,7 @@ class EngineLifecycleTest {
             try (AeronTransportEngine engine = AeronTransportEngine.start(settings)) {
                 assertThat(transportThreads()).isEqualTo(1); // the driver's threads are not ours
                 engine.handle(TestNodes.ECHO, java.util.concurrent.ForkJoinPool.commonPool(), m -> m.reply(m.payload()));
-                assertThat(engine.request(engine.localEndpoint(), TestNodes.ECHO, ByteBuffer.allocate(8), Duration.ofSeconds(5))
+                assertThat(engine.request(engine.self(), TestNodes.ECHO, ByteBuffer.allocate(8), Duration.ofSeconds(5))
                     .toCompletableFuture().join().remaining()).isEqualTo(8);
             }
             assertThat(Files.isDirectory(d.aeronDir())).as("an external driver's directory is not ours to remove").isTrue();

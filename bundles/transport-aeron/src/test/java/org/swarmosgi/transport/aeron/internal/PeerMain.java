@@ -10,11 +10,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
+import org.swarmosgi.api.membership.DownReason;
+import org.swarmosgi.api.membership.MembershipListener;
+import org.swarmosgi.membership.core.MembershipEngine;
 
 /**
  * A node in its own JVM for multi-JVM tests, driven over stdin/stdout one command per line.
- * Arguments: name cluster secret port.
+ * Arguments: name cluster secret port [membership]. With "membership" it also runs a real membership
+ * engine (unicast, gossip) whose events connect and release transport links, as the DS component does.
  */
 public final class PeerMain {
     private PeerMain() {
@@ -43,7 +47,26 @@ public final class PeerMain {
                 }
                 m.reply(m.payload());
             });
-            out.println("READY " + engine.localEndpoint() + " " + settings.nodeId());
+            final MembershipEngine membership = args.length > 4 && args[4].equals("membership")
+                ? TestNodes.membership(engine, args[1], args[2]) : null;
+            final java.util.Map<String, int[]> seen = new java.util.concurrent.ConcurrentHashMap<>();
+            if (membership != null) {
+                membership.subscribe(new MembershipListener() {
+                    @Override
+                    public void memberUp(Member member) {
+                        seen.computeIfAbsent(member.id().name(), n -> new int[2])[0]++;
+                        engine.connectLater(member);
+                    }
+
+                    @Override
+                    public void memberDown(Member member, DownReason reason) {
+                        seen.computeIfAbsent(member.id().name(), n -> new int[2])[1]++;
+                        engine.release(member, reason.toString());
+                    }
+                });
+            }
+            out.println("READY " + TestNodes.format(engine.self())
+                + (membership == null ? "" : " " + membership.localAddress().getPort()));
             final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
@@ -51,7 +74,7 @@ public final class PeerMain {
                 try {
                     switch (c[0]) {
                         case "blast" -> {
-                            final Endpoint to = Endpoint.parse(c[1]);
+                            final Member to = TestNodes.member(c[1]);
                             final int count = Integer.parseInt(c[2]);
                             final ByteBuffer b = ByteBuffer.allocateDirect(32);
                             for (long i = 1; i <= count; i++) {
@@ -62,17 +85,29 @@ public final class PeerMain {
                             out.println("BLASTED " + count);
                         }
                         case "call" -> {
-                            final ByteBuffer reply = engine.request(Endpoint.parse(c[1]), TestNodes.ECHO,
+                            final ByteBuffer reply = engine.request(TestNodes.member(c[1]), TestNodes.ECHO,
                                 TestNodes.bytes(Integer.parseInt(c[2]), 7), Duration.ofSeconds(5)).toCompletableFuture().join();
                             out.println("REPLY " + reply.remaining());
                         }
+                        case "seen" -> {
+                            final int[] counts = seen.getOrDefault(c[1], new int[2]);
+                            out.println("SEEN " + counts[0] + " " + counts[1]);
+                        }
+                        case "call-member" -> {
+                            final Member to = membership.members().stream().filter(m -> m.id().name().equals(c[1]))
+                                .findFirst().orElseThrow(() -> new IllegalStateException(c[1] + " is not a member"));
+                            final ByteBuffer reply = engine.request(to, TestNodes.ECHO, TestNodes.bytes(16, 1),
+                                Duration.ofSeconds(2)).toCompletableFuture().join();
+                            out.println("REPLY " + reply.remaining());
+                        }
+                        case "drops" -> out.println("DROPS " + engine.stats().dropped(TransportStats.Drop.valueOf(c[1])));
                         case "sink" -> out.println("SINK " + sink.count.get() + " " + sink.violations.get());
                         case "unblock" -> {
                             unblock.countDown();
                             out.println("OK");
                         }
                         case "release" -> {
-                            engine.release(Endpoint.parse(c[1]), "test");
+                            engine.release(TestNodes.member(c[1]), "test");
                             out.println("OK");
                         }
                         case "exit" -> {
@@ -83,6 +118,9 @@ public final class PeerMain {
                 } catch (RuntimeException e) {
                     out.println("ERROR " + e);
                 }
+            }
+            if (membership != null) {
+                membership.close();
             }
         } finally {
             handlers.shutdownNow();

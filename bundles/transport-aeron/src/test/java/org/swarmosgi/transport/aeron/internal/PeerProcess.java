@@ -14,12 +14,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
 
 /** A {@link PeerMain} in a child JVM on this test's class path. Closing it ends the JVM, forcibly if need be. */
 final class PeerProcess implements AutoCloseable {
     final String name;
+    final Member member;
     final Endpoint endpoint;
     final String nodeId;
+    /** The membership port, or 0 when the peer runs no membership. */
+    final int membershipPort;
     private final Process process;
     private final PrintWriter in;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -41,11 +45,18 @@ final class PeerProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         final String[] ready = expect("READY", 30).split(" ");
-        this.endpoint = Endpoint.parse(ready[1]);
-        this.nodeId = ready[2];
+        this.member = TestNodes.member(ready[1]);
+        this.endpoint = member.endpoint();
+        this.nodeId = member.id().toString();
+        this.membershipPort = ready.length > 2 ? Integer.parseInt(ready[2]) : 0;
     }
 
     static PeerProcess start(String name, String cluster, String secret, int port) {
+        return start(name, cluster, secret, port, "");
+    }
+
+    /** {@code options}: "membership" runs a membership engine in the peer too. */
+    static PeerProcess start(String name, String cluster, String secret, int port, String options) {
         final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         final Path log = TestNodes.NODES_DIR.resolve(name + ".log");
         try {
@@ -53,7 +64,7 @@ final class PeerProcess implements AutoCloseable {
             final Process p = new ProcessBuilder(List.of(java.toString(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx512m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), PeerMain.class.getName(),
-                name, cluster, secret, Integer.toString(port)))
+                name, cluster, secret, Integer.toString(port), options))
                 .redirectError(log.toFile())
                 .start();
             return new PeerProcess(name, p);

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
+import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.SwarmTimeoutException;
 import org.swarmosgi.api.transport.TransportException;
 import org.swarmosgi.api.transport.TransportException.Reason;
@@ -59,7 +61,7 @@ class TwoNodeTest {
     }
 
     private ByteBuffer call(int topic, ByteBuffer payload, Duration timeout) {
-        return local.request(peer.endpoint, topic, payload, timeout).toCompletableFuture().join();
+        return local.request(peer.member, topic, payload, timeout).toCompletableFuture().join();
     }
 
     @Test
@@ -82,7 +84,7 @@ class TwoNodeTest {
         final List<CompletableFuture<ByteBuffer>> calls = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
             final ByteBuffer b = ByteBuffer.allocate(8).putLong(0, i);
-            calls.add(local.request(peer.endpoint, TestNodes.ECHO, b, Duration.ofSeconds(10)).toCompletableFuture());
+            calls.add(local.request(peer.member, TestNodes.ECHO, b, Duration.ofSeconds(10)).toCompletableFuture());
         }
         for (int i = 0; i < calls.size(); i++) {
             assertThat(calls.get(i).join().getLong(0)).isEqualTo(i);
@@ -94,7 +96,7 @@ class TwoNodeTest {
         final String dutyCycle = AeronTransportEngine.THREAD_PREFIX + "local";
         for (int i = 0; i < 200; i++) {
             final CompletableFuture<ByteBuffer> call =
-                local.request(peer.endpoint, TestNodes.ECHO, ByteBuffer.allocate(8), Duration.ofSeconds(5)).toCompletableFuture();
+                local.request(peer.member, TestNodes.ECHO, ByteBuffer.allocate(8), Duration.ofSeconds(5)).toCompletableFuture();
             final CompletableFuture<String> direct = call.thenApply(b -> Thread.currentThread().getName());
             final CompletableFuture<String> viaAllOf = CompletableFuture.allOf(call).thenApply(v -> Thread.currentThread().getName());
             assertThat(direct.join()).isNotEqualTo(dutyCycle);
@@ -105,7 +107,7 @@ class TwoNodeTest {
     @Test
     void castsArriveInOrderBothWays() {
         final long before = sink.count.get();
-        peer.command("blast " + local.localEndpoint() + " 20000", "BLASTED", 60);
+        peer.command("blast " + TestNodes.format(local.self()) + " 20000", "BLASTED", 60);
         await().atMost(Duration.ofSeconds(30)).until(() -> sink.count.get() == before + 20_000);
         assertThat(sink.violations.get()).isZero();
 
@@ -113,7 +115,7 @@ class TwoNodeTest {
         for (long i = 1; i <= 20_000; i++) {
             b.clear();
             b.putLong(0, i);
-            local.send(peer.endpoint, TestNodes.SINK, b);
+            local.send(peer.member, TestNodes.SINK, b);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> peer.command("sink", "SINK", 5).equals("SINK 20000 0"));
     }
@@ -125,13 +127,13 @@ class TwoNodeTest {
         final ByteBuffer heap = ByteBuffer.allocate(32);
         final ByteBuffer direct = ByteBuffer.allocateDirect(1024);
         for (int i = 0; i < 50_000; i++) { // warm up: JIT, link, lock
-            local.send(peer.endpoint, TestNodes.HOLD, heap);
-            local.send(peer.endpoint, TestNodes.HOLD, direct);
+            local.send(peer.member, TestNodes.HOLD, heap);
+            local.send(peer.member, TestNodes.HOLD, direct);
         }
         final long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 10_000; i++) {
-            local.send(peer.endpoint, TestNodes.HOLD, heap);
-            local.send(peer.endpoint, TestNodes.HOLD, direct);
+            local.send(peer.member, TestNodes.HOLD, heap);
+            local.send(peer.member, TestNodes.HOLD, direct);
         }
         final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(allocated).as("bytes allocated by 20,000 sends").isLessThan(2_000);
@@ -176,7 +178,7 @@ class TwoNodeTest {
             sending.set(true);
             // request() returns once every chunk is in the stream: until then the transfer is in flight.
             final CompletableFuture<ByteBuffer> reply =
-                local.request(peer.endpoint, TestNodes.DIGEST, big, Duration.ofSeconds(60)).toCompletableFuture();
+                local.request(peer.member, TestNodes.DIGEST, big, Duration.ofSeconds(60)).toCompletableFuture();
             sent.set(true);
             return reply.join();
         });
@@ -195,7 +197,7 @@ class TwoNodeTest {
     @Test
     void aSlowHandlerStallsOnlyItsOwnExecutor() {
         final CompletableFuture<ByteBuffer> blocked =
-            local.request(peer.endpoint, TestNodes.BLOCKED, ByteBuffer.allocate(16), Duration.ofSeconds(30)).toCompletableFuture();
+            local.request(peer.member, TestNodes.BLOCKED, ByteBuffer.allocate(16), Duration.ofSeconds(30)).toCompletableFuture();
         for (int i = 0; i < 50; i++) {
             call(TestNodes.ECHO, ByteBuffer.allocate(32), Duration.ofSeconds(5));
         }
@@ -206,23 +208,24 @@ class TwoNodeTest {
 
     @Test
     void aPeerThatNeverListenedFailsSendsWithNotConnected() throws Exception {
-        final int unused;
+        // A socket held open (port 0, read back) for the whole test: nothing else can take the port, and
+        // it answers no Aeron setup, so nobody listens there.
         try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            unused = s.getLocalPort();
+            final Member nobody = new Member(new NodeId("nobody", TestNodes.incarnation()),
+                new Endpoint("127.0.0.1", s.getLocalPort()));
+            assertThatThrownBy(() -> local.send(nobody, TestNodes.SINK, ByteBuffer.allocate(8)))
+                .isInstanceOf(TransportException.class)
+                .satisfies(e -> assertThat(((TransportException) e).reason()).isEqualTo(Reason.NOT_CONNECTED));
+            assertThatThrownBy(() -> local.request(nobody, TestNodes.ECHO, ByteBuffer.allocate(8), Duration.ofSeconds(5))
+                .toCompletableFuture().join())
+                .hasCauseInstanceOf(TransportException.class);
+            local.release(nobody, "test");
         }
-        final Endpoint nobody = new Endpoint("127.0.0.1", unused);
-        assertThatThrownBy(() -> local.send(nobody, TestNodes.SINK, ByteBuffer.allocate(8)))
-            .isInstanceOf(TransportException.class)
-            .satisfies(e -> assertThat(((TransportException) e).reason()).isEqualTo(Reason.NOT_CONNECTED));
-        assertThatThrownBy(() -> local.request(nobody, TestNodes.ECHO, ByteBuffer.allocate(8), Duration.ofSeconds(5))
-            .toCompletableFuture().join())
-            .hasCauseInstanceOf(TransportException.class);
-        local.release(nobody, "test");
     }
 
     @Test
     void argumentsAreChecked() {
-        assertThatThrownBy(() -> local.send(peer.endpoint, 5, ByteBuffer.allocate(1)))
+        assertThatThrownBy(() -> local.send(peer.member, 5, ByteBuffer.allocate(1)))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("belong to the transport");
         assertThatThrownBy(() -> local.handle(TestNodes.ECHO, handlers, m -> { }))
             .isInstanceOf(IllegalStateException.class);
