@@ -270,7 +270,7 @@ public final class RegistryComponent implements SwarmRegistry {
                     return;
                 }
                 try {
-                    transport.send(peer.endpoint(), TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.encode(message)));
+                    transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.encode(message)));
                 } catch (TransportException | IllegalArgumentException e) {
                     sendFailures.increment(); // resends and anti-entropy repair it
                     LOG.log(System.Logger.Level.DEBUG, "{0}: could not send to {1}: {2}", self, to, e.getMessage());
@@ -601,7 +601,7 @@ public final class RegistryComponent implements SwarmRegistry {
             ref.id(), codec.encode(message));
         final CompletionStage<ByteBuffer> answer;
         try {
-            answer = transport.request(peer.endpoint(), TOPIC_DATA, request, timeout);
+            answer = transport.request(peer, TOPIC_DATA, request, timeout);
         } catch (TransportException e) {
             return CompletableFuture.failedFuture(unavailable(ref, e));
         }
