@@ -53,6 +53,9 @@ public class RegistryInContainerIT {
     @Inject
     private SwarmRegistry registry;
 
+    @Inject
+    private org.osgi.framework.BundleContext context;
+
     @Configuration
     public Option[] config() {
         return SwarmContainer.options("itest-registry-in-container", Map.of());
@@ -197,5 +200,76 @@ public class RegistryInContainerIT {
         assertFalse(registry.whereis("bad-args").isPresent());
         assertEquals("1", get(registry.call("intact", "inc", Codec.UTF8, T)));
         assertEquals(Optional.of(ref), registry.whereis("intact"));
+    }
+
+    /**
+     * A worker that uses the registry from its start (registers a child, joins a group) and from its
+     * handlers (calls the child, answers later through its mailbox, and a call back to itself from the
+     * child's side is served meanwhile): nothing deadlocks.
+     */
+    @Test
+    public void aWorkerUsesTheRegistryFromItsStartAndItsHandlers() {
+        final java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put(org.swarmosgi.api.WorkerType.WORKER_TYPE, "itest-parent");
+        final org.osgi.framework.ServiceRegistration<?> type = context.registerService(
+            org.swarmosgi.api.WorkerType.class.getName(), new org.swarmosgi.api.WorkerType<String, String>() {
+                @Override
+                public Codec<String> codec() {
+                    return Codec.UTF8;
+                }
+
+                @Override
+                public Codec<String> replyCodec() {
+                    return Codec.UTF8;
+                }
+
+                @Override
+                public Worker<String, String> create(org.swarmosgi.api.WorkerContext<String> ctx) {
+                    return new Worker<>() {
+                        private int calls;
+
+                        @Override
+                        public void onStart(org.swarmosgi.api.WorkerContext<String> c) {
+                            c.registry().register("child-of-" + c.name(), "counter", "100".getBytes(StandardCharsets.UTF_8), T)
+                                .thenCompose(child -> c.registry().join("parents", c.name()));
+                        }
+
+                        @Override
+                        public void handleCast(String message) {
+                        }
+
+                        @Override
+                        public void handleCall(String message, Reply<String> reply) {
+                            calls++;
+                            if (message.equals("count")) {
+                                reply.reply(Integer.toString(calls));
+                                return;
+                            }
+                            // Ask the child, then ourselves (served while this call waits), answer later.
+                            final SwarmRegistry r = ctx.registry();
+                            r.call("child-of-" + ctx.name(), "inc", Codec.UTF8, T)
+                                .thenCompose(n -> r.call(ctx.name(), "count", Codec.UTF8, T).thenApply(c -> n + "/" + c))
+                                .whenCompleteAsync((v, e) -> {
+                                    if (e == null) {
+                                        reply.reply(v);
+                                    } else {
+                                        reply.fail(String.valueOf(e));
+                                    }
+                                }, ctx.mailbox());
+                        }
+                    };
+                }
+            }, props);
+        try {
+            awaitReady();
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> get(registry.register("parent-1", "itest-parent", new byte[0], T)) != null);
+            await().atMost(T).until(() -> registry.whereis("child-of-parent-1").isPresent()
+                && registry.members("parents").size() == 1);
+            assertEquals("101/2", get(registry.call("parent-1", "go", Codec.UTF8, T)));
+            assertEquals("102/4", get(registry.call("parent-1", "go", Codec.UTF8, T)));
+        } finally {
+            type.unregister();
+        }
     }
 }
