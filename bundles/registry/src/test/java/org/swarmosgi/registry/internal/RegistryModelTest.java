@@ -81,7 +81,18 @@ class RegistryModelTest {
     @Property(tries = 1000)
     void convergesToTheModel(@ForAll @IntRange(min = 3, max = 7) int nodes, @ForAll long seed,
                              @ForAll("histories") List<Action> history) {
-        new Run(nodes, seed).play(history);
+        new Run(nodes, seed, 0).play(history);
+    }
+
+    /**
+     * The same histories with a static quorum of a majority of the first nodes: a side without it
+     * refuses registrations (so concurrent registrations never start two workers, partition or not) and
+     * stops its movable workers; after the heal the same invariants hold.
+     */
+    @Property(tries = 300)
+    void aQuorumNeverLetsTwoSidesRegister(@ForAll @IntRange(min = 3, max = 7) int nodes, @ForAll long seed,
+                                          @ForAll("histories") List<Action> history) {
+        new Run(nodes, seed, nodes / 2 + 1).play(history);
     }
 
     @Provide
@@ -153,8 +164,13 @@ class RegistryModelTest {
         boolean partitioned;
         final List<String> log = new ArrayList<>();
 
-        Run(int size, long seed) {
-            this.sim = new Simulation(seed, Simulation.SETTINGS);
+        final int quorum;
+
+        Run(int size, long seed, int quorum) {
+            this.quorum = quorum;
+            final RegistrySettings s = Simulation.SETTINGS;
+            this.sim = new Simulation(seed, new RegistrySettings(s.virtualNodes(), quorum, s.retryDelayMs(), s.syncTimeoutMs(),
+                s.announceIntervalMs(), s.claimTimeoutMs(), s.conflictRetryMs(), s.syncBatchRecords()));
             this.size = size;
             for (String n : NAMES) {
                 model.put(n, new Expect());
@@ -204,6 +220,16 @@ class RegistryModelTest {
                         started.add((WorkerRef) o.result);
                     } else if (!(o.error instanceof AlreadyRegisteredException)) {
                         unsure = true;
+                    }
+                }
+                if (quorum > 0) {
+                    assertThat(started).as("with a quorum, one registration of %s at most%s", name, trace()).hasSizeLessThanOrEqualTo(1);
+                    for (int i = 0; i < outcomes.size(); i++) {
+                        final Node n = sim.liveNodes().get(i);
+                        if (!n.core.hasQuorum() && outcomes.get(i).done) {
+                            assertThat(outcomes.get(i).error).as("%s without quorum%s", n.id, trace())
+                                .isInstanceOf(org.swarmosgi.api.QuorumLostException.class);
+                        }
                     }
                 }
                 if (!partitioned && !unsure && model.get(name).known && !model.get(name).present) {
@@ -289,6 +315,9 @@ class RegistryModelTest {
                     return;
                 }
                 sim.crash(n.id.name());
+                if (quorum > 0) {
+                    model.values().forEach(Expect::unknown); // losing the quorum stops movable workers
+                }
                 for (Expect e : model.values()) {
                     if (e.known && e.present && e.candidates.stream().anyMatch(ref -> ref.node().equals(n.id))) {
                         if (e.candidates.size() == 1) {
@@ -315,6 +344,9 @@ class RegistryModelTest {
                 }
                 sim.partition(side);
                 partitioned = true;
+                if (quorum > 0) {
+                    model.values().forEach(Expect::unknown); // the side without quorum stops its workers
+                }
                 sim.run(300);
             } else if (a instanceof Heal) {
                 sim.heal();
@@ -398,7 +430,8 @@ class RegistryModelTest {
                     assertThat(new HashSet<>(n.core.members(g))).as("group %s at %s%s", g, n.id, trace())
                         .isEqualTo(groupTruth.getOrDefault(g, Set.of()));
                 }
-                assertThat(n.core.ready()).as("%s ready%s", n.id, trace()).isTrue();
+                // Synced with everyone it sees; without a quorum a node is never ready.
+                assertThat(n.core.ready()).as("%s ready%s", n.id, trace()).isEqualTo(n.core.hasQuorum());
                 for (WorkerRef ref : truth.values()) {
                     assertThat(liveIds).as("no record of a dead node%s", trace()).contains(ref.node());
                 }
@@ -432,7 +465,7 @@ class RegistryModelTest {
     /** Sanity of the harness itself: one node registers, another finds it, then it is gone. */
     @Property(tries = 20)
     void aSimpleHistory(@ForAll long seed) {
-        final Run run = new Run(3, seed);
+        final Run run = new Run(3, seed, 0);
         final Node a = run.live(0);
         final Node b = run.live(1);
         final Outcome reg = run.sim.call(a, id -> a.core.register(id, "x", Simulation.TEMPORARY, new byte[0], OP_TIMEOUT_MS, false));
