@@ -60,6 +60,10 @@ class RegistryModelTest {
     record CrashWorker(int name) implements Action {
     }
 
+    /** A send by name: resolved from the sender's replica, or asked of the name's owner. */
+    record Send(int node, int name) implements Action {
+    }
+
     record CrashNode(int node) implements Action {
     }
 
@@ -108,6 +112,7 @@ class RegistryModelTest {
             net.jqwik.api.Tuple.of(4, Combinators.combine(node, Arbitraries.integers().between(0, GROUPS.length - 1), name,
                 Arbitraries.of(true, false)).as(Join::new)),
             net.jqwik.api.Tuple.of(2, name.map(CrashWorker::new)),
+            net.jqwik.api.Tuple.of(3, Combinators.combine(node, name).as(Send::new)),
             net.jqwik.api.Tuple.of(1, node.map(CrashNode::new)),
             net.jqwik.api.Tuple.of(1, node.map(StartNode::new)),
             net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 126).map(Partition::new)),
@@ -285,6 +290,26 @@ class RegistryModelTest {
                         e.unknown();
                     }
                 }
+            } else if (a instanceof Send send) {
+                final Node n = live(send.node());
+                if (n == null) {
+                    return;
+                }
+                final String name = NAMES[send.name()];
+                final Expect e = model.get(name);
+                final Outcome o = sim.call(n, id -> n.core.lookup(id, name, OP_TIMEOUT_MS));
+                await(o);
+                log.add("   -> " + name + " " + (o.done ? (o.error == null ? "found " + o.result : o.error.toString()) : "pending"));
+                final boolean exact = e.known && e.present && e.candidates.size() == 1
+                    && e.candidates.iterator().next().id() != -1;
+                if (exact && !partitioned && sim.loss == 0) {
+                    final WorkerRef expected = e.candidates.iterator().next();
+                    assertThat(o.result).as("%s sent from %s reaches its worker%s", name, n.id, trace())
+                        .isEqualTo(Optional.of(expected));
+                    final Node host = sim.node(expected.node());
+                    assertThat(host != null && host.workers.get(expected).alive)
+                        .as("%s resolves to a live worker%s", name, trace()).isTrue();
+                }
             } else if (a instanceof CrashWorker c) {
                 final String name = NAMES[c.name()];
                 for (Node n : sim.liveNodes()) {
@@ -329,6 +354,9 @@ class RegistryModelTest {
                 }
                 sim.run(200);
             } else if (a instanceof StartNode s) {
+                if (quorum > 0 && s.node() % 7 >= size) {
+                    return; // a static quorum is a majority of a fixed cluster size: the cluster does not grow
+                }
                 final String name = "n" + (s.node() % 7);
                 final Node n = sim.node(name);
                 if (n == null || !n.alive) {
