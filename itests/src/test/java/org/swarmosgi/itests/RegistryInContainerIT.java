@@ -272,4 +272,74 @@ public class RegistryInContainerIT {
             type.unregister();
         }
     }
+
+    /**
+     * A registry that is reconfigured (so DS starts it again) stops the workers it ran: none is left
+     * running without a name, and the new registry starts empty and works.
+     */
+    @Test
+    public void aRestartedRegistryLeavesNoWorkerBehind() throws Exception {
+        awaitReady();
+        final WorkerRef ref = get(registry.register("before-restart", "counter", new byte[0], T));
+        final org.osgi.framework.ServiceReference<org.swarmosgi.api.host.WorkerHost> hostRef =
+            context.getServiceReference(org.swarmosgi.api.host.WorkerHost.class);
+        final org.swarmosgi.api.host.WorkerHost host = context.getService(hostRef);
+        final org.osgi.framework.ServiceReference<org.osgi.service.cm.ConfigurationAdmin> cmRef =
+            context.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class);
+        final org.osgi.service.cm.Configuration config = context.getService(cmRef)
+            .getConfiguration("org.swarmosgi.registry", "?");
+        final java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("retry.delay.ms", 25L);
+        config.update(props);
+        await("the old registry's worker stops").atMost(Duration.ofSeconds(20)).until(() -> {
+            try {
+                host.deliver(ref, new CastEnvelope("get"));
+                return false;
+            } catch (NoSuchWorkerException gone) {
+                return true;
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            final SwarmRegistry fresh = context.getService(context.getServiceReference(SwarmRegistry.class));
+            return fresh.ready() && fresh.whereis("before-restart").isEmpty()
+                && get(fresh.register("after-restart", "counter", new byte[0], T)) != null;
+        });
+        config.delete();
+    }
+
+    /** A one-way message handed straight to the host. */
+    private static final class CastEnvelope implements org.swarmosgi.api.host.Envelope {
+        private final String message;
+
+        CastEnvelope(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public Object local() {
+            return message;
+        }
+
+        @Override
+        public byte[] payload() {
+            return message.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean isCall() {
+            return false;
+        }
+
+        @Override
+        public void replyLocal(Object reply) {
+        }
+
+        @Override
+        public void reply(byte[] reply) {
+        }
+
+        @Override
+        public void fail(RuntimeException error) {
+        }
+    }
 }

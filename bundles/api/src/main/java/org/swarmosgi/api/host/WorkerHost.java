@@ -29,7 +29,9 @@ public interface WorkerHost {
 
     /**
      * Attaches the driver: from now on it hears of workers that stop by themselves or crash, and of
-     * worker types coming and going. One driver at a time.
+     * worker types coming and going (first the current types). One driver at a time; closing the
+     * subscription detaches it, and the workers keep running: a driver that goes away stops the
+     * workers it started first.
      *
      * @throws IllegalStateException when a driver is attached already
      */

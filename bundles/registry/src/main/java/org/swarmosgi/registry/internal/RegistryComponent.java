@@ -136,6 +136,7 @@ public final class RegistryComponent implements SwarmRegistry {
 
     @Deactivate
     void deactivate() {
+        stopOwnWorkers();
         for (int i = subscriptions.size() - 1; i >= 0; i--) {
             try {
                 subscriptions.get(i).close();
@@ -150,6 +151,28 @@ public final class RegistryComponent implements SwarmRegistry {
         calls.values().forEach(f -> f.completeExceptionally(stopped));
         calls.clear();
         callbacks.shutdown();
+    }
+
+    /**
+     * The workers this registry started or hosted stop with it: nobody would find them any more (their
+     * records go with this registry, and peers drop this node's records when it leaves), and a registry
+     * that starts again begins empty.
+     */
+    private void stopOwnWorkers() {
+        final CompletableFuture<List<CompletableFuture<Void>>> stops = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                final List<CompletableFuture<Void>> each = new ArrayList<>();
+                for (Record r : core.ownRecords()) {
+                    each.add(host.stop(r.ref, StopReason.SHUTDOWN, r.version).toCompletableFuture());
+                }
+                stops.complete(each);
+            });
+            CompletableFuture.allOf(stops.get(10, TimeUnit.SECONDS).toArray(new CompletableFuture<?>[0]))
+                .get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: not every worker stopped with the registry: {1}", self, e);
+        }
     }
 
     private static java.util.concurrent.ThreadFactory named(String name) {
