@@ -352,19 +352,20 @@ public final class RegistryComponent implements SwarmRegistry {
 
         @Override
         public void completed(long reqId, Object result) {
-            localInstances.remove(reqId);
-            final CompletableFuture<Object> f = calls.remove(reqId);
-            if (f != null) {
-                callbacks.execute(() -> f.complete(result));
-            }
+            finish(reqId, f -> f.complete(result));
         }
 
         @Override
         public void failed(long reqId, SwarmException error) {
+            finish(reqId, f -> f.completeExceptionally(error));
+        }
+
+        /** Completes an API stage on the callback thread, never on the registry's. */
+        private void finish(long reqId, java.util.function.Consumer<CompletableFuture<Object>> outcome) {
             localInstances.remove(reqId);
             final CompletableFuture<Object> f = calls.remove(reqId);
             if (f != null) {
-                callbacks.execute(() -> f.completeExceptionally(error));
+                callbacks.execute(() -> outcome.accept(f));
             }
         }
 
