@@ -5,6 +5,8 @@ import java.util.Collection;
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.Subscription;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The live members of the cluster, as one strategy discovers them and its failure detector judges
  * them. Published as an OSGi service with the property {@value #STRATEGY}; at most one per node.
@@ -15,6 +17,7 @@ import org.swarmosgi.api.Subscription;
  * stops answering is reported down when the failure detector passes its threshold, and up again
  * (as the same incarnation) if it answers later.
  */
+@ProviderType
 public interface Membership {
 
     /** Service property naming the strategy: multicast, kubernetes, static or none. */

@@ -2,10 +2,13 @@ package org.swarmosgi.api.membership;
 
 import org.swarmosgi.api.Member;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * Told of members coming and going. Called on the strategy's notification thread, in order, one
  * event at a time; must return quickly (hand work to another thread).
  */
+@ConsumerType
 public interface MembershipListener {
 
     void memberUp(Member member);

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 
 import org.swarmosgi.api.NodeId;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * This node: its identity, cluster, network settings and keys, published as an OSGi service.
  *
@@ -12,6 +14,7 @@ import org.swarmosgi.api.NodeId;
  * this node; each strategy's component targets it, so only the chosen one activates.
  * A configuration change that alters identity re-registers the service under a new incarnation.
  */
+@ProviderType
 public interface LocalNode {
 
     /** Service property: the chosen membership strategy (multicast, kubernetes, static, none). */

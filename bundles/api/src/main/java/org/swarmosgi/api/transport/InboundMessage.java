@@ -4,11 +4,14 @@ import java.nio.ByteBuffer;
 
 import org.swarmosgi.api.Member;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A message received from an authenticated peer. Its payload belongs to the handler (a copy of the
  * received bytes). A request must be answered once, by {@link #reply} or {@link #fail}; a reply
  * after the caller's timeout is dropped.
  */
+@ProviderType
 public interface InboundMessage {
 
     /** The authenticated sender: its node id and transport endpoint. */

@@ -9,6 +9,8 @@ import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.Subscription;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Authenticated, ordered messaging between the nodes of one cluster, published as an OSGi service.
  *
@@ -33,6 +35,7 @@ import org.swarmosgi.api.Subscription;
  * <p><b>Back pressure.</b> A send that cannot be accepted after a bounded retry fails with
  * {@link TransportException}, naming the reason; nothing is silently dropped on the sending side.
  */
+@ProviderType
 public interface Transport {
 
     /** The endpoint peers reach this node at (the advertised address and the bound port). */
