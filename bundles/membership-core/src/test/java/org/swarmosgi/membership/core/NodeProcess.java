@@ -36,7 +36,7 @@ final class NodeProcess {
 
     /** Waits until the node has bound its socket, then returns it. */
     NodeProcess awaitReady() {
-        process.awaitLine(NodeProcess::isReady, READY);
+        readyLine();
         return this;
     }
 
@@ -54,9 +54,12 @@ final class NodeProcess {
         return Integer.parseInt(readyLine()[2]);
     }
 
+    /**
+     * The READY line, waited for: TestNode subscribes to events before it prints READY, so a node
+     * can print UP lines (and be seen converged) a moment before its READY line.
+     */
     private String[] readyLine() {
-        return process.lines().stream().filter(NodeProcess::isReady).findFirst()
-                .orElseThrow(() -> new IllegalStateException(name + " is not ready")).split(" ");
+        return process.awaitLine(NodeProcess::isReady, READY).split(" ");
     }
 
     /** The UP/DOWN lines printed so far, in order. */
