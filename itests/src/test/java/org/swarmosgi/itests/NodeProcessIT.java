@@ -6,10 +6,11 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.Test;
+import org.swarmosgi.test.support.DistributionCluster;
+import org.swarmosgi.test.support.DistributionNode;
 
 /** A node started from the built distribution, as a user starts it: bin/swarm. */
 public class NodeProcessIT {
@@ -19,8 +20,8 @@ public class NodeProcessIT {
 
     @Test
     public void aNodeFromTheDistributionAnswersStatusAndStopsOnStop0() {
-        try (NodeProcesses nodes = new NodeProcesses(WORK)) {
-            final NodeProcess node = nodes.start("proc-alpha");
+        try (DistributionCluster nodes = new DistributionCluster(SwarmContainer.distribution(), WORK)) {
+            final DistributionNode node = nodes.start("proc-alpha");
 
             final String status = node.execute("swarm:status", START);
 
@@ -39,26 +40,26 @@ public class NodeProcessIT {
             assertEquals(bundles, List.of(), notActive);
             assertTrue(bundles, bundles.contains("|Swarm for OSGi :: Shell"));
 
-            node.send("stop 0\n");
-            assertTrue("the node stops on 'stop 0': " + node.describe(),
-                    node.awaitExit(20, TimeUnit.SECONDS));
-            assertEquals(node.describe(), 0, node.process().exitValue());
+            node.process().send("stop 0\n");
+            assertTrue("the node stops on 'stop 0': " + node.process().describe(),
+                    node.process().awaitExit(Duration.ofSeconds(20)));
+            assertEquals(node.process().describe(), 0, node.process().exitValue());
         }
     }
 
     @Test
     public void twoNodesRunFromOneDistributionAndStopOnSigterm() {
-        try (NodeProcesses nodes = new NodeProcesses(WORK)) {
-            final NodeProcess one = nodes.start("proc-one", "--autocluster", "none");
-            final NodeProcess two = nodes.start("proc-two", "--autocluster", "none");
+        try (DistributionCluster nodes = new DistributionCluster(SwarmContainer.distribution(), WORK)) {
+            final DistributionNode one = nodes.start("proc-one", "--autocluster", "none");
+            final DistributionNode two = nodes.start("proc-two", "--autocluster", "none");
 
             assertTrue(one.execute("swarm:status", START).contains("Swarm node proc-one "));
             assertTrue(two.execute("swarm:status", START).contains("Swarm node proc-two "));
 
-            one.terminate();
-            assertTrue("the node stops on SIGTERM: " + one.describe(),
-                    one.awaitExit(20, TimeUnit.SECONDS));
-            assertEquals(one.describe(), 143, one.process().exitValue()); // 128 + SIGTERM, after the shutdown hook
+            one.process().terminate();
+            assertTrue("the node stops on SIGTERM: " + one.process().describe(),
+                    one.process().awaitExit(Duration.ofSeconds(20)));
+            assertEquals(one.process().describe(), 143, one.process().exitValue()); // 128 + SIGTERM, after the shutdown hook
             // The other node is untouched.
             assertTrue(two.execute("swarm:status", Duration.ofSeconds(10)).contains("Swarm node proc-two "));
         }

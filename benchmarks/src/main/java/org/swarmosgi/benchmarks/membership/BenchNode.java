@@ -29,7 +29,8 @@ import org.swarmosgi.membership.core.Timing;
  * One benchmark node in its own JVM: a membership engine at default timing on loopback, printing
  * {@code UP <name> <nanoTime>} and {@code DOWN <name> <reason> <nanoTime>} (System.nanoTime is
  * CLOCK_MONOTONIC on Linux, the same clock in every process of the machine, so the driver can
- * subtract its own readings). Exits when stdin closes.
+ * subtract its own readings), after {@code READY <membership port>}. Reads {@code seeds host:port,...}
+ * on stdin (unicast: the driver learns the ports as nodes bind port 0). Exits when stdin closes.
  * Arguments: name cluster mode(multicast|unicast) port [seeds host:port,...]
  */
 public final class BenchNode {
@@ -53,12 +54,7 @@ public final class BenchNode {
         final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (MembershipEngine engine = MembershipEngine.start(config, delivery, AdmissionFilter.ANY)) {
             if (!multicast && args.length > 4) {
-                final List<InetSocketAddress> seeds = new ArrayList<>();
-                for (String seed : args[4].split(",")) {
-                    final Endpoint endpoint = Endpoint.parse(seed);
-                    seeds.add(new InetSocketAddress(endpoint.host(), endpoint.port()));
-                }
-                engine.setTargets(seeds);
+                engine.setTargets(seeds(args[4]));
             }
             engine.subscribe(new MembershipListener() {
                 @Override
@@ -71,12 +67,24 @@ public final class BenchNode {
                     out.println("DOWN " + member.id().name() + " " + reason + " " + System.nanoTime());
                 }
             });
-            out.println("READY");
+            out.println("READY " + engine.localAddress().getPort());
             final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            while (in.readLine() != null) {
-                // runs until the driver closes stdin or kills it
+            // runs until the driver closes stdin or kills it
+            for (String line; (line = in.readLine()) != null; ) {
+                if (!multicast && line.startsWith("seeds ")) {
+                    engine.setTargets(seeds(line.substring(6)));
+                }
             }
         }
+    }
+
+    private static List<InetSocketAddress> seeds(String list) {
+        final List<InetSocketAddress> seeds = new ArrayList<>();
+        for (String seed : list.split(",")) {
+            final Endpoint endpoint = Endpoint.parse(seed);
+            seeds.add(new InetSocketAddress(endpoint.host(), endpoint.port()));
+        }
+        return seeds;
     }
 
     /** HKDF-SHA256 as LocalNode documents it: salt = cluster name, ikm = secret, info = "membership". */

@@ -50,7 +50,7 @@ public final class DetectionTime {
                     }
                     final List<String> downs = cluster.nodes[i].linesStarting("DOWN " + name + " ");
                     final String[] f = downs.get(downs.size() - 1).split(" ");
-                    if (!f[2].equals("failed")) {
+                    if (!f[2].equals("FAILED")) {
                         throw new IllegalStateException("unexpected down reason: " + downs);
                     }
                     final long at = Long.parseLong(f[3]) - killedAt;

@@ -1,8 +1,10 @@
 package org.swarmosgi.benchmarks.membership;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+
+import org.swarmosgi.test.support.ChildProcess;
 
 /**
  * False downs: a converged cluster at default timing while busy-loop processes saturate every core
@@ -20,7 +22,6 @@ public final class FalseDowns {
         final int size = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         final int busy = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
         final String mode = args.length > 3 ? args[3] : "multicast";
-        final List<Process> burners = new ArrayList<>();
         try (BenchCluster cluster = new BenchCluster(mode, size)) {
             for (int i = 0; i < size; i++) {
                 cluster.start(i);
@@ -30,16 +31,14 @@ public final class FalseDowns {
             for (int i = 0; i < size; i++) {
                 before[i] = cluster.nodes[i].linesStarting("DOWN ").size();
             }
+            final List<ChildProcess> burners = new ArrayList<>();
             for (int i = 0; i < busy; i++) {
-                burners.add(new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                        "-Xmx32m", "-cp", System.getProperty("java.class.path"), BusyLoop.class.getName(),
-                        Integer.toString(seconds)).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+                burners.add(cluster.startBusyLoop(seconds));
             }
             System.out.printf("%d nodes (%s) converged; %d busy-loop processes on %d cores for %d s%n",
                     size, mode, busy, Runtime.getRuntime().availableProcessors(), seconds);
-            for (Process burner : burners) {
-                burner.waitFor(seconds + 30L, TimeUnit.SECONDS);
+            for (ChildProcess burner : burners) {
+                burner.awaitExit(Duration.ofSeconds(seconds + 30L));
             }
             int falseDowns = 0;
             for (int i = 0; i < size; i++) {
@@ -52,10 +51,6 @@ public final class FalseDowns {
             final boolean stillConverged = cluster.converged();
             System.out.printf("%nFalse downs under CPU saturation (%s, %d nodes, %d busy processes, %d s): %d; "
                     + "converged at the end: %s%n", mode, size, busy, seconds, falseDowns, stillConverged);
-        } finally {
-            for (Process burner : burners) {
-                burner.destroyForcibly();
-            }
         }
     }
 }

@@ -16,6 +16,7 @@ import org.swarmosgi.membership.core.Heartbeat;
 import org.swarmosgi.membership.core.MembershipEngine;
 import org.swarmosgi.membership.core.HeartbeatCodec;
 import org.swarmosgi.membership.core.Timing;
+import org.swarmosgi.test.support.HeldPort;
 
 /**
  * Heartbeat traffic per node at 5 and 50 members, computed from real encoded heartbeats at the
@@ -64,9 +65,9 @@ public final class HeartbeatTraffic {
     private static void measure(int members, boolean multicast) throws Exception {
         final String cluster = "traffic-" + ProcessHandle.current().pid() + "-" + members + multicast;
         final InetAddress loopback = InetAddress.getLoopbackAddress();
-        final int groupPort = BenchCluster.freeUdpPort();
         final List<MembershipEngine> engines = new ArrayList<>();
-        try {
+        try (HeldPort held = HeldPort.multicast("230.0.0.251")) {
+            final int groupPort = held.port();
             InetSocketAddress seed = null;
             for (int i = 0; i < members; i++) {
                 final EngineConfig config = new EngineConfig(cluster, new NodeId("worker-host-" + i, i),

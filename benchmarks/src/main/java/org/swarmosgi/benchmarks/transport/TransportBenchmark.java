@@ -1,19 +1,12 @@
 package org.swarmosgi.benchmarks.transport;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
 import org.agrona.IoUtil;
@@ -26,6 +19,9 @@ import org.swarmosgi.transport.aeron.internal.AeronTransportEngine;
 import org.swarmosgi.transport.aeron.internal.DriverThreading;
 import org.swarmosgi.transport.aeron.internal.IdleKind;
 import org.swarmosgi.transport.aeron.internal.TransportSettings;
+import org.swarmosgi.test.support.ChildJvm;
+import org.swarmosgi.test.support.ChildProcess;
+import org.swarmosgi.test.support.Processes;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.logbuffer.FragmentHandler;
@@ -46,8 +42,10 @@ public final class TransportBenchmark {
     private String idle = "BACKOFF";
     private long maxParkUs = 1000;
 
-    private BufferedReader peerOut;
-    private PrintWriter peerIn;
+    /** The far node's answers take this long at the most (the one-way run included); each wait is bounded. */
+    private static final Duration ANSWER = Duration.ofMinutes(5);
+
+    private ChildProcess peer;
 
     private TransportBenchmark() {
     }
@@ -73,22 +71,18 @@ public final class TransportBenchmark {
         final byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         final long maxParkNs = maxParkUs * 1_000;
-        Process peer = null;
-        try {
+        try (Processes processes = new Processes()) {
             final BareAeronNode ping = new BareAeronNode(work.resolve("bare-ping"), threading, idle, maxParkNs, 0, null);
-            peer = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                BenchPeer.class.getName(), work.toString(), "127.0.0.1:" + ping.boundPort(), threading, idle,
-                Long.toString(maxParkUs), HexFormat.of().formatHex(key)))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            peerOut = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
-            peerIn = new PrintWriter(peer.getOutputStream(), true, StandardCharsets.UTF_8);
+            // Full JIT (no quickStart flags): the far side's latency is measured too.
+            peer = processes.start(ChildJvm.of(BenchPeer.class).aeron().stopLine("exit")
+                .args(work.toString(), "127.0.0.1:" + ping.boundPort(), threading, idle,
+                    Long.toString(maxParkUs), HexFormat.of().formatHex(key)));
 
             final ExclusivePublication pingPublication = ping.publicationTo("127.0.0.1:" + expect("BARE ").substring(5));
             expect("BARE-CONNECTED");
             final Histogram bare = pingPong(ping, pingPublication, 32, maxParkNs);
             ping.close();
-            peerIn.println("bare-done");
+            peer.send("bare-done\n");
 
             final String[] transport = expect("TRANSPORT ").split(" ");
             final Member far = new Member(new NodeId(transport[2], Long.parseLong(transport[3])), Endpoint.parse(transport[1]));
@@ -102,15 +96,9 @@ public final class TransportBenchmark {
                 final Histogram call1k = calls(engine, far, 1024);
                 final double perSecond = oneWay(engine, far);
                 report(bare, call32, call1k, perSecond);
-                peerIn.println("stats");
-                System.out.println("far side: " + expect("STATS ").substring(6));
+                System.out.println("far side: " + peer.ask("stats", l -> l.startsWith("STATS "), ANSWER).substring(6));
             }
-            peerIn.println("exit");
-            peer.waitFor(10, TimeUnit.SECONDS);
         } finally {
-            if (peer != null) {
-                peer.destroyForcibly();
-            }
             IoUtil.delete(work.toFile(), true);
         }
     }
@@ -155,18 +143,19 @@ public final class TransportBenchmark {
         return h;
     }
 
-    private double oneWay(AeronTransportEngine engine, Member far) throws IOException {
+    private double oneWay(AeronTransportEngine engine, Member far) {
         final ByteBuffer payload = ByteBuffer.allocateDirect(32);
         // Warm up the path first, then the measured run.
         for (long n : new long[] {messages / 4, messages}) {
-            peerIn.println("expect " + n);
-            expect("EXPECTING");
+            peer.ask("expect " + n, l -> l.equals("EXPECTING"), ANSWER);
+            final int from = peer.lineCount(); // RECEIVED comes only after the sends below
             final long start = System.nanoTime();
             for (long i = 0; i < n; i++) {
                 payload.putLong(0, i);
                 engine.send(far, BenchPeer.SINK, payload);
             }
-            expect("RECEIVED ");
+            // Polled every 10 ms: at most 10 ms late on a run of seconds.
+            peer.awaitLine(from, l -> l.startsWith("RECEIVED "), ANSWER);
             final double seconds = (System.nanoTime() - start) / 1e9;
             if (n == messages) {
                 return n / seconds;
@@ -194,13 +183,8 @@ public final class TransportBenchmark {
             h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
     }
 
-    private String expect(String prefix) throws IOException {
-        String line;
-        while ((line = peerOut.readLine()) != null) {
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
-        throw new IllegalStateException("the peer ended before '" + prefix + "'");
+    /** The far node's first line starting with {@code prefix} (each is printed once). */
+    private String expect(String prefix) {
+        return peer.awaitLine(l -> l.startsWith(prefix), ANSWER);
     }
 }

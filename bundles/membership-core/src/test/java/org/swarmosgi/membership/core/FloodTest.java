@@ -28,6 +28,7 @@ import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.membership.DownReason;
 import org.swarmosgi.api.membership.MembershipListener;
+import org.swarmosgi.test.support.Processes;
 
 /**
  * A million hostile datagrams at one node's membership port: random bytes, well-formed heartbeats
@@ -85,12 +86,12 @@ class FloodTest {
         tap.socket().setSoTimeout(10_000);
         final String target = "127.0.0.1:" + flooded.localAddress().getPort();
         final String tapAddress = "127.0.0.1:" + ((InetSocketAddress) tap.getLocalAddress()).getPort();
-        final NodeProcess n1 = NodeProcess.start("n1", "cluster=" + cluster, "mode=unicast", "port=0",
+        final Processes processes = new Processes();
+        open.add(processes);
+        final NodeProcess n1 = NodeProcess.start(processes, "n1", "cluster=" + cluster, "mode=unicast", "port=0",
                 "seeds=" + target + "," + tapAddress);
-        open.add(n1);
-        final NodeProcess n2 = NodeProcess.start("n2", "cluster=" + cluster, "mode=unicast", "port=0",
+        final NodeProcess n2 = NodeProcess.start(processes, "n2", "cluster=" + cluster, "mode=unicast", "port=0",
                 "seeds=" + target);
-        open.add(n2);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(names(flooded)).containsExactly("flooded", "n1", "n2");
             assertThat(n1.upNames()).containsExactly("flooded", "n2");

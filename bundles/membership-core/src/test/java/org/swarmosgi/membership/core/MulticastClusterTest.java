@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,39 +13,34 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.swarmosgi.test.support.Processes;
 
 /** Node JVMs finding each other by multicast on loopback, and the faults they must survive. */
 class MulticastClusterTest {
 
     private static final Duration START = Duration.ofSeconds(30);
 
+    private final Processes processes = new Processes();
     private final List<NodeProcess> nodes = new ArrayList<>();
     private final String cluster = TestNetwork.clusterName("mcast");
-    private DatagramChannel heldPort;
     private int port;
 
     @BeforeEach
     void holdAPort() {
         assumeTrue(TestNetwork.loopbackMulticastWorks(),
                 "needs multicast on loopback: joining " + TestNetwork.GROUP + " on lo and hearing our own datagram");
-        heldPort = TestNetwork.holdMulticastPort();
-        port = TestNetwork.port(heldPort);
+        port = processes.holdMulticastPort(TestNetwork.GROUP);
     }
 
     @AfterEach
-    void killAll() throws Exception {
-        for (NodeProcess node : nodes) {
-            node.close();
-        }
-        if (heldPort != null) {
-            heldPort.close();
-        }
+    void stopAll() {
+        processes.close();
     }
 
     private NodeProcess start(String name, String... extra) throws Exception {
         final List<String> args = new ArrayList<>(List.of("cluster=" + cluster, "mode=multicast", "port=" + port));
         args.addAll(List.of(extra));
-        final NodeProcess node = NodeProcess.start(name, args.toArray(String[]::new));
+        final NodeProcess node = NodeProcess.start(processes, name, args.toArray(String[]::new));
         nodes.add(node);
         return node;
     }
@@ -155,12 +149,12 @@ class MulticastClusterTest {
         awaitEveryoneSees(List.of(n0, n1, n2), START);
         final long inc = n2.incarnation();
 
-        n2.signal("STOP");
+        n2.pause();
         await().atMost(TestNetwork.DETECTION_BOUND).untilAsserted(() -> {
             assertThat(n0.upNames()).containsExactly("n1");
             assertThat(n1.upNames()).containsExactly("n0");
         });
-        n2.signal("CONT");
+        n2.resume();
         awaitEveryoneSees(List.of(n0, n1, n2), START);
         awaitMoreTraffic(n0, 40);
 

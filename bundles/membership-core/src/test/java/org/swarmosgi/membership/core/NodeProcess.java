@@ -1,72 +1,42 @@
 package org.swarmosgi.membership.core;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
-/** A {@link TestNode} in a child JVM, with the lines it printed and a view built from them. */
-final class NodeProcess implements AutoCloseable {
+import org.swarmosgi.test.support.ChildJvm;
+import org.swarmosgi.test.support.ChildProcess;
+import org.swarmosgi.test.support.Processes;
+
+/** A {@link TestNode} in a child JVM, read through the lines it prints (its protocol: see TestNode). */
+final class NodeProcess {
+
+    private static final Duration READY = Duration.ofSeconds(30);
 
     final String name;
-    private final Process process;
-    private final Writer stdin;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Thread reader;
+    private final ChildProcess process;
 
-    private NodeProcess(String name, Process process) {
+    private NodeProcess(String name, ChildProcess process) {
         this.name = name;
         this.process = process;
-        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        this.reader = new Thread(this::read, "read-" + name);
-        this.reader.setDaemon(true);
-        this.reader.start();
     }
 
     /** Starts a node; {@code args} are TestNode's key=value arguments besides the name. */
-    static NodeProcess start(String name, String... args) throws IOException {
-        final List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), TestNode.class.getName(), "name=" + name));
-        command.addAll(List.of(args));
-        return new NodeProcess(name, new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    static NodeProcess start(Processes processes, String name, String... args) {
+        return new NodeProcess(name, processes.start(ChildJvm.of(TestNode.class).name(name)
+                .jvmFlags("-Xmx64m").quickStart().args("name=" + name).args(args)));
     }
 
-    private void read() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            // the process died: its lines so far stay
-        }
-    }
-
-    long pid() {
-        return process.pid();
-    }
-
-    boolean ready() {
-        return lines.stream().anyMatch(l -> l.startsWith("READY "));
+    private static boolean isReady(String line) {
+        return line.startsWith("READY ");
     }
 
     /** Waits until the node has bound its socket, then returns it. */
     NodeProcess awaitReady() {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(this::ready);
+        readyLine();
         return this;
     }
 
@@ -79,18 +49,22 @@ final class NodeProcess implements AutoCloseable {
         return Long.parseLong(readyLine()[1]);
     }
 
+    /** The membership port the node bound (port 0 given: the kernel's choice), as it reported it. */
     int port() {
         return Integer.parseInt(readyLine()[2]);
     }
 
+    /**
+     * The READY line, waited for: TestNode subscribes to events before it prints READY, so a node
+     * can print UP lines (and be seen converged) a moment before its READY line.
+     */
     private String[] readyLine() {
-        return lines.stream().filter(l -> l.startsWith("READY ")).findFirst()
-                .orElseThrow(() -> new IllegalStateException(name + " is not ready")).split(" ");
+        return process.awaitLine(NodeProcess::isReady, READY).split(" ");
     }
 
     /** The UP/DOWN lines printed so far, in order. */
     List<String> events() {
-        return lines.stream().filter(l -> l.startsWith("UP ") || l.startsWith("DOWN ")).toList();
+        return process.lines().stream().filter(l -> l.startsWith("UP ") || l.startsWith("DOWN ")).toList();
     }
 
     /** Names this node sees up now (other than itself), replaying its events. */
@@ -107,8 +81,9 @@ final class NodeProcess implements AutoCloseable {
         return new TreeSet<>(up.keySet());
     }
 
-    /** Asks for the counters and returns the value of one, once printed; -1 until then. */
+    /** The value of one counter in the last STATS line printed; -1 until there is one. */
     long lastStat(String counter) {
+        final List<String> lines = process.lines();
         for (int i = lines.size() - 1; i >= 0; i--) {
             final String line = lines.get(i);
             if (line.startsWith("STATS ")) {
@@ -122,30 +97,23 @@ final class NodeProcess implements AutoCloseable {
         return -1;
     }
 
-    void command(String command) throws IOException {
-        stdin.write(command + "\n");
-        stdin.flush();
+    void command(String command) {
+        process.send(command + "\n");
     }
 
-    void kill9() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+    void kill9() {
+        process.kill();
     }
 
-    void signal(String signal) throws IOException, InterruptedException {
-        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).inheritIO().start();
-        if (kill.waitFor() != 0) {
-            throw new IOException("kill -" + signal + " " + pid() + " failed");
-        }
+    void pause() {
+        process.pause();
+    }
+
+    void resume() {
+        process.resume();
     }
 
     boolean alive() {
-        return process.isAlive();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        return process.alive();
     }
 }

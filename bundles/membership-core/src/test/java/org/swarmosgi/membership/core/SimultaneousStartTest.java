@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
+import org.swarmosgi.test.support.Processes;
 
 /**
  * Five node JVMs started at the same moment must all converge (Swarm deadlocks here): every run
@@ -23,18 +23,12 @@ class SimultaneousStartTest {
     private static final int NODES = 5;
     private static final Duration CONVERGE = Duration.ofSeconds(30);
 
+    private final Processes processes = new Processes();
     private final List<NodeProcess> nodes = new ArrayList<>();
 
-    private DatagramChannel heldPort;
-
     @AfterEach
-    void killAll() throws Exception {
-        for (NodeProcess node : nodes) {
-            node.close();
-        }
-        if (heldPort != null) {
-            heldPort.close();
-        }
+    void stopAll() {
+        processes.close();
     }
 
     @RepeatedTest(20)
@@ -42,10 +36,9 @@ class SimultaneousStartTest {
         assumeTrue(TestNetwork.loopbackMulticastWorks(),
                 "needs multicast on loopback: joining " + TestNetwork.GROUP + " on lo and hearing our own datagram");
         final String cluster = TestNetwork.clusterName("simultaneous-mcast");
-        heldPort = TestNetwork.holdMulticastPort();
-        final int port = TestNetwork.port(heldPort);
+        final int port = processes.holdMulticastPort(TestNetwork.GROUP);
         for (int i = 0; i < NODES; i++) {
-            nodes.add(NodeProcess.start("n" + i, "cluster=" + cluster, "mode=multicast", "port=" + port));
+            nodes.add(NodeProcess.start(processes, "n" + i, "cluster=" + cluster, "mode=multicast", "port=" + port));
         }
         awaitConvergence();
     }
@@ -55,7 +48,7 @@ class SimultaneousStartTest {
         final String cluster = TestNetwork.clusterName("simultaneous-static");
         // Kernel-chosen ports, so the seed list is known only once all are bound; then all at once.
         for (int i = 0; i < NODES; i++) {
-            nodes.add(NodeProcess.start("n" + i, "cluster=" + cluster, "mode=unicast", "port=0"));
+            nodes.add(NodeProcess.start(processes, "n" + i, "cluster=" + cluster, "mode=unicast", "port=0"));
         }
         final String seeds = String.join(",", nodes.stream().map(n -> n.awaitReady().address()).toList());
         for (NodeProcess node : nodes) {

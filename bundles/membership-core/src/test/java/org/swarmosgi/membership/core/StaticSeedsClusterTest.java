@@ -11,20 +11,20 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.swarmosgi.test.support.Processes;
 
 /** Node JVMs heartbeating by unicast to a seed list: the static strategy's mode. */
 class StaticSeedsClusterTest {
 
     private static final Duration START = Duration.ofSeconds(30);
 
+    private final Processes processes = new Processes();
     private final List<NodeProcess> nodes = new ArrayList<>();
     private final String cluster = TestNetwork.clusterName("static");
 
     @AfterEach
-    void killAll() throws InterruptedException {
-        for (NodeProcess node : nodes) {
-            node.close();
-        }
+    void stopAll() {
+        processes.close();
     }
 
     private NodeProcess start(String name, int port, String seeds, String... extra) throws Exception {
@@ -33,7 +33,7 @@ class StaticSeedsClusterTest {
             args.add("seeds=" + seeds);
         }
         args.addAll(List.of(extra));
-        final NodeProcess node = NodeProcess.start(name, args.toArray(String[]::new));
+        final NodeProcess node = NodeProcess.start(processes, name, args.toArray(String[]::new));
         nodes.add(node);
         return node;
     }

@@ -1,11 +1,9 @@
 package org.swarmosgi.membership.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -13,6 +11,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import org.swarmosgi.test.support.HeldPort;
 
 /** Ports and cluster names no other test (or developer node on 45892) shares, and what the host can do. */
 final class TestNetwork {
@@ -32,33 +32,10 @@ final class TestNetwork {
     private TestNetwork() {
     }
 
-    /**
-     * Holds a multicast group port the kernel picked, for as long as the test runs: nodes join it
-     * with SO_REUSEADDR (as the engine does), while no process without it can take the port. Nothing
-     * is probed free and released.
-     */
-    static DatagramChannel holdMulticastPort() {
-        try {
-            final DatagramChannel held = DatagramChannel.open(StandardProtocolFamily.INET);
-            held.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            held.bind(new InetSocketAddress(InetAddress.getByName(GROUP), 0));
-            return held;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static int port(DatagramChannel channel) {
-        try {
-            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Whether a datagram sent to the group on lo comes back to a member of the group on lo. */
     static boolean loopbackMulticastWorks() {
-        try (DatagramChannel channel = holdMulticastPort(); Selector selector = Selector.open()) {
+        try (HeldPort held = HeldPort.multicast(GROUP); Selector selector = Selector.open()) {
+            final DatagramChannel channel = held.channel();
             final NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
             if (lo == null) {
                 return false;
@@ -69,7 +46,7 @@ final class TestNetwork {
             channel.join(group, lo);
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_READ);
-            channel.send(ByteBuffer.wrap(new byte[] {42}), new InetSocketAddress(group, port(channel)));
+            channel.send(ByteBuffer.wrap(new byte[] {42}), new InetSocketAddress(group, held.port()));
             // A bounded wait on the socket itself: the datagram is there at once or multicast is off.
             selector.select(2_000);
             return channel.receive(ByteBuffer.allocate(8)) != null;

@@ -22,6 +22,7 @@ import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.api.transport.Transport;
 import org.swarmosgi.membership.core.MembershipEngine;
+import org.swarmosgi.test.support.Processes;
 
 /**
  * A duty cycle that cannot die silently: an Error thrown on the transport's one thread (which also
@@ -40,6 +41,7 @@ class DutyCycleFailureTest {
     private static final String SECRET = "duty-cycle-secret";
 
     private final ExecutorService handlers = Executors.newSingleThreadExecutor();
+    private final Processes processes = new Processes();
     private PeerProcess peer;
     private AeronTransportComponent component;
 
@@ -74,9 +76,7 @@ class DutyCycleFailureTest {
                 component.deactivate();
             }
         } finally {
-            if (peer != null) {
-                peer.close();
-            }
+            processes.close();
             handlers.shutdownNow();
         }
     }
@@ -88,7 +88,7 @@ class DutyCycleFailureTest {
 
     @Test
     void anErrorOnTheDutyCycleTakesTheNodeDownAndTheRestartedTransportBringsItBack() throws Exception {
-        peer = PeerProcess.start("duty-peer", CLUSTER, SECRET, 0, "membership");
+        peer = PeerProcess.start(processes, "duty-peer", CLUSTER, SECRET, 0, "membership");
         final NodeId self = new NodeId("duty-local", TestNodes.incarnation());
         final Path work = Files.createDirectories(TestNodes.NODES_DIR.resolve("duty-local-" + UUID.randomUUID()));
         final LocalNode node = new AeronTransportComponentTest.TestLocalNode(self, SECRET, work, CLUSTER);

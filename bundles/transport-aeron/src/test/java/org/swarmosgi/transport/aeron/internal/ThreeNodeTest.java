@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.transport.TransportException;
 import org.swarmosgi.api.transport.TransportException.Reason;
+import org.swarmosgi.test.support.Processes;
 
 /** This JVM and two peer JVMs on loopback: concurrent senders, peers that die, a peer that restarts. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -29,6 +30,7 @@ class ThreeNodeTest {
 
     private final ExecutorService handlers = Executors.newSingleThreadExecutor();
     private final Sink sink = new Sink();
+    private final Processes processes = new Processes();
     private AeronTransportEngine local;
     private PeerProcess a;
     private PeerProcess b;
@@ -38,19 +40,14 @@ class ThreeNodeTest {
         local = AeronTransportEngine.start(TestNodes.settings("local3", CLUSTER, SECRET, 0));
         local.handle(TestNodes.SINK, handlers, sink);
         local.handle(TestNodes.ECHO, handlers, m -> m.reply(m.payload()));
-        a = PeerProcess.start("three-a", CLUSTER, SECRET, 0);
-        b = PeerProcess.start("three-b", CLUSTER, SECRET, 0);
+        a = PeerProcess.start(processes, "three-a", CLUSTER, SECRET, 0);
+        b = PeerProcess.start(processes, "three-b", CLUSTER, SECRET, 0);
     }
 
     @AfterEach
     void stop() {
         try {
-            if (a != null) {
-                a.close();
-            }
-            if (b != null) {
-                b.close();
-            }
+            processes.close();
         } finally {
             if (local != null) {
                 local.close();
@@ -99,7 +96,7 @@ class ThreeNodeTest {
     @Test
     void aStalledPeerBackPressuresItsSendersWithinTheRetryBoundAndNobodyElse() throws Exception {
         assertThat(echo(a, 8).remaining()).isEqualTo(8);
-        a.pause(true);
+        a.pause();
         try {
             final ByteBuffer payload = ByteBuffer.allocate(1024);
             TransportException failure = null;
@@ -120,7 +117,7 @@ class ThreeNodeTest {
             // Other peers are not held up by the stalled one.
             assertThat(echo(b, 32).remaining()).isEqualTo(32);
         } finally {
-            a.pause(false);
+            a.resume();
         }
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
             .until(() -> echo(a, 16).remaining() == 16);
@@ -144,7 +141,7 @@ class ThreeNodeTest {
         assertThat(echo(b, 8).remaining()).isEqualTo(8);
         final Member old = b.member;
         b.kill();
-        b = PeerProcess.start("three-b", CLUSTER, SECRET, old.endpoint().port());
+        b = PeerProcess.start(processes, "three-b", CLUSTER, SECRET, old.endpoint().port());
         assertThat(b.member.endpoint()).isEqualTo(old.endpoint());
         assertThat(b.member.id()).isNotEqualTo(old.id());
         // Nobody reports the restart. Our stream to the old incarnation joins the successor mid-way, its
@@ -173,7 +170,7 @@ class ThreeNodeTest {
         b.kill();
         // Membership reports the old incarnation down, then the new one up.
         local.release(b.member, "replaced by new incarnation");
-        b = PeerProcess.start("three-b", CLUSTER, SECRET, port);
+        b = PeerProcess.start(processes, "three-b", CLUSTER, SECRET, port);
         assertThat(b.nodeId).isNotEqualTo(oldId);
         assertThat(b.endpoint.port()).isEqualTo(port);
         assertThat(echo(b, 64).remaining()).isEqualTo(64);

@@ -25,6 +25,7 @@ import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.SwarmTimeoutException;
 import org.swarmosgi.api.transport.TransportException;
 import org.swarmosgi.api.transport.TransportException.Reason;
+import org.swarmosgi.test.support.Processes;
 
 /** This JVM and one peer JVM on loopback. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -35,6 +36,7 @@ class TwoNodeTest {
 
     private final ExecutorService handlers = Executors.newSingleThreadExecutor();
     private final Sink sink = new Sink();
+    private final Processes processes = new Processes();
     private AeronTransportEngine local;
     private PeerProcess peer;
 
@@ -43,15 +45,13 @@ class TwoNodeTest {
         local = AeronTransportEngine.start(TestNodes.settings("local", CLUSTER, SECRET, 0));
         local.handle(TestNodes.SINK, handlers, sink);
         local.handle(TestNodes.ECHO, handlers, m -> m.reply(m.payload()));
-        peer = PeerProcess.start("two-peer", CLUSTER, SECRET, 0);
+        peer = PeerProcess.start(processes, "two-peer", CLUSTER, SECRET, 0);
     }
 
     @AfterAll
     void stop() {
         try {
-            if (peer != null) {
-                peer.close();
-            }
+            processes.close();
         } finally {
             if (local != null) {
                 local.close();
