@@ -85,6 +85,37 @@ public final class NodeProcess {
         return all.substring(from, end).replaceAll("(?m)^(g! )+", "").strip();
     }
 
+    /**
+     * Writes many shell command lines to the node's stdin in one go, then one marker, and returns
+     * what the node printed up to the marker, prompts removed: the answers in order, one command's
+     * answer after the other (the shell reads its stdin one line at a time). Waits at most
+     * {@code timeout} for the marker.
+     *
+     * @throws org.awaitility.core.ConditionTimeoutException when the marker did not come in time
+     */
+    public String executeAll(java.util.List<String> commands, Duration timeout) {
+        final StringBuilder lines = new StringBuilder(commands.size() * 48);
+        for (String command : commands) {
+            if (command.contains("\n")) {
+                throw new IllegalArgumentException("one command a line: " + command);
+            }
+            lines.append(command).append('\n');
+        }
+        final String marker = "--itest-marker-" + MARKERS.incrementAndGet() + "--";
+        final int from = output().length();
+        send(lines.append("echo ").append(marker).append('\n').toString());
+        await("answers of " + name + " to " + commands.size() + " commands").atMost(timeout)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> output().indexOf(marker + "\n", from) >= 0 || !process.isAlive());
+        final String all = output();
+        final int end = all.indexOf(marker + "\n", from);
+        if (end < 0) {
+            throw new IllegalStateException("the node exited before answering " + commands.size()
+                    + " commands: " + describe());
+        }
+        return all.substring(from, end).replaceAll("(?m)^(g! )+", "").strip();
+    }
+
     /** Writes raw text to the node's stdin (e.g. "stop 0\n"). */
     public void send(String text) {
         try {
