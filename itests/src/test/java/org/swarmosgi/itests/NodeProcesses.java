@@ -76,6 +76,33 @@ public final class NodeProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a node named {@code name} in this cluster through a wrapper command, e.g.
+     * {@code ip netns exec <ns>} (it must exec the launcher, so that the process is the node's JVM).
+     */
+    public NodeProcess startWrapped(List<String> wrapper, String name, String... flags) {
+        final Path work = workRoot.resolve(name);
+        final List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(
+                distribution.resolve("bin/swarm").toString(), "--non-interactive",
+                "--name", name, "--cluster", cluster, "--gossip-port", Integer.toString(gossipPort),
+                "--work", work.toString()));
+        command.addAll(List.of(flags));
+        final ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(key -> key.startsWith("SWARM_"));
+        builder.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m");
+        try {
+            Files.createDirectories(work);
+            final NodeProcess node = new NodeProcess(name, builder.start());
+            synchronized (nodes) {
+                nodes.add(node);
+            }
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start node " + name, e);
+        }
+    }
+
     /** Stops every node: SIGTERM, then SIGKILL for those still running after 10 s. */
     @Override
     public void close() {

@@ -1,0 +1,249 @@
+package org.swarmosgi.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * A partition and its heal on three node JVMs, with one name registered on both sides meanwhile:
+ * after the heal exactly one worker holds it on every node, and it has the loser's count through
+ * {@code resolveConflict}.
+ *
+ * <p>Each node runs in its own network namespace ({@code ip netns}), on a veth pair to a bridge,
+ * with static-seed membership; the partition is iptables rules by source address inside the
+ * namespaces. (Nodes on distinct loopback addresses cannot be cut apart by address: Aeron's
+ * publications send from a wildcard socket, so their packets leave from 127.0.0.1 whichever node
+ * sends them.) Needs root, {@code ip} (iproute2) and {@code iptables}: skipped when not root, failing
+ * when root lacks a tool ({@code .ci/run} installs them). Namespaces, bridge and rules are removed
+ * afterwards.
+ */
+public class RegistryPartitionIT {
+
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final Duration CONVERGE = Duration.ofSeconds(30);
+    private static final Duration ANSWER = Duration.ofSeconds(30);
+    private static final Path WORK = Path.of("target", "itest", "RegistryPartitionIT");
+    private static final String SECRET = "itest-partition-secret-0123456789";
+    private static final Pattern REGISTERED = Pattern.compile("^registered split: (<\\S+>)$");
+
+    private final String tag = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+    private final String subnet = "10.213." + ThreadLocalRandom.current().nextInt(1, 255) + ".";
+    private final String bridge = "swpbr" + tag;
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<String[]> rules = new ArrayList<>();
+    private NodeProcesses processes;
+
+    @Before
+    public void network() {
+        final String uid = run(List.of("id", "-u")).strip();
+        assumeTrue("needs root for network namespaces and iptables (uid " + uid + ")", "0".equals(uid));
+        for (String tool : List.of("ip", "iptables")) {
+            assertTrue(tool + " is missing (iproute2 / iptables: .ci/run installs them)", onPath(tool));
+        }
+        must("ip", "link", "add", bridge, "type", "bridge");
+        must("ip", "link", "set", bridge, "up");
+        for (int i = 0; i < 3; i++) {
+            final String ns = "swp" + tag + (char) ('a' + i);
+            must("ip", "netns", "add", ns);
+            namespaces.add(ns);
+            must("ip", "link", "add", ns, "type", "veth", "peer", "name", "eth0", "netns", ns);
+            must("ip", "link", "set", ns, "master", bridge, "up");
+            must("ip", "netns", "exec", ns, "ip", "addr", "add", address(i) + "/24", "dev", "eth0");
+            must("ip", "netns", "exec", ns, "ip", "link", "set", "eth0", "up");
+            must("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+        }
+    }
+
+    @After
+    public void cleanUp() {
+        if (processes != null) {
+            processes.close();
+        }
+        heal();
+        for (String ns : namespaces) {
+            run(List.of("ip", "netns", "del", ns)); // takes its rules and its veth pair along
+        }
+        run(List.of("ip", "link", "del", bridge));
+    }
+
+    @Test
+    public void aNameRegisteredOnBothSidesOfAPartitionEndsWithOneWorkerThatGotTheLosersState() {
+        processes = new NodeProcesses(WORK);
+        final String seeds = String.join(",", address(0) + ":" + processes.gossipPort(),
+                address(1) + ":" + processes.gossipPort(), address(2) + ":" + processes.gossipPort());
+        final List<NodeProcess> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            nodes.add(processes.startWrapped(List.of("ip", "netns", "exec", namespaces.get(i)), "p" + (char) ('a' + i),
+                    "--secret", SECRET, "--bind", address(i), "--autocluster", "static", "--seeds", seeds));
+        }
+        final NodeProcess a = nodes.get(0);
+        final NodeProcess b = nodes.get(1);
+        final NodeProcess c = nodes.get(2);
+        for (NodeProcess node : nodes) {
+            node.execute("swarm:status", START);
+        }
+        awaitRing(nodes, 3);
+
+        // Where the name lives when all three are up: its owner, whose instance wins after the heal.
+        final String probe = a.execute("swarm:register split counter", ANSWER);
+        assertTrue(probe, REGISTERED.matcher(probe).matches());
+        final String owner = RegistryClusterIT.host(probe.substring(probe.indexOf('<')));
+        assertEquals("unregistered split", a.execute("swarm:unregister split", ANSWER));
+        for (NodeProcess node : nodes) {
+            await("split gone on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> node.execute("swarm:whereis split", ANSWER), "split: not registered"::equals);
+        }
+
+        // Cut pa off from pb and pc, both ways.
+        final long cut = System.nanoTime();
+        for (int other : new int[] {1, 2}) {
+            rule(namespaces.get(0), address(other));
+            rule(namespaces.get(other), address(0));
+        }
+        awaitRing(List.of(a), 1);
+        awaitRing(List.of(b, c), 2);
+        System.out.printf("RegistryPartitionIT: partition seen by every node after %d ms%n",
+                (System.nanoTime() - cut) / 1_000_000);
+
+        // Both sides register the name (each side has its owner) and count differently: the larger
+        // count on the side that will lose, so that only resolveConflict can bring it to the winner.
+        final String onA = a.execute("swarm:register split counter", ANSWER);
+        final String onB = b.execute("swarm:register split counter", ANSWER);
+        assertTrue(onA, REGISTERED.matcher(onA).matches());
+        assertTrue(onB, REGISTERED.matcher(onB).matches());
+        final String refA = onA.substring(onA.indexOf('<'));
+        final String refB = onB.substring(onB.indexOf('<'));
+        assertEquals("pa", RegistryClusterIT.host(refA));
+        assertTrue(refB, !RegistryClusterIT.host(refB).equals("pa"));
+        final boolean aWins = owner.equals("pa");
+        final String winner = aWins ? refA : refB;
+        final NodeProcess winnerSide = aWins ? a : b;
+        final NodeProcess loserSide = aWins ? c : a;
+        for (int i = 0; i < 3; i++) {
+            winnerSide.execute("swarm:call split inc", ANSWER);
+        }
+        for (int i = 0; i < 7; i++) {
+            loserSide.execute("swarm:send split inc", ANSWER);
+        }
+        await().atMost(CONVERGE).until(() -> loserSide.execute("swarm:call split get", ANSWER), "7"::equals);
+        assertEquals("3", winnerSide.execute("swarm:call split get", ANSWER));
+        assertEquals(refB, c.execute("swarm:whereis split", ANSWER));
+        System.out.println("RegistryPartitionIT: split owned by " + owner + "; winner " + winner
+                + " (count 3), loser " + (aWins ? refB : refA) + " (count 7)");
+
+        // Heal: one worker, the owner's, everywhere, with the larger count: the loser's.
+        final long healed = System.nanoTime();
+        heal();
+        awaitRing(nodes, 3);
+        final long ring = System.nanoTime();
+        for (NodeProcess node : nodes) {
+            await("one split on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> {
+                        final List<String> out = node.executeAll(List.of("swarm:registered 'spl*'",
+                                "swarm:whereis split", "swarm:call split get"), ANSWER).lines().toList();
+                        // the table (header, one row, total), whereis, the count
+                        assertEquals(node.name() + ": " + out, 5, out.size());
+                        assertTrue(out.get(1), out.get(1).matches("  split\\s+" + Pattern.quote(winner)));
+                        assertTrue(out.get(2), out.get(2).startsWith("1 of "));
+                        assertEquals(winner, out.get(3));
+                        assertEquals("the larger count, the loser's", "7", out.get(4));
+                    });
+        }
+        final String count = a.execute("swarm:call split get", ANSWER);
+        System.out.printf("RegistryPartitionIT: after the heal, ring of 3 in %d ms, one worker for split on"
+                + " every node in %d ms; its count %s%n", (ring - healed) / 1_000_000,
+                (System.nanoTime() - healed) / 1_000_000, count);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private String address(int node) {
+        return subnet + (node + 2);
+    }
+
+    /** Drops, inside {@code ns}, what comes from {@code from}. */
+    private void rule(String ns, String from) {
+        final String[] rule = {"ip", "netns", "exec", ns, "iptables", "-I", "INPUT", "-s", from, "-j", "DROP"};
+        must(rule);
+        rules.add(rule);
+    }
+
+    private void heal() {
+        for (String[] rule : rules) {
+            final List<String> delete = new ArrayList<>(List.of(rule));
+            delete.set(5, "-D");
+            run(delete);
+        }
+        rules.clear();
+    }
+
+    private static void awaitRing(List<NodeProcess> nodes, int size) {
+        final String ring = "Ring: " + size + (size == 1 ? " member," : " members,");
+        for (NodeProcess node : nodes) {
+            await("ring of " + size + " on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> node.execute("swarm:status", ANSWER).contains(ring));
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        final List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/sbin", "/sbin"));
+        return dirs.stream().anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, tool)));
+    }
+
+    private static void must(String... command) {
+        final List<String> line = List.of(command);
+        final ProcessResult result = exec(line);
+        assertTrue(String.join(" ", line) + " failed (" + result.code + "): " + result.output, result.code == 0);
+    }
+
+    private static String run(List<String> command) {
+        return exec(command).output;
+    }
+
+    private record ProcessResult(int code, String output) {
+    }
+
+    private static ProcessResult exec(List<String> command) {
+        final List<String> resolved = new ArrayList<>(command);
+        for (String dir : List.of("/usr/sbin", "/sbin")) {
+            if (Files.isExecutable(Path.of(dir, command.get(0)))) {
+                resolved.set(0, dir + "/" + command.get(0));
+                break;
+            }
+        }
+        try {
+            final Process process = new ProcessBuilder(resolved).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new ProcessResult(-1, "timed out");
+            }
+            return new ProcessResult(process.exitValue(),
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new ProcessResult(-1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ProcessResult(-1, e.toString());
+        }
+    }
+}
