@@ -312,9 +312,12 @@ public class RegistryClusterIT {
             assertEquals(node.name() + ": " + replies, survivors.size(), replies.size());
             assertTrue(node.name() + ": " + replies, replies.stream().allMatch("100"::equals));
         }
-        // A name of the dead node: not registered any more, a clear error.
-        expectError(first, "swarm:call " + firstOn(refs, victim.name()) + " get", "cannot call k-",
-                "NotRegisteredException");
+        // A name of the dead node: not registered any more, a clear error; free to register again.
+        final String orphan = firstOn(refs, victim.name());
+        expectError(first, "swarm:call " + orphan + " get", "cannot call k-", "NotRegisteredException");
+        final String again = nodes.get(1).execute("swarm:register " + orphan + " counter 5", ANSWER);
+        assertTrue(again, REGISTERED.matcher(again).matches());
+        assertEquals("6", nodes.get(2).execute("swarm:call " + orphan + " inc", ANSWER));
     }
 
     // ---------------------------------------------------------------- helpers

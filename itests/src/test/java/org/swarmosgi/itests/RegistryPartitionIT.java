@@ -14,9 +14,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import org.junit.After;
 import org.junit.Before;
@@ -43,6 +47,7 @@ public class RegistryPartitionIT {
     private static final Path WORK = Path.of("target", "itest", "RegistryPartitionIT");
     private static final String SECRET = "itest-partition-secret-0123456789";
     private static final Pattern REGISTERED = Pattern.compile("^registered split: (<\\S+>)$");
+    private static final Pattern ANY_REGISTERED = Pattern.compile("^registered (\\S+): (<\\S+>)$");
 
     private final String tag = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
     private final String subnet = "10.213." + ThreadLocalRandom.current().nextInt(1, 255) + ".";
@@ -133,6 +138,11 @@ public class RegistryPartitionIT {
         final String refB = onB.substring(onB.indexOf('<'));
         assertEquals("pa", RegistryClusterIT.host(refA));
         assertTrue(refB, !RegistryClusterIT.host(refB).equals("pa"));
+        // Names held on one side only: every node has them all after the heal.
+        final List<String> left = IntStream.range(0, 20).mapToObj(i -> "left-" + i).toList();
+        final List<String> right = IntStream.range(0, 20).mapToObj(i -> "right-" + i).toList();
+        final Map<String, String> sides = new TreeMap<>(registerAll(a, left));
+        sides.putAll(registerAll(c, right));
         final boolean aWins = owner.equals("pa");
         final String winner = aWins ? refA : refB;
         final NodeProcess winnerSide = aWins ? a : b;
@@ -167,6 +177,14 @@ public class RegistryPartitionIT {
                         assertEquals("the larger count, the loser's", "7", out.get(4));
                     });
         }
+        for (NodeProcess node : nodes) {
+            await("one side's names on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> {
+                        final Map<String, String> all = new TreeMap<>(RegistryClusterIT.listed(node, "left-*"));
+                        all.putAll(RegistryClusterIT.listed(node, "right-*"));
+                        assertEquals(sides, all);
+                    });
+        }
         final String count = a.execute("swarm:call split get", ANSWER);
         System.out.printf("RegistryPartitionIT: after the heal, ring of 3 in %d ms, one worker for split on"
                 + " every node in %d ms; its count %s%n", (ring - healed) / 1_000_000,
@@ -174,6 +192,18 @@ public class RegistryPartitionIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static Map<String, String> registerAll(NodeProcess node, List<String> names) {
+        final Map<String, String> refs = new TreeMap<>();
+        for (String line : node.executeAll(names.stream().map(n -> "swarm:register " + n + " counter").toList(),
+                ANSWER).lines().toList()) {
+            final Matcher m = ANY_REGISTERED.matcher(line);
+            assertTrue(line, m.matches());
+            refs.put(m.group(1), m.group(2));
+        }
+        assertEquals(names.size(), refs.size());
+        return refs;
+    }
 
     private String address(int node) {
         return subnet + (node + 2);
