@@ -24,7 +24,10 @@ import java.util.stream.IntStream;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TestWatcher;
+import org.junit.runner.Description;
 import org.junit.runners.MethodSorters;
 
 /**
@@ -54,6 +57,25 @@ public class RegistryClusterIT {
     private static NodeProcesses processes;
     /** The nodes still running, in start order. */
     private static final List<NodeProcess> nodes = new ArrayList<>();
+    private static final List<NodeProcess> started = new ArrayList<>();
+
+    /** On a failure, a thread dump of every node still running, beside its log (for a look afterwards). */
+    @Rule
+    public final TestWatcher dumps = new TestWatcher() {
+        @Override
+        protected void failed(Throwable e, Description description) {
+            for (NodeProcess node : nodes) {
+                try {
+                    final Process jstack = new ProcessBuilder("jstack", Long.toString(node.process().pid()))
+                            .redirectErrorStream(true).redirectOutput(WORK.resolve(node.name() + "-"
+                                    + description.getMethodName() + ".jstack").toFile()).start();
+                    jstack.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.io.IOException | InterruptedException ignored) {
+                    // diagnostics only
+                }
+            }
+        }
+    };
 
     @BeforeClass
     public static void startFiveNodesAtOnce() {
@@ -61,6 +83,7 @@ public class RegistryClusterIT {
         for (int i = 1; i <= NODES; i++) {
             nodes.add(processes.start("rc" + i, "--secret", SECRET));
         }
+        started.addAll(nodes);
         // Every node sees all five, in membership and in the registry's ring.
         for (NodeProcess node : nodes) {
             node.execute("swarm:status", START);
@@ -77,9 +100,13 @@ public class RegistryClusterIT {
     }
 
     @AfterClass
-    public static void stopNodes() {
+    public static void stopNodes() throws java.io.IOException {
         if (processes != null) {
             processes.close();
+        }
+        // Each node's log and shell output, for a look after a failure.
+        for (NodeProcess node : started) {
+            java.nio.file.Files.writeString(WORK.resolve(node.name() + ".log"), node.describe());
         }
     }
 
@@ -230,6 +257,10 @@ public class RegistryClusterIT {
         assertEquals("1", a.execute("swarm:call short-lived inc", ANSWER));
         assertEquals("unregistered short-lived", a.execute("swarm:unregister short-lived", ANSWER));
         expectError(a, "swarm:call short-lived get", "cannot call short-lived: ", "NotRegisteredException");
+        // Another node's replica forgets it within a moment (until then a call by name there reaches the
+        // stopped instance: NoSuchWorkerException); then the same error as on the first node.
+        await("short-lived gone on " + b.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(50))
+                .until(() -> b.execute("swarm:whereis short-lived", ANSWER), "short-lived: not registered"::equals);
         expectError(b, "swarm:call short-lived get", "cannot call short-lived: ", "NotRegisteredException");
         expectError(b, "swarm:unregister short-lived", "cannot unregister short-lived: ", "NotRegisteredException");
 

@@ -46,7 +46,6 @@ public class RegistryPartitionIT {
     private static final Duration ANSWER = Duration.ofSeconds(30);
     private static final Path WORK = Path.of("target", "itest", "RegistryPartitionIT");
     private static final String SECRET = "itest-partition-secret-0123456789";
-    private static final Pattern REGISTERED = Pattern.compile("^registered split: (<\\S+>)$");
     private static final Pattern ANY_REGISTERED = Pattern.compile("^registered (\\S+): (<\\S+>)$");
 
     private final String tag = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
@@ -107,14 +106,18 @@ public class RegistryPartitionIT {
         }
         awaitRing(nodes, 3);
 
-        // Where the name lives when all three are up: its owner, whose instance wins after the heal.
-        final String probe = a.execute("swarm:register split counter", ANSWER);
-        assertTrue(probe, REGISTERED.matcher(probe).matches());
-        final String owner = RegistryClusterIT.host(probe.substring(probe.indexOf('<')));
-        assertEquals("unregistered split", a.execute("swarm:unregister split", ANSWER));
+        // Where names live when all three are up: their owners, whose instances win after the heal.
+        // One name owned by pa (the side cut off wins) and one owned by pb or pc (the other side wins).
+        final List<String> probes = IntStream.range(0, 32).mapToObj(i -> "split-" + i).toList();
+        final Map<String, String> owners = registerAll(a, probes);
+        final String aOwns = owners.keySet().stream().filter(n -> host(owners.get(n)).equals("pa"))
+                .findFirst().orElseThrow(() -> new AssertionError("no probe on pa: " + owners));
+        final String bcOwns = owners.keySet().stream().filter(n -> !host(owners.get(n)).equals("pa"))
+                .findFirst().orElseThrow(() -> new AssertionError("no probe on pb or pc: " + owners));
+        a.executeAll(probes.stream().map(n -> "swarm:unregister " + n).toList(), ANSWER);
         for (NodeProcess node : nodes) {
-            await("split gone on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
-                    .until(() -> node.execute("swarm:whereis split", ANSWER), "split: not registered"::equals);
+            await("probes gone on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> RegistryClusterIT.listed(node, "split-*").isEmpty());
         }
 
         // Cut pa off from pb and pc, both ways.
@@ -128,55 +131,49 @@ public class RegistryPartitionIT {
         System.out.printf("RegistryPartitionIT: partition seen by every node after %d ms%n",
                 (System.nanoTime() - cut) / 1_000_000);
 
-        // Both sides register the name (each side has its owner) and count differently: the larger
-        // count on the side that will lose, so that only resolveConflict can bring it to the winner.
-        final String onA = a.execute("swarm:register split counter", ANSWER);
-        final String onB = b.execute("swarm:register split counter", ANSWER);
-        assertTrue(onA, REGISTERED.matcher(onA).matches());
-        assertTrue(onB, REGISTERED.matcher(onB).matches());
-        final String refA = onA.substring(onA.indexOf('<'));
-        final String refB = onB.substring(onB.indexOf('<'));
-        assertEquals("pa", RegistryClusterIT.host(refA));
-        assertTrue(refB, !RegistryClusterIT.host(refB).equals("pa"));
+        // Both sides register both names (each side has its owner) and count differently: the larger
+        // count always on the side that will lose, so that only resolveConflict brings it to the winner.
+        final Map<String, String> winners = new TreeMap<>();
+        for (String name : List.of(aOwns, bcOwns)) {
+            final String refA = registerOne(a, name);
+            final String refB = registerOne(b, name);
+            assertEquals("pa", host(refA));
+            assertTrue(refB, !host(refB).equals("pa"));
+            assertEquals(refB, c.execute("swarm:whereis " + name, ANSWER));
+            final boolean aWins = name.equals(aOwns);
+            winners.put(name, aWins ? refA : refB);
+            final NodeProcess winnerSide = aWins ? a : c;
+            final NodeProcess loserSide = aWins ? b : a;
+            winnerSide.executeAll(IntStream.range(0, 3).mapToObj(i -> "swarm:call " + name + " inc").toList(), ANSWER);
+            loserSide.executeAll(IntStream.range(0, 7).mapToObj(i -> "swarm:send " + name + " inc").toList(), ANSWER);
+            await().atMost(CONVERGE).until(() -> loserSide.execute("swarm:call " + name + " get", ANSWER), "7"::equals);
+            assertEquals("3", winnerSide.execute("swarm:call " + name + " get", ANSWER));
+            System.out.println("RegistryPartitionIT: " + name + " owned by " + host(owners.get(name)) + "; winner "
+                    + winners.get(name) + " (count 3), loser " + (aWins ? refB : refA) + " (count 7)");
+        }
         // Names held on one side only: every node has them all after the heal.
         final List<String> left = IntStream.range(0, 20).mapToObj(i -> "left-" + i).toList();
         final List<String> right = IntStream.range(0, 20).mapToObj(i -> "right-" + i).toList();
         final Map<String, String> sides = new TreeMap<>(registerAll(a, left));
         sides.putAll(registerAll(c, right));
-        final boolean aWins = owner.equals("pa");
-        final String winner = aWins ? refA : refB;
-        final NodeProcess winnerSide = aWins ? a : b;
-        final NodeProcess loserSide = aWins ? c : a;
-        for (int i = 0; i < 3; i++) {
-            winnerSide.execute("swarm:call split inc", ANSWER);
-        }
-        for (int i = 0; i < 7; i++) {
-            loserSide.execute("swarm:send split inc", ANSWER);
-        }
-        await().atMost(CONVERGE).until(() -> loserSide.execute("swarm:call split get", ANSWER), "7"::equals);
-        assertEquals("3", winnerSide.execute("swarm:call split get", ANSWER));
-        assertEquals(refB, c.execute("swarm:whereis split", ANSWER));
-        System.out.println("RegistryPartitionIT: split owned by " + owner + "; winner " + winner
-                + " (count 3), loser " + (aWins ? refB : refA) + " (count 7)");
 
-        // Heal: one worker, the owner's, everywhere, with the larger count: the loser's.
+        // Heal: one worker a name, the owner's, everywhere, with the larger count: the loser's.
         final long healed = System.nanoTime();
         heal();
         awaitRing(nodes, 3);
         final long ring = System.nanoTime();
         for (NodeProcess node : nodes) {
-            await("one split on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
+            await("one worker a name on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
                     .untilAsserted(() -> {
-                        final List<String> out = node.executeAll(List.of("swarm:registered 'spl*'",
-                                "swarm:whereis split", "swarm:call split get"), ANSWER).lines().toList();
-                        // the table (header, one row, total), whereis, the count
-                        assertEquals(node.name() + ": " + out, 5, out.size());
-                        assertTrue(out.get(1), out.get(1).matches("  split\\s+" + Pattern.quote(winner)));
-                        assertTrue(out.get(2), out.get(2).startsWith("1 of "));
-                        assertEquals(winner, out.get(3));
-                        assertEquals("the larger count, the loser's", "7", out.get(4));
+                        assertEquals(winners, RegistryClusterIT.listed(node, "split-*"));
+                        for (Map.Entry<String, String> w : winners.entrySet()) {
+                            final List<String> out = node.executeAll(List.of("swarm:whereis " + w.getKey(),
+                                    "swarm:call " + w.getKey() + " get"), ANSWER).lines().toList();
+                            assertEquals(node.name() + ": " + out, List.of(w.getValue(), "7"), out);
+                        }
                     });
         }
+        final long resolved = System.nanoTime();
         for (NodeProcess node : nodes) {
             await("one side's names on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
                     .untilAsserted(() -> {
@@ -185,13 +182,26 @@ public class RegistryPartitionIT {
                         assertEquals(sides, all);
                     });
         }
-        final String count = a.execute("swarm:call split get", ANSWER);
-        System.out.printf("RegistryPartitionIT: after the heal, ring of 3 in %d ms, one worker for split on"
-                + " every node in %d ms; its count %s%n", (ring - healed) / 1_000_000,
-                (System.nanoTime() - healed) / 1_000_000, count);
+        // The winners go on counting from there.
+        assertEquals("8", b.execute("swarm:call " + aOwns + " inc", ANSWER));
+        assertEquals("8", a.execute("swarm:call " + bcOwns + " inc", ANSWER));
+        System.out.printf("RegistryPartitionIT: after the heal, ring of 3 in %d ms, one worker a name on"
+                + " every node with the loser's count in %d ms%n", (ring - healed) / 1_000_000,
+                (resolved - healed) / 1_000_000);
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static String host(String ref) {
+        return RegistryClusterIT.host(ref);
+    }
+
+    private static String registerOne(NodeProcess node, String name) {
+        final String out = node.execute("swarm:register " + name + " counter", ANSWER);
+        final Matcher m = ANY_REGISTERED.matcher(out);
+        assertTrue(out, m.matches() && m.group(1).equals(name));
+        return m.group(2);
+    }
 
     private static Map<String, String> registerAll(NodeProcess node, List<String> names) {
         final Map<String, String> refs = new TreeMap<>();
