@@ -19,8 +19,8 @@ public @interface RegistryConfig {
         + "owner again when it was busy or not the owner yet (1..60000).")
     long retry_delay_ms() default 20;
 
-    @AttributeDefinition(name = "sync.timeout.ms", description = "How long an anti-entropy sync may take before it is "
-        + "asked again (10..600000).")
+    @AttributeDefinition(name = "sync.timeout.ms", description = "How long an anti-entropy sync, or a request to a "
+        + "name's owner, may go unanswered before it is asked again (10..600000).")
     long sync_timeout_ms() default 2_000;
 
     @AttributeDefinition(name = "announce.interval.ms", description = "How often a node tells its peers how far its "

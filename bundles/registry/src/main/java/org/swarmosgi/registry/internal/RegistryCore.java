@@ -434,7 +434,9 @@ final class RegistryCore {
     private void dispatch(Pending q) {
         final NodeId owner = ownerOf(q.name);
         q.target = owner;
-        q.resendAt = Long.MAX_VALUE;
+        // Asked again if no answer comes: a send the transport refused, or a message dropped by an owner
+        // whose view of us lagged, is otherwise lost for good (the owner serves a repeat like the first).
+        q.resendAt = now() + settings.syncTimeoutMs();
         final Msg m = switch (q.kind) {
             case REGISTER -> new Msg.RegisterReq(q.id, q.name, q.type, q.args, q.orExisting);
             case CLAIM -> new Msg.ClaimReq(q.id, q.name);

@@ -54,8 +54,17 @@ public final class DistributionCluster implements AutoCloseable {
      * (e.g. {@code --autocluster none}); a flag given twice takes its last value.
      */
     public DistributionNode start(String name, String... flags) {
+        return start(List.of(), name, flags);
+    }
+
+    /**
+     * Starts a node as {@link #start(String, String...)} does, its command prefixed by {@code wrapper}
+     * (e.g. {@code ip netns exec ns1} to run it in a network namespace of the test's).
+     */
+    public DistributionNode start(List<String> wrapper, String name, String... flags) {
         final Path work = workRoot.resolve(name);
-        final List<String> command = new ArrayList<>(List.of(
+        final List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(
                 distribution.resolve("bin/swarm").toString(), "--non-interactive",
                 "--name", name, "--cluster", cluster, "--gossip-port", Integer.toString(gossipPort),
                 "--work", work.toString()));
