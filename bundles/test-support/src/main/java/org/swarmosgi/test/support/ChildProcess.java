@@ -1,5 +1,4 @@
 package org.swarmosgi.test.support;
-
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -7,6 +6,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -159,9 +160,25 @@ public final class ChildProcess {
         awaitExit(GONE);
     }
 
-    /** SIGSTOP: the child is alive but runs nothing (no reads, no timers) until {@link #resume()}. */
+    /**
+     * SIGSTOP: the child is alive but runs nothing (no reads, no timers) until {@link #resume()}.
+     * Returns once the kernel shows it stopped: the signal is delivered asynchronously, and on a
+     * loaded machine a child could otherwise still answer what is sent right after.
+     */
     public void pause() {
         signal("STOP");
+        final Path stat = Path.of("/proc", Long.toString(pid()), "stat");
+        if (Files.exists(stat)) {
+            await("kernel shows " + name + " stopped").atMost(GONE).pollInterval(Duration.ofMillis(2))
+                .until(() -> stoppedState(stat));
+        }
+    }
+
+    /** The state letter of /proc/pid/stat (after the command name in parentheses): T when stopped. */
+    private static boolean stoppedState(Path stat) throws IOException {
+        final String line = Files.readString(stat);
+        final int close = line.lastIndexOf(')');
+        return close > 0 && close + 2 < line.length() && line.charAt(close + 2) == 'T';
     }
 
     /** SIGCONT: a paused child runs again. */
