@@ -84,6 +84,8 @@ final class RegistryCore {
     // Names this node serializes as their owner.
     private final Map<String, Claim> claims = new HashMap<>();
     private final Map<Long, Start> starts = new HashMap<>();
+    // How many starts of each name are in flight (the index of starts by name).
+    private final Map<String, Integer> startingNames = new HashMap<>();
     private final Map<Long, Conflict> checkpoints = new HashMap<>();
     private final Map<String, Long> conflictAttempts = new HashMap<>();
     private final Map<String, ArrayDeque<Long>> restarts = new HashMap<>();
@@ -1008,18 +1010,29 @@ final class RegistryCore {
                 self + " does not offer worker type '" + r.type() + "'"));
             return;
         }
-        for (Start s : starts.values()) {
-            if (s.name.equals(r.name())) {
-                return; // already starting: its answer goes to the claim
-            }
+        if (startingNames.containsKey(r.name())) {
+            return; // already starting: its answer goes to the claim
         }
         final long startId = ++ids;
-        starts.put(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null));
+        addStart(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null));
         fx.startWorker(startId, new StartOrder(r.name(), r.type(), r.args(), null, StartReason.FIRST_START, nextVersion()));
     }
 
-    void onWorkerStarted(long startId, WorkerRef ref) {
+    private void addStart(long startId, Start s) {
+        starts.put(startId, s);
+        startingNames.merge(s.name, 1, Integer::sum);
+    }
+
+    private Start removeStart(long startId) {
         final Start s = starts.remove(startId);
+        if (s != null) {
+            startingNames.computeIfPresent(s.name, (k, n) -> n == 1 ? null : n - 1);
+        }
+        return s;
+    }
+
+    void onWorkerStarted(long startId, WorkerRef ref) {
+        final Start s = removeStart(startId);
         if (s == null) {
             return;
         }
@@ -1041,7 +1054,7 @@ final class RegistryCore {
     }
 
     void onWorkerStartFailed(long startId, boolean unknownType, String error) {
-        final Start s = starts.remove(startId);
+        final Start s = removeStart(startId);
         if (s == null) {
             return;
         }
@@ -1081,7 +1094,7 @@ final class RegistryCore {
             fireMonitors(ref, reason);
             ownByRef.remove(ref);
             final long startId = ++ids;
-            starts.put(startId, new Start(null, 0, r.name, r.type, r.args, r));
+            addStart(startId, new Start(null, 0, r.name, r.type, r.args, r));
             fx.startWorker(startId, new StartOrder(r.name, r.type, r.args, null, StartReason.RESTARTED, nextVersion()));
         } else {
             removeOwn(r, reason);
