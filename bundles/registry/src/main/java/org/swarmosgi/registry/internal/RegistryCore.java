@@ -1069,6 +1069,14 @@ final class RegistryCore {
 
     /** The instance of a granted registerLocal is hosted here now. */
     void onLocalHosted(long reqId, String name, WorkerRef ref) {
+        final Record mine = own.get(name);
+        if (mine != null && !mine.ref.equals(ref)) {
+            // Two grants of one name to us (see onClaimAnswer) hosted at once: the first keeps it.
+            fx.stopWorker(ref, StopReason.CONFLICT_LOST, nextVersion());
+            fx.failed(reqId, new AlreadyRegisteredException(name, mine.ref));
+            drain();
+            return;
+        }
         final Record r = putOwn(new Record(name, ref, null, null, nextVersion(), null));
         fx.completed(reqId, r.ref);
         drain();
@@ -1161,7 +1169,15 @@ final class RegistryCore {
 
     private void onClaimAnswer(Pending q, Msg.Reply r) {
         switch (r.status()) {
-            case GRANTED -> fx.hostLocal(q.id, q.name, nextVersion());
+            case GRANTED -> {
+                final Record mine = own.get(q.name);
+                if (mine != null) {
+                    // The owner took this for a resend of an earlier grant to us, whose record it has not seen yet.
+                    fx.failed(q.id, new AlreadyRegisteredException(q.name, mine.ref));
+                } else {
+                    fx.hostLocal(q.id, q.name, nextVersion());
+                }
+            }
             case EXISTS -> {
                 applyEarly(r.record());
                 fx.failed(q.id, new AlreadyRegisteredException(q.name, r.record().ref));
