@@ -32,6 +32,8 @@ final class MsgCodec {
     private static final byte OPS = 1, ANNOUNCE = 2, SYNC_REQ = 3, SYNC_REPLY = 4, REGISTER = 5, CLAIM = 6,
         CLAIM_ABORT = 7, START = 8, START_REPLY = 9, REPLY = 10, LOOKUP = 11, NAME = 12, NAME_FWD = 13,
         NAME_DONE = 14, MONITOR = 15, MONITOR_FIRED = 16, CONFLICT_LOSE = 17, CONFLICT_STATE = 18;
+    /** Several messages to one peer in one transport message: count, then each as length and bytes. */
+    private static final byte BATCH = 19;
     private static final byte OP_PUT = 1, OP_REMOVE = 2, OP_TYPES = 3;
     private static final Status[] STATUSES = Status.values();
     private static final NameAction[] ACTIONS = NameAction.values();
@@ -41,6 +43,35 @@ final class MsgCodec {
     }
 
     // ================================================================ encoding
+
+    /** One message as {@link #encode}, several as one batch that {@link #decodeAll} splits again. */
+    static byte[] encodeAll(List<Msg> messages) {
+        if (messages.size() == 1) {
+            return encode(messages.get(0));
+        }
+        final List<byte[]> parts = new ArrayList<>(messages.size());
+        for (Msg m : messages) {
+            parts.add(encode(m));
+        }
+        return batch(parts);
+    }
+
+    /** Encoded messages as one: a single one as it is, several as a batch. */
+    static byte[] batch(List<byte[]> encoded) {
+        if (encoded.size() == 1) {
+            return encoded.get(0);
+        }
+        int size = 5;
+        for (byte[] part : encoded) {
+            size += 4 + part.length;
+        }
+        final Writer w = new Writer(size);
+        w.b(BATCH).i(encoded.size());
+        for (byte[] part : encoded) {
+            w.bytes(part);
+        }
+        return w.toArray();
+    }
 
     static byte[] encode(Msg m) {
         final Writer w = new Writer(64);
@@ -174,6 +205,29 @@ final class MsgCodec {
     }
 
     // ================================================================ decoding
+
+    /** The messages of a transport message: a batch of {@link #encodeAll}, or a single one. */
+    static List<Msg> decodeAll(ByteBuffer in) {
+        if (!in.hasRemaining() || in.get(in.position()) != BATCH) {
+            return List.of(decode(in));
+        }
+        final Reader r = new Reader(in);
+        r.b();
+        final int n = r.count(MAX_LIST);
+        final List<Msg> out = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            final int length = r.count(Integer.MAX_VALUE);
+            r.need(length);
+            final ByteBuffer part = in.slice();
+            part.limit(length);
+            in.position(in.position() + length);
+            out.add(decode(part)); // a batch inside a batch is an unknown tag there: refused
+        }
+        if (in.hasRemaining()) {
+            throw new IllegalArgumentException(in.remaining() + " bytes after the batch");
+        }
+        return out;
+    }
 
     static Msg decode(ByteBuffer in) {
         final Reader r = new Reader(in);

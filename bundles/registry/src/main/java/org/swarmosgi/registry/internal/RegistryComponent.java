@@ -78,6 +78,8 @@ public final class RegistryComponent implements SwarmRegistry {
     static final int TOPIC_DATA = Topics.REGISTRY_BASE + 1;
 
     private static final System.Logger LOG = System.getLogger(RegistryComponent.class.getName());
+    /** Most bytes of messages batched into one transport message (a larger message goes alone). */
+    static final int MAX_BATCH_BYTES = 1 << 20;
 
     private final NodeId self;
     private final Transport transport;
@@ -117,7 +119,7 @@ public final class RegistryComponent implements SwarmRegistry {
         this.nodes = List.of(membership.self());
         this.core = new RegistryCore(self, settings(config), new NodeEffects(), System::currentTimeMillis);
         members.put(self, membership.self());
-        loop.start(core);
+        loop.start(core, this::afterBatch);
         subscriptions.add(transport.handle(TOPIC_CONTROL, loop, this::onControl));
         subscriptions.add(transport.handle(TOPIC_DATA, data, this::onData));
         subscriptions.add(host.attach(new Driver()));
@@ -163,16 +165,84 @@ public final class RegistryComponent implements SwarmRegistry {
     // ================================================================ inputs
 
     private void onControl(InboundMessage m) {
-        final Msg msg;
+        final List<Msg> messages;
         try {
-            msg = MsgCodec.decode(m.payload());
+            messages = MsgCodec.decodeAll(m.payload());
         } catch (IllegalArgumentException e) {
             malformed.increment();
             LOG.log(System.Logger.Level.WARNING, "{0}: a malformed registry message from {1}: {2}", self,
                 m.sender().id(), e.getMessage());
             return;
         }
-        core.onMessage(m.sender().id(), msg);
+        for (Msg msg : messages) {
+            core.onMessage(m.sender().id(), msg);
+        }
+    }
+
+    // ================================================================ outputs, batched per loop turn
+
+    /** Messages the state machine sent during this turn of the loop, per peer, in order. Registry thread. */
+    private final Map<NodeId, List<Msg>> outbox = new java.util.LinkedHashMap<>();
+    /** Outcomes of API calls decided during this turn. Registry thread. */
+    private List<Runnable> outcomes = new ArrayList<>();
+
+    /**
+     * After each turn of the loop: every peer's messages go to the sender as one task and one transport
+     * message (one encoding pass, one MAC, one hand-off on either side instead of one per message), and
+     * the turn's outcomes to the callback thread as one task.
+     */
+    private void afterBatch() {
+        if (!outbox.isEmpty()) {
+            for (Map.Entry<NodeId, List<Msg>> e : outbox.entrySet()) {
+                final NodeId to = e.getKey();
+                final List<Msg> batch = e.getValue();
+                sender.execute(() -> transmit(to, batch));
+            }
+            outbox.clear();
+        }
+        if (!outcomes.isEmpty()) {
+            final List<Runnable> done = outcomes;
+            outcomes = new ArrayList<>();
+            callbacks.execute(() -> {
+                for (Runnable r : done) {
+                    r.run();
+                }
+            });
+        }
+    }
+
+    /** Sender thread: encodes and sends a peer's messages. */
+    private void transmit(NodeId to, List<Msg> messages) {
+        final Member peer = members.get(to);
+        if (peer == null) {
+            return;
+        }
+        try {
+            final List<byte[]> frame = new ArrayList<>(messages.size());
+            int bytes = 0;
+            for (Msg m : messages) {
+                final byte[] encoded = MsgCodec.encode(m);
+                if (!frame.isEmpty() && bytes + encoded.length > MAX_BATCH_BYTES) {
+                    transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.batch(frame)));
+                    frame.clear();
+                    bytes = 0;
+                }
+                frame.add(encoded);
+                bytes += encoded.length + 4;
+            }
+            transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.batch(frame)));
+        } catch (TransportException | IllegalArgumentException e) {
+            sendFailures.increment(); // resends and anti-entropy repair it
+            LOG.log(System.Logger.Level.DEBUG, "{0}: could not send to {1}: {2}", self, to, e.getMessage());
+        }
+    }
+
+    private void outcome(Runnable r) {
+        if (loop.onLoop()) {
+            outcomes.add(r);
+        } else {
+            callbacks.execute(r);
+        }
     }
 
     private void onData(InboundMessage m) {
@@ -264,18 +334,11 @@ public final class RegistryComponent implements SwarmRegistry {
     private final class NodeEffects implements Effects {
         @Override
         public void send(NodeId to, Msg message) {
-            sender.execute(() -> {
-                final Member peer = members.get(to);
-                if (peer == null) {
-                    return;
-                }
-                try {
-                    transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.encode(message)));
-                } catch (TransportException | IllegalArgumentException e) {
-                    sendFailures.increment(); // resends and anti-entropy repair it
-                    LOG.log(System.Logger.Level.DEBUG, "{0}: could not send to {1}: {2}", self, to, e.getMessage());
-                }
-            });
+            if (loop.onLoop()) {
+                outbox.computeIfAbsent(to, k -> new ArrayList<>()).add(message);
+            } else {
+                sender.execute(() -> transmit(to, List.of(message)));
+            }
         }
 
         @Override
@@ -332,7 +395,7 @@ public final class RegistryComponent implements SwarmRegistry {
             localInstances.remove(reqId);
             final CompletableFuture<Object> f = calls.remove(reqId);
             if (f != null) {
-                callbacks.execute(() -> f.complete(result));
+                outcome(() -> f.complete(result));
             }
         }
 
@@ -341,7 +404,7 @@ public final class RegistryComponent implements SwarmRegistry {
             localInstances.remove(reqId);
             final CompletableFuture<Object> f = calls.remove(reqId);
             if (f != null) {
-                callbacks.execute(() -> f.completeExceptionally(error));
+                outcome(() -> f.completeExceptionally(error));
             }
         }
 

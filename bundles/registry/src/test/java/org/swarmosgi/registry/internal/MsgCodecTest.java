@@ -59,6 +59,38 @@ class MsgCodecTest {
     }
 
     @Test
+    void batchesRoundTripAndRefuseNestingAndTrailingBytes() {
+        final List<Msg> batch = List.of(new Msg.SeqAnnounce(5), new Msg.ClaimReq(2, "n"),
+            new Msg.Reply(4, Msg.Status.EXISTS, R, new Op.Put(R), "why"));
+        assertThat(MsgCodec.decodeAll(ByteBuffer.wrap(MsgCodec.encodeAll(batch)))).usingRecursiveFieldByFieldElementComparator()
+            .containsExactlyElementsOf(batch);
+        assertThat(MsgCodec.decodeAll(ByteBuffer.wrap(MsgCodec.encodeAll(List.of(new Msg.SeqAnnounce(7))))))
+            .usingRecursiveFieldByFieldElementComparator().containsExactly(new Msg.SeqAnnounce(7));
+        final byte[] inner = MsgCodec.encodeAll(batch);
+        final byte[] nested = MsgCodec.batch(List.of(inner, inner));
+        assertThatThrownBy(() -> MsgCodec.decodeAll(ByteBuffer.wrap(nested))).isInstanceOf(IllegalArgumentException.class);
+        final byte[] trailing = java.util.Arrays.copyOf(inner, inner.length + 1);
+        assertThatThrownBy(() -> MsgCodec.decodeAll(ByteBuffer.wrap(trailing))).isInstanceOf(IllegalArgumentException.class);
+        for (int cut = 1; cut < inner.length; cut++) {
+            final byte[] truncated = java.util.Arrays.copyOf(inner, cut);
+            assertThatThrownBy(() -> MsgCodec.decodeAll(ByteBuffer.wrap(truncated)))
+                .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Property(tries = 2000)
+    void mutatedBatchesNeverThrowAnythingButIllegalArgument(@ForAll int position, @ForAll byte value) {
+        final byte[] bytes = MsgCodec.encodeAll(List.of(new Msg.SeqAnnounce(5),
+            new Msg.Reply(4, Msg.Status.EXISTS, R, new Op.Put(R), "why")));
+        bytes[Math.floorMod(position, bytes.length)] = value;
+        try {
+            MsgCodec.decodeAll(ByteBuffer.wrap(bytes));
+        } catch (IllegalArgumentException expected) {
+            // refused
+        }
+    }
+
+    @Test
     void hostileLengthsAreRefusedBeforeAnythingIsAllocated() {
         // An Ops message claiming two billion operations in five bytes.
         assertThatThrownBy(() -> MsgCodec.decode(ByteBuffer.wrap(new byte[] {1, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff})))
