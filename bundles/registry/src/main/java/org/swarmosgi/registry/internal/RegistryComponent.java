@@ -608,6 +608,11 @@ public final class RegistryComponent implements SwarmRegistry {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(replyCodec, "replyCodec");
         final Duration t = timeout(timeout);
+        checkName("name", name);
+        final Optional<WorkerRef> here = core.whereis(name);
+        if (here.isPresent()) {
+            return deliver(here.get(), message, codec, replyCodec, true, t); // no dependent stage in between
+        }
         return resolve(name, t).thenCompose(ref -> deliver(ref, message, codec, replyCodec, true, t));
     }
 
@@ -668,7 +673,7 @@ public final class RegistryComponent implements SwarmRegistry {
         } catch (TransportException e) {
             return CompletableFuture.failedFuture(unavailable(ref, e));
         }
-        return answer.toCompletableFuture().handle((bytes, e) -> {
+        return new JoinThrough<ByteBuffer, R>(answer.toCompletableFuture(), (bytes, e) -> {
             if (e != null) {
                 final Throwable cause = unwrap(e);
                 if (cause instanceof TransportException te) {
@@ -687,6 +692,69 @@ public final class RegistryComponent implements SwarmRegistry {
                     + ": " + bad.getMessage(), bad);
             }
         });
+    }
+
+    /**
+     * {@code source} mapped by {@code fn}, like {@code source.handle(fn)}, except that a caller blocked in
+     * {@link #join}/{@link #get} waits on {@code source} itself: the transport hands a reply straight to
+     * a thread blocked on its stage, which then completes this one on its own thread too, instead of
+     * completing it through the transport's callback thread and waking the caller from there.
+     */
+    static final class JoinThrough<T, R> extends CompletableFuture<R> {
+        private final CompletableFuture<T> source;
+
+        JoinThrough(CompletableFuture<T> source, java.util.function.BiFunction<? super T, Throwable, ? extends R> fn) {
+            this.source = source;
+            source.whenComplete((value, error) -> {
+                final R mapped;
+                try {
+                    mapped = fn.apply(value, error);
+                } catch (Throwable t) {
+                    completeExceptionally(t instanceof CompletionException ? t : new CompletionException(t));
+                    return;
+                }
+                complete(mapped);
+            });
+        }
+
+        @Override
+        public R join() {
+            if (!isDone()) {
+                try {
+                    source.join();
+                } catch (RuntimeException outcomeBelow) {
+                    // mapped by fn: reported by super.join()
+                }
+            }
+            return super.join();
+        }
+
+        @Override
+        public R get() throws InterruptedException, java.util.concurrent.ExecutionException {
+            if (!isDone()) {
+                try {
+                    source.get();
+                } catch (java.util.concurrent.ExecutionException | RuntimeException outcomeBelow) {
+                    // mapped by fn: reported by super.get()
+                }
+            }
+            return super.get();
+        }
+
+        @Override
+        public R get(long timeout, TimeUnit unit) throws InterruptedException, java.util.concurrent.ExecutionException,
+            TimeoutException {
+            final long start = System.nanoTime();
+            final long timeoutNs = unit.toNanos(timeout);
+            if (!isDone()) {
+                try {
+                    source.get(timeoutNs, TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.ExecutionException | TimeoutException | RuntimeException outcomeBelow) {
+                    // mapped by fn, or timed out: super.get decides
+                }
+            }
+            return super.get(Math.max(0, timeoutNs - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
+        }
     }
 
     private static SwarmException unavailable(WorkerRef ref, TransportException e) {
