@@ -88,7 +88,7 @@ final class MsgCodec {
                 w.l(d);
             }
         } else if (m instanceof Msg.SyncReply r) {
-            w.b(SYNC_REPLY).l(r.nonce()).l(r.seq()).i(r.buckets().length);
+            w.b(SYNC_REPLY).l(r.nonce()).l(r.seq()).i(r.part()).i(r.buckets().length);
             for (int b : r.buckets()) {
                 w.i(b);
             }
@@ -253,6 +253,7 @@ final class MsgCodec {
             case SYNC_REPLY -> {
                 final long nonce = r.l();
                 final long seq = r.l();
+                final int part = r.count(MAX_LIST);
                 final int nb = r.count(Partition.BUCKETS);
                 final int[] buckets = new int[nb];
                 for (int i = 0; i < nb; i++) {
@@ -264,7 +265,7 @@ final class MsgCodec {
                     records.add(record(r));
                 }
                 final boolean last = r.b() != 0;
-                yield new Msg.SyncReply(nonce, seq, buckets, records, last, strings(r));
+                yield new Msg.SyncReply(nonce, seq, part, buckets, records, last, strings(r));
             }
             case REGISTER -> new Msg.RegisterReq(r.l(), r.name(), r.s(), r.bytes(MAX_ARGS), r.b() != 0);
             case CLAIM -> new Msg.ClaimReq(r.l(), r.name());

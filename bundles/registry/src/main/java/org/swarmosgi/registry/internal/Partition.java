@@ -36,6 +36,10 @@ final class Partition {
     // Sync in flight: its nonce, when to ask again, operations that arrived meanwhile.
     long syncNonce;
     long syncDeadline;
+    /** Parts of the sync's answer received; how many there are (0: the last not seen yet); the last's types. */
+    int syncParts;
+    int syncExpected;
+    Set<String> syncTypes;
     final List<Op> heldOps = new ArrayList<>();
 
     Partition(NodeId host) {

@@ -678,6 +678,8 @@ final class RegistryCore {
             return;
         }
         p.syncNonce = ++ids;
+        p.syncParts = 0;
+        p.syncExpected = 0;
         p.syncDeadline = now() + settings.syncTimeoutMs();
         fx.send(p.host, new Msg.SyncRequest(p.syncNonce, p.digests()));
     }
@@ -694,17 +696,18 @@ final class RegistryCore {
         final long seq = own.appliedSeq;
         final List<Integer> buckets = new ArrayList<>();
         final List<Record> records = new ArrayList<>();
+        int part = 0;
         for (int i = 0; i < differing.size(); i++) {
             final int b = differing.get(i);
             buckets.add(b);
             records.addAll(own.bucketRecords(b));
             if (records.size() >= settings.syncBatchRecords() && i < differing.size() - 1) {
-                fx.send(from, new Msg.SyncReply(r.nonce(), seq, toArray(buckets), List.copyOf(records), false, null));
+                fx.send(from, new Msg.SyncReply(r.nonce(), seq, part++, toArray(buckets), List.copyOf(records), false, null));
                 buckets.clear();
                 records.clear();
             }
         }
-        fx.send(from, new Msg.SyncReply(r.nonce(), seq, toArray(buckets), List.copyOf(records), true, own.types));
+        fx.send(from, new Msg.SyncReply(r.nonce(), seq, part, toArray(buckets), List.copyOf(records), true, own.types));
     }
 
     private static int[] toArray(List<Integer> list) {
@@ -751,13 +754,23 @@ final class RegistryCore {
                 }
             }
         }
+        // The host answers in parts, numbered; a part may arrive after the last (large ones travel on their own
+        // stream) or be lost. The sync ends when every part is in; the timeout counts from the latest part, and
+        // a timeout asks again for what still differs.
+        p.syncParts++;
+        p.syncDeadline = now() + settings.syncTimeoutMs();
         if (r.last()) {
+            p.syncExpected = r.part() + 1;
+            p.syncTypes = r.types();
+        }
+        if (p.syncExpected > 0 && p.syncParts >= p.syncExpected) {
             p.appliedSeq = Math.max(p.appliedSeq, r.seq());
-            if (r.types() != null) {
-                p.types = Set.copyOf(r.types());
+            if (p.syncTypes != null) {
+                p.types = Set.copyOf(p.syncTypes);
                 typeRings.clear();
             }
             p.syncNonce = 0;
+            p.syncTypes = null;
             p.synced = true;
             final List<Op> held = new ArrayList<>(p.heldOps);
             p.heldOps.clear();

@@ -49,8 +49,9 @@ class MsgCodecTest {
         for (Msg m : all) {
             assertThat(roundTrip(m)).as(m.toString()).usingRecursiveComparison().isEqualTo(m);
         }
-        final Msg.SyncReply sync = (Msg.SyncReply) roundTrip(new Msg.SyncReply(1, 2, new int[] {3, 4}, List.of(R), true,
+        final Msg.SyncReply sync = (Msg.SyncReply) roundTrip(new Msg.SyncReply(1, 2, 5, new int[] {3, 4}, List.of(R), true,
             Set.of("t")));
+        assertThat(sync.part()).isEqualTo(5);
         assertThat(sync.buckets()).containsExactly(3, 4);
         assertThat(sync.records()).containsExactly(R);
         assertThat(sync.types()).containsExactly("t");
