@@ -334,7 +334,7 @@ final class MsgCodec {
     private static Record record(Reader r) {
         final String name = r.name();
         final WorkerRef ref = ref(r);
-        final String type = r.ns();
+        final String type = r.shared(r.ns());
         final byte[] args = r.bytes(MAX_ARGS);
         final long version = r.l();
         final int n = r.count(MAX_GROUPS);
@@ -355,7 +355,13 @@ final class MsgCodec {
     }
 
     private static NodeId node(Reader r) {
-        return new NodeId(r.s(), r.l());
+        final String name = r.s();
+        final long incarnation = r.l();
+        final NodeId last = r.lastNode;
+        if (last != null && last.incarnation() == incarnation && last.name().equals(name)) {
+            return last; // records of one host share its id: a replica holds one copy, not one per record
+        }
+        return r.lastNode = new NodeId(name, incarnation);
     }
 
     private static Set<String> strings(Reader r) {
@@ -445,6 +451,9 @@ final class MsgCodec {
     /** Reads with a check of every length against what is left. */
     private static final class Reader {
         private final ByteBuffer in;
+        /** The node id and worker type read last: the many records of one host share them. */
+        NodeId lastNode;
+        private String lastType;
 
         Reader(ByteBuffer in) {
             this.in = in;
@@ -487,10 +496,35 @@ final class MsgCodec {
             return values[v];
         }
 
+        /** {@code type}, or the equal string read before it. */
+        String shared(String type) {
+            if (type == null) {
+                return null;
+            }
+            if (type.equals(lastType)) {
+                return lastType;
+            }
+            return lastType = type;
+        }
+
         String s() {
             need(2);
             final int n = in.getShort() & 0xffff;
             need(n);
+            // ASCII, by far the common case: a compact string, no decoder (payloads may be direct or read-only).
+            final byte[] a = new byte[n];
+            in.get(in.position(), a);
+            boolean ascii = true;
+            for (byte x : a) {
+                if (x < 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii) {
+                in.position(in.position() + n);
+                return new String(a, StandardCharsets.ISO_8859_1);
+            }
             final ByteBuffer slice = in.slice();
             slice.limit(n);
             in.position(in.position() + n);
@@ -519,6 +553,9 @@ final class MsgCodec {
 
         byte[] bytes(int max) {
             final int n = count(max);
+            if (n == 0) {
+                return Record.NO_ARGS;
+            }
             need(n);
             final byte[] out = new byte[n];
             in.get(out);
