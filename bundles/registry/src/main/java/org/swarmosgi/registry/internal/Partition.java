@@ -55,7 +55,12 @@ final class Partition {
     }
 
     Record get(String name) {
-        final Map<String, Record> b = buckets[bucket(name)];
+        return get(name, bucket(name));
+    }
+
+    /** {@link #get(String)} with the name's bucket computed already. */
+    Record get(String name, int bucket) {
+        final Map<String, Record> b = buckets[bucket];
         return b == null ? null : b.get(name);
     }
 

@@ -810,15 +810,23 @@ final class RegistryCore {
     /** Recomputes which record of {@code name} lookups see, and tells listeners when it changed. */
     private void updateWinner(String name, StopReason reasonIfGone) {
         final Record before = winners.get(name);
-        final NodeId owner = ownerOf(name);
+        final int bucket = Partition.bucket(name); // hashed once for every partition
+        NodeId owner = null; // looked up on the ring only when two hold the name
         Record best = null;
         int holders = 0;
         for (Partition p : partitions.values()) {
-            final Record r = p.get(name);
+            final Record r = p.get(name, bucket);
             if (r != null) {
                 holders++;
-                if (best == null || beats(r, best, owner)) {
+                if (best == null) {
                     best = r;
+                } else {
+                    if (owner == null) {
+                        owner = ownerOf(name);
+                    }
+                    if (beats(r, best, owner)) {
+                        best = r;
+                    }
                 }
             }
         }
