@@ -218,11 +218,14 @@ public final class RegistryComponent implements SwarmRegistry {
             return;
         }
         try {
+            // Batches stay within one frame: a payload above maxInlinePayload travels in chunks and may be
+            // delivered after messages sent later, and the registry's messages to a peer must keep their order.
+            final int limit = Math.min(MAX_BATCH_BYTES, transport.maxInlinePayload()) - 5;
             final List<byte[]> frame = new ArrayList<>(messages.size());
             int bytes = 0;
             for (Msg m : messages) {
                 final byte[] encoded = MsgCodec.encode(m);
-                if (!frame.isEmpty() && bytes + encoded.length > MAX_BATCH_BYTES) {
+                if (!frame.isEmpty() && bytes + encoded.length + 4 > limit) {
                     transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.batch(frame)));
                     frame.clear();
                     bytes = 0;
