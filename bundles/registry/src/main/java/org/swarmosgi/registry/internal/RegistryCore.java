@@ -55,6 +55,8 @@ import org.swarmosgi.ring.HashRing;
 final class RegistryCore {
     /** Operations kept per host while a sync with it runs. */
     static final int MAX_HELD_OPS = 100_000;
+    /** Most operations in one Ops message (records of ordinary names: well under a 64 KiB frame). */
+    static final int OPS_PER_MESSAGE = 256;
 
     private final NodeId self;
     private final RegistrySettings settings;
@@ -504,9 +506,13 @@ final class RegistryCore {
         if (outOps.isEmpty()) {
             return;
         }
-        final Msg.Ops batch = new Msg.Ops(outOps);
+        // In messages of at most OPS_PER_MESSAGE operations: a message small enough for one transport frame
+        // keeps its order with the messages after it (a larger one travels in chunks and may not); an
+        // operation arriving after a later one looks like a gap and costs a sync.
+        for (int from = 0; from < outOps.size(); from += OPS_PER_MESSAGE) {
+            broadcast(new Msg.Ops(outOps.subList(from, Math.min(outOps.size(), from + OPS_PER_MESSAGE))));
+        }
         outOps.clear();
-        broadcast(batch);
     }
 
     private void broadcast(Msg m) {
