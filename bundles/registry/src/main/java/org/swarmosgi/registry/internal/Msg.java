@@ -33,7 +33,7 @@ sealed interface Msg {
      * Part of the answer to a {@link SyncRequest}: the full contents of some buckets that differed,
      * all as of {@code seq}. The last part also carries the host's worker types.
      */
-    record SyncReply(long nonce, long seq, int[] buckets, List<Record> records, boolean last,
+    record SyncReply(long nonce, long seq, int part, int[] buckets, List<Record> records, boolean last,
                      Set<String> types) implements Msg {
     }
 

@@ -32,6 +32,8 @@ final class MsgCodec {
     private static final byte OPS = 1, ANNOUNCE = 2, SYNC_REQ = 3, SYNC_REPLY = 4, REGISTER = 5, CLAIM = 6,
         CLAIM_ABORT = 7, START = 8, START_REPLY = 9, REPLY = 10, LOOKUP = 11, NAME = 12, NAME_FWD = 13,
         NAME_DONE = 14, MONITOR = 15, MONITOR_FIRED = 16, CONFLICT_LOSE = 17, CONFLICT_STATE = 18;
+    /** Several messages to one peer in one transport message: count, then each as length and bytes. */
+    private static final byte BATCH = 19;
     private static final byte OP_PUT = 1, OP_REMOVE = 2, OP_TYPES = 3;
     private static final Status[] STATUSES = Status.values();
     private static final NameAction[] ACTIONS = NameAction.values();
@@ -41,6 +43,35 @@ final class MsgCodec {
     }
 
     // ================================================================ encoding
+
+    /** One message as {@link #encode}, several as one batch that {@link #decodeAll} splits again. */
+    static byte[] encodeAll(List<Msg> messages) {
+        if (messages.size() == 1) {
+            return encode(messages.get(0));
+        }
+        final List<byte[]> parts = new ArrayList<>(messages.size());
+        for (Msg m : messages) {
+            parts.add(encode(m));
+        }
+        return batch(parts);
+    }
+
+    /** Encoded messages as one: a single one as it is, several as a batch. */
+    static byte[] batch(List<byte[]> encoded) {
+        if (encoded.size() == 1) {
+            return encoded.get(0);
+        }
+        int size = 5;
+        for (byte[] part : encoded) {
+            size += 4 + part.length;
+        }
+        final Writer w = new Writer(size);
+        w.b(BATCH).i(encoded.size());
+        for (byte[] part : encoded) {
+            w.bytes(part);
+        }
+        return w.toArray();
+    }
 
     static byte[] encode(Msg m) {
         final Writer w = new Writer(64);
@@ -57,7 +88,7 @@ final class MsgCodec {
                 w.l(d);
             }
         } else if (m instanceof Msg.SyncReply r) {
-            w.b(SYNC_REPLY).l(r.nonce()).l(r.seq()).i(r.buckets().length);
+            w.b(SYNC_REPLY).l(r.nonce()).l(r.seq()).i(r.part()).i(r.buckets().length);
             for (int b : r.buckets()) {
                 w.i(b);
             }
@@ -175,6 +206,29 @@ final class MsgCodec {
 
     // ================================================================ decoding
 
+    /** The messages of a transport message: a batch of {@link #encodeAll}, or a single one. */
+    static List<Msg> decodeAll(ByteBuffer in) {
+        if (!in.hasRemaining() || in.get(in.position()) != BATCH) {
+            return List.of(decode(in));
+        }
+        final Reader r = new Reader(in);
+        r.b();
+        final int n = r.count(MAX_LIST);
+        final List<Msg> out = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            final int length = r.count(Integer.MAX_VALUE);
+            r.need(length);
+            final ByteBuffer part = in.slice();
+            part.limit(length);
+            in.position(in.position() + length);
+            out.add(decode(part)); // a batch inside a batch is an unknown tag there: refused
+        }
+        if (in.hasRemaining()) {
+            throw new IllegalArgumentException(in.remaining() + " bytes after the batch");
+        }
+        return out;
+    }
+
     static Msg decode(ByteBuffer in) {
         final Reader r = new Reader(in);
         final Msg m = switch (r.b()) {
@@ -199,6 +253,7 @@ final class MsgCodec {
             case SYNC_REPLY -> {
                 final long nonce = r.l();
                 final long seq = r.l();
+                final int part = r.count(MAX_LIST);
                 final int nb = r.count(Partition.BUCKETS);
                 final int[] buckets = new int[nb];
                 for (int i = 0; i < nb; i++) {
@@ -210,7 +265,7 @@ final class MsgCodec {
                     records.add(record(r));
                 }
                 final boolean last = r.b() != 0;
-                yield new Msg.SyncReply(nonce, seq, buckets, records, last, strings(r));
+                yield new Msg.SyncReply(nonce, seq, part, buckets, records, last, strings(r));
             }
             case REGISTER -> new Msg.RegisterReq(r.l(), r.name(), r.s(), r.bytes(MAX_ARGS), r.b() != 0);
             case CLAIM -> new Msg.ClaimReq(r.l(), r.name());
@@ -279,7 +334,7 @@ final class MsgCodec {
     private static Record record(Reader r) {
         final String name = r.name();
         final WorkerRef ref = ref(r);
-        final String type = r.ns();
+        final String type = r.shared(r.ns());
         final byte[] args = r.bytes(MAX_ARGS);
         final long version = r.l();
         final int n = r.count(MAX_GROUPS);
@@ -300,7 +355,13 @@ final class MsgCodec {
     }
 
     private static NodeId node(Reader r) {
-        return new NodeId(r.s(), r.l());
+        final String name = r.s();
+        final long incarnation = r.l();
+        final NodeId last = r.lastNode;
+        if (last != null && last.incarnation() == incarnation && last.name().equals(name)) {
+            return last; // records of one host share its id: a replica holds one copy, not one per record
+        }
+        return r.lastNode = new NodeId(name, incarnation);
     }
 
     private static Set<String> strings(Reader r) {
@@ -390,6 +451,9 @@ final class MsgCodec {
     /** Reads with a check of every length against what is left. */
     private static final class Reader {
         private final ByteBuffer in;
+        /** The node id and worker type read last: the many records of one host share them. */
+        NodeId lastNode;
+        private String lastType;
 
         Reader(ByteBuffer in) {
             this.in = in;
@@ -432,10 +496,35 @@ final class MsgCodec {
             return values[v];
         }
 
+        /** {@code type}, or the equal string read before it. */
+        String shared(String type) {
+            if (type == null) {
+                return null;
+            }
+            if (type.equals(lastType)) {
+                return lastType;
+            }
+            return lastType = type;
+        }
+
         String s() {
             need(2);
             final int n = in.getShort() & 0xffff;
             need(n);
+            // ASCII, by far the common case: a compact string, no decoder (payloads may be direct or read-only).
+            final byte[] a = new byte[n];
+            in.get(in.position(), a);
+            boolean ascii = true;
+            for (byte x : a) {
+                if (x < 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii) {
+                in.position(in.position() + n);
+                return new String(a, StandardCharsets.ISO_8859_1);
+            }
             final ByteBuffer slice = in.slice();
             slice.limit(n);
             in.position(in.position() + n);
@@ -464,6 +553,9 @@ final class MsgCodec {
 
         byte[] bytes(int max) {
             final int n = count(max);
+            if (n == 0) {
+                return Record.NO_ARGS;
+            }
             need(n);
             final byte[] out = new byte[n];
             in.get(out);

@@ -1,9 +1,7 @@
 package org.swarmosgi.registry.internal;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -24,8 +22,7 @@ final class Partition {
     static final int BUCKETS = 1 << BUCKET_BITS;
 
     final NodeId host;
-    @SuppressWarnings("unchecked")
-    private final Map<String, Record>[] buckets = new Map[BUCKETS];
+    private final Bucket[] buckets = new Bucket[BUCKETS];
     private final long[] digests = new long[BUCKETS];
     private int size;
     long appliedSeq;
@@ -36,6 +33,10 @@ final class Partition {
     // Sync in flight: its nonce, when to ask again, operations that arrived meanwhile.
     long syncNonce;
     long syncDeadline;
+    /** Parts of the sync's answer received; how many there are (0: the last not seen yet); the last's types. */
+    int syncParts;
+    int syncExpected;
+    Set<String> syncTypes;
     final List<Op> heldOps = new ArrayList<>();
 
     Partition(NodeId host) {
@@ -51,18 +52,23 @@ final class Partition {
     }
 
     Record get(String name) {
-        final Map<String, Record> b = buckets[bucket(name)];
+        return get(name, bucket(name));
+    }
+
+    /** {@link #get(String)} with the name's bucket computed already. */
+    Record get(String name, int bucket) {
+        final Bucket b = buckets[bucket];
         return b == null ? null : b.get(name);
     }
 
     /** Puts a record; returns the one it replaced, or null. */
     Record put(Record record) {
         final int i = bucket(record.name);
-        Map<String, Record> b = buckets[i];
+        Bucket b = buckets[i];
         if (b == null) {
-            b = buckets[i] = new HashMap<>(4);
+            b = buckets[i] = new Bucket();
         }
-        final Record old = b.put(record.name, record);
+        final Record old = b.put(record);
         if (old != null) {
             digests[i] ^= old.digest();
         } else {
@@ -74,7 +80,7 @@ final class Partition {
 
     Record remove(String name) {
         final int i = bucket(name);
-        final Map<String, Record> b = buckets[i];
+        final Bucket b = buckets[i];
         if (b == null) {
             return null;
         }
@@ -96,14 +102,19 @@ final class Partition {
 
     /** The records of one bucket: a copy. */
     List<Record> bucketRecords(int bucket) {
-        final Map<String, Record> b = buckets[bucket];
-        return b == null ? List.of() : new ArrayList<>(b.values());
+        final Bucket b = buckets[bucket];
+        if (b == null) {
+            return List.of();
+        }
+        final List<Record> out = new ArrayList<>(b.size);
+        b.forEach(out::add);
+        return out;
     }
 
     void forEach(Consumer<Record> action) {
-        for (Map<String, Record> b : buckets) {
+        for (Bucket b : buckets) {
             if (b != null) {
-                b.values().forEach(action);
+                b.forEach(action);
             }
         }
     }
@@ -116,5 +127,109 @@ final class Partition {
 
     boolean syncInFlight() {
         return syncNonce != 0;
+    }
+
+    /**
+     * The records of one bucket by name: open addressing with linear probing over the records themselves
+     * (keyed by {@link Record#name}), at most half full; a removal shifts later entries of its run back,
+     * so there are no tombstones. A HashMap spent a 32-byte node per record on top; a replica holds
+     * millions.
+     */
+    static final class Bucket {
+        private Record[] table = new Record[4];
+        int size;
+
+        private static int slot(String name, int mask) {
+            final int h = name.hashCode();
+            return (h ^ (h >>> 16)) & mask;
+        }
+
+        Record get(String name) {
+            final Record[] t = table;
+            final int mask = t.length - 1;
+            for (int i = slot(name, mask); ; i = (i + 1) & mask) {
+                final Record r = t[i];
+                if (r == null) {
+                    return null;
+                }
+                if (r.name.equals(name)) {
+                    return r;
+                }
+            }
+        }
+
+        Record put(Record record) {
+            final Record[] t = table;
+            final int mask = t.length - 1;
+            for (int i = slot(record.name, mask); ; i = (i + 1) & mask) {
+                final Record r = t[i];
+                if (r == null) {
+                    t[i] = record;
+                    if (++size * 2 > t.length) {
+                        resize(t.length * 2);
+                    }
+                    return null;
+                }
+                if (r.name.equals(record.name)) {
+                    t[i] = record;
+                    return r;
+                }
+            }
+        }
+
+        Record remove(String name) {
+            final Record[] t = table;
+            final int mask = t.length - 1;
+            int i = slot(name, mask);
+            while (true) {
+                final Record r = t[i];
+                if (r == null) {
+                    return null;
+                }
+                if (r.name.equals(name)) {
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+            final Record removed = t[i];
+            // Shift back every later entry of the run that may not stay beyond the hole.
+            int hole = i;
+            for (int j = (i + 1) & mask; t[j] != null; j = (j + 1) & mask) {
+                final int home = slot(t[j].name, mask);
+                // t[j] may move to the hole unless its home lies cyclically in (hole, j].
+                final boolean homeBetween = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+                if (!homeBetween) {
+                    t[hole] = t[j];
+                    hole = j;
+                }
+            }
+            t[hole] = null;
+            size--;
+            return removed;
+        }
+
+        void forEach(Consumer<Record> action) {
+            for (Record r : table) {
+                if (r != null) {
+                    action.accept(r);
+                }
+            }
+        }
+
+        private void resize(int capacity) {
+            final Record[] old = table;
+            final Record[] t = new Record[capacity];
+            final int mask = capacity - 1;
+            for (Record r : old) {
+                if (r != null) {
+                    int i = slot(r.name, mask);
+                    while (t[i] != null) {
+                        i = (i + 1) & mask;
+                    }
+                    t[i] = r;
+                }
+            }
+            table = t;
+        }
     }
 }

@@ -31,9 +31,10 @@ final class Record {
         this.name = Objects.requireNonNull(name, "name");
         this.ref = Objects.requireNonNull(ref, "ref");
         this.type = type;
-        this.args = args == null ? NO_ARGS : args;
+        // Empty arrays shared: a million records of workers without arguments or groups hold none of their own.
+        this.args = args == null || args.length == 0 ? NO_ARGS : args;
         this.version = version;
-        this.groups = groups == null ? NO_GROUPS : groups;
+        this.groups = groups == null || groups.length == 0 ? NO_GROUPS : groups;
     }
 
     boolean movable() {

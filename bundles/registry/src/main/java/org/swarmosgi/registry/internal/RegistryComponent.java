@@ -78,6 +78,8 @@ public final class RegistryComponent implements SwarmRegistry {
     static final int TOPIC_DATA = Topics.REGISTRY_BASE + 1;
 
     private static final System.Logger LOG = System.getLogger(RegistryComponent.class.getName());
+    /** Most bytes of messages batched into one transport message (a larger message goes alone). */
+    static final int MAX_BATCH_BYTES = 1 << 20;
 
     private final NodeId self;
     private final Transport transport;
@@ -117,7 +119,7 @@ public final class RegistryComponent implements SwarmRegistry {
         this.nodes = List.of(membership.self());
         this.core = new RegistryCore(self, settings(config), new NodeEffects(), System::currentTimeMillis);
         members.put(self, membership.self());
-        loop.start(core);
+        loop.start(core, this::afterBatch);
         subscriptions.add(transport.handle(TOPIC_CONTROL, loop, this::onControl));
         subscriptions.add(transport.handle(TOPIC_DATA, data, this::onData));
         subscriptions.add(host.attach(new Driver()));
@@ -186,16 +188,87 @@ public final class RegistryComponent implements SwarmRegistry {
     // ================================================================ inputs
 
     private void onControl(InboundMessage m) {
-        final Msg msg;
+        final List<Msg> messages;
         try {
-            msg = MsgCodec.decode(m.payload());
+            messages = MsgCodec.decodeAll(m.payload());
         } catch (IllegalArgumentException e) {
             malformed.increment();
             LOG.log(System.Logger.Level.WARNING, "{0}: a malformed registry message from {1}: {2}", self,
                 m.sender().id(), e.getMessage());
             return;
         }
-        core.onMessage(m.sender().id(), msg);
+        for (Msg msg : messages) {
+            core.onMessage(m.sender().id(), msg);
+        }
+    }
+
+    // ================================================================ outputs, batched per loop turn
+
+    /** Messages the state machine sent during this turn of the loop, per peer, in order. Registry thread. */
+    private final Map<NodeId, List<Msg>> outbox = new java.util.LinkedHashMap<>();
+    /** Outcomes of API calls decided during this turn. Registry thread. */
+    private List<Runnable> outcomes = new ArrayList<>();
+
+    /**
+     * After each turn of the loop: every peer's messages go to the sender as one task and one transport
+     * message (one encoding pass, one MAC, one hand-off on either side instead of one per message), and
+     * the turn's outcomes to the callback thread as one task.
+     */
+    private void afterBatch() {
+        if (!outbox.isEmpty()) {
+            for (Map.Entry<NodeId, List<Msg>> e : outbox.entrySet()) {
+                final NodeId to = e.getKey();
+                final List<Msg> batch = e.getValue();
+                sender.execute(() -> transmit(to, batch));
+            }
+            outbox.clear();
+        }
+        if (!outcomes.isEmpty()) {
+            final List<Runnable> done = outcomes;
+            outcomes = new ArrayList<>();
+            callbacks.execute(() -> {
+                for (Runnable r : done) {
+                    r.run();
+                }
+            });
+        }
+    }
+
+    /** Sender thread: encodes and sends a peer's messages. */
+    private void transmit(NodeId to, List<Msg> messages) {
+        final Member peer = members.get(to);
+        if (peer == null) {
+            return;
+        }
+        try {
+            // Batches stay within one frame: a payload above maxInlinePayload travels in chunks and may be
+            // delivered after messages sent later, and the registry's messages to a peer must keep their order.
+            final int limit = Math.min(MAX_BATCH_BYTES, transport.maxInlinePayload()) - 5;
+            final List<byte[]> frame = new ArrayList<>(messages.size());
+            int bytes = 0;
+            for (Msg m : messages) {
+                final byte[] encoded = MsgCodec.encode(m);
+                if (!frame.isEmpty() && bytes + encoded.length + 4 > limit) {
+                    transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.batch(frame)));
+                    frame.clear();
+                    bytes = 0;
+                }
+                frame.add(encoded);
+                bytes += encoded.length + 4;
+            }
+            transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.batch(frame)));
+        } catch (TransportException | IllegalArgumentException e) {
+            sendFailures.increment(); // resends and anti-entropy repair it
+            LOG.log(System.Logger.Level.DEBUG, "{0}: could not send to {1}: {2}", self, to, e.getMessage());
+        }
+    }
+
+    private void outcome(Runnable r) {
+        if (loop.onLoop()) {
+            outcomes.add(r);
+        } else {
+            callbacks.execute(r);
+        }
     }
 
     private void onData(InboundMessage m) {
@@ -287,18 +360,11 @@ public final class RegistryComponent implements SwarmRegistry {
     private final class NodeEffects implements Effects {
         @Override
         public void send(NodeId to, Msg message) {
-            sender.execute(() -> {
-                final Member peer = members.get(to);
-                if (peer == null) {
-                    return;
-                }
-                try {
-                    transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.encode(message)));
-                } catch (TransportException | IllegalArgumentException e) {
-                    sendFailures.increment(); // resends and anti-entropy repair it
-                    LOG.log(System.Logger.Level.DEBUG, "{0}: could not send to {1}: {2}", self, to, e.getMessage());
-                }
-            });
+            if (loop.onLoop()) {
+                outbox.computeIfAbsent(to, k -> new ArrayList<>()).add(message);
+            } else {
+                sender.execute(() -> transmit(to, List.of(message)));
+            }
         }
 
         @Override
@@ -360,12 +426,12 @@ public final class RegistryComponent implements SwarmRegistry {
             finish(reqId, f -> f.completeExceptionally(error));
         }
 
-        /** Completes an API stage on the callback thread, never on the registry's. */
-        private void finish(long reqId, java.util.function.Consumer<CompletableFuture<Object>> outcome) {
+        /** Completes an API stage on the callback thread (batched per loop turn), never on the registry's. */
+        private void finish(long reqId, java.util.function.Consumer<CompletableFuture<Object>> complete) {
             localInstances.remove(reqId);
             final CompletableFuture<Object> f = calls.remove(reqId);
             if (f != null) {
-                callbacks.execute(() -> outcome.accept(f));
+                outcome(() -> complete.accept(f));
             }
         }
 
@@ -569,6 +635,11 @@ public final class RegistryComponent implements SwarmRegistry {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(replyCodec, "replyCodec");
         final Duration t = timeout(timeout);
+        checkName("name", name);
+        final Optional<WorkerRef> here = core.whereis(name);
+        if (here.isPresent()) {
+            return deliver(here.get(), message, codec, replyCodec, true, t); // no dependent stage in between
+        }
         return resolve(name, t).thenCompose(ref -> deliver(ref, message, codec, replyCodec, true, t));
     }
 
@@ -629,7 +700,7 @@ public final class RegistryComponent implements SwarmRegistry {
         } catch (TransportException e) {
             return CompletableFuture.failedFuture(unavailable(ref, e));
         }
-        return answer.toCompletableFuture().handle((bytes, e) -> {
+        return new JoinThrough<ByteBuffer, R>(answer.toCompletableFuture(), (bytes, e) -> {
             if (e != null) {
                 final Throwable cause = unwrap(e);
                 if (cause instanceof TransportException te) {
@@ -648,6 +719,69 @@ public final class RegistryComponent implements SwarmRegistry {
                     + ": " + bad.getMessage(), bad);
             }
         });
+    }
+
+    /**
+     * {@code source} mapped by {@code fn}, like {@code source.handle(fn)}, except that a caller blocked in
+     * {@link #join}/{@link #get} waits on {@code source} itself: the transport hands a reply straight to
+     * a thread blocked on its stage, which then completes this one on its own thread too, instead of
+     * completing it through the transport's callback thread and waking the caller from there.
+     */
+    static final class JoinThrough<T, R> extends CompletableFuture<R> {
+        private final CompletableFuture<T> source;
+
+        JoinThrough(CompletableFuture<T> source, java.util.function.BiFunction<? super T, Throwable, ? extends R> fn) {
+            this.source = source;
+            source.whenComplete((value, error) -> {
+                final R mapped;
+                try {
+                    mapped = fn.apply(value, error);
+                } catch (Throwable t) {
+                    completeExceptionally(t instanceof CompletionException ? t : new CompletionException(t));
+                    return;
+                }
+                complete(mapped);
+            });
+        }
+
+        @Override
+        public R join() {
+            if (!isDone()) {
+                try {
+                    source.join();
+                } catch (RuntimeException outcomeBelow) {
+                    // mapped by fn: reported by super.join()
+                }
+            }
+            return super.join();
+        }
+
+        @Override
+        public R get() throws InterruptedException, java.util.concurrent.ExecutionException {
+            if (!isDone()) {
+                try {
+                    source.get();
+                } catch (java.util.concurrent.ExecutionException | RuntimeException outcomeBelow) {
+                    // mapped by fn: reported by super.get()
+                }
+            }
+            return super.get();
+        }
+
+        @Override
+        public R get(long timeout, TimeUnit unit) throws InterruptedException, java.util.concurrent.ExecutionException,
+            TimeoutException {
+            final long start = System.nanoTime();
+            final long timeoutNs = unit.toNanos(timeout);
+            if (!isDone()) {
+                try {
+                    source.get(timeoutNs, TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.ExecutionException | TimeoutException | RuntimeException outcomeBelow) {
+                    // mapped by fn, or timed out: super.get decides
+                }
+            }
+            return super.get(Math.max(0, timeoutNs - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
+        }
     }
 
     private static SwarmException unavailable(WorkerRef ref, TransportException e) {

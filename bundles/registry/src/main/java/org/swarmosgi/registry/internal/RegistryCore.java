@@ -55,6 +55,8 @@ import org.swarmosgi.ring.HashRing;
 final class RegistryCore {
     /** Operations kept per host while a sync with it runs. */
     static final int MAX_HELD_OPS = 100_000;
+    /** Most operations in one Ops message (records of ordinary names: well under a 64 KiB frame). */
+    static final int OPS_PER_MESSAGE = 256;
 
     private final NodeId self;
     private final RegistrySettings settings;
@@ -84,6 +86,8 @@ final class RegistryCore {
     // Names this node serializes as their owner.
     private final Map<String, Claim> claims = new HashMap<>();
     private final Map<Long, Start> starts = new HashMap<>();
+    // How many starts of each name are in flight (the index of starts by name).
+    private final Map<String, Integer> startingNames = new HashMap<>();
     private final Map<Long, Conflict> checkpoints = new HashMap<>();
     private final Map<String, Long> conflictAttempts = new HashMap<>();
     private final Map<String, ArrayDeque<Long>> restarts = new HashMap<>();
@@ -504,9 +508,13 @@ final class RegistryCore {
         if (outOps.isEmpty()) {
             return;
         }
-        final Msg.Ops batch = new Msg.Ops(outOps);
+        // In messages of at most OPS_PER_MESSAGE operations: a message small enough for one transport frame
+        // keeps its order with the messages after it (a larger one travels in chunks and may not); an
+        // operation arriving after a later one looks like a gap and costs a sync.
+        for (int from = 0; from < outOps.size(); from += OPS_PER_MESSAGE) {
+            broadcast(new Msg.Ops(outOps.subList(from, Math.min(outOps.size(), from + OPS_PER_MESSAGE))));
+        }
         outOps.clear();
-        broadcast(batch);
     }
 
     private void broadcast(Msg m) {
@@ -678,6 +686,8 @@ final class RegistryCore {
             return;
         }
         p.syncNonce = ++ids;
+        p.syncParts = 0;
+        p.syncExpected = 0;
         p.syncDeadline = now() + settings.syncTimeoutMs();
         fx.send(p.host, new Msg.SyncRequest(p.syncNonce, p.digests()));
     }
@@ -694,17 +704,18 @@ final class RegistryCore {
         final long seq = own.appliedSeq;
         final List<Integer> buckets = new ArrayList<>();
         final List<Record> records = new ArrayList<>();
+        int part = 0;
         for (int i = 0; i < differing.size(); i++) {
             final int b = differing.get(i);
             buckets.add(b);
             records.addAll(own.bucketRecords(b));
             if (records.size() >= settings.syncBatchRecords() && i < differing.size() - 1) {
-                fx.send(from, new Msg.SyncReply(r.nonce(), seq, toArray(buckets), List.copyOf(records), false, null));
+                fx.send(from, new Msg.SyncReply(r.nonce(), seq, part++, toArray(buckets), List.copyOf(records), false, null));
                 buckets.clear();
                 records.clear();
             }
         }
-        fx.send(from, new Msg.SyncReply(r.nonce(), seq, toArray(buckets), List.copyOf(records), true, own.types));
+        fx.send(from, new Msg.SyncReply(r.nonce(), seq, part, toArray(buckets), List.copyOf(records), true, own.types));
     }
 
     private static int[] toArray(List<Integer> list) {
@@ -751,13 +762,23 @@ final class RegistryCore {
                 }
             }
         }
+        // The host answers in parts, numbered; a part may arrive after the last (large ones travel on their own
+        // stream) or be lost. The sync ends when every part is in; the timeout counts from the latest part, and
+        // a timeout asks again for what still differs.
+        p.syncParts++;
+        p.syncDeadline = now() + settings.syncTimeoutMs();
         if (r.last()) {
+            p.syncExpected = r.part() + 1;
+            p.syncTypes = r.types();
+        }
+        if (p.syncExpected > 0 && p.syncParts >= p.syncExpected) {
             p.appliedSeq = Math.max(p.appliedSeq, r.seq());
-            if (r.types() != null) {
-                p.types = Set.copyOf(r.types());
+            if (p.syncTypes != null) {
+                p.types = Set.copyOf(p.syncTypes);
                 typeRings.clear();
             }
             p.syncNonce = 0;
+            p.syncTypes = null;
             p.synced = true;
             final List<Op> held = new ArrayList<>(p.heldOps);
             p.heldOps.clear();
@@ -797,15 +818,23 @@ final class RegistryCore {
     /** Recomputes which record of {@code name} lookups see, and tells listeners when it changed. */
     private void updateWinner(String name, StopReason reasonIfGone) {
         final Record before = winners.get(name);
-        final NodeId owner = ownerOf(name);
+        final int bucket = Partition.bucket(name); // hashed once for every partition
+        NodeId owner = null; // looked up on the ring only when two hold the name
         Record best = null;
         int holders = 0;
         for (Partition p : partitions.values()) {
-            final Record r = p.get(name);
+            final Record r = p.get(name, bucket);
             if (r != null) {
                 holders++;
-                if (best == null || beats(r, best, owner)) {
+                if (best == null) {
                     best = r;
+                } else {
+                    if (owner == null) {
+                        owner = ownerOf(name);
+                    }
+                    if (beats(r, best, owner)) {
+                        best = r;
+                    }
                 }
             }
         }
@@ -1010,18 +1039,29 @@ final class RegistryCore {
                 self + " does not offer worker type '" + r.type() + "'"));
             return;
         }
-        for (Start s : starts.values()) {
-            if (s.name.equals(r.name())) {
-                return; // already starting: its answer goes to the claim
-            }
+        if (startingNames.containsKey(r.name())) {
+            return; // already starting: its answer goes to the claim
         }
         final long startId = ++ids;
-        starts.put(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null));
+        addStart(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null));
         fx.startWorker(startId, new StartOrder(r.name(), r.type(), r.args(), null, StartReason.FIRST_START, nextVersion()));
     }
 
-    void onWorkerStarted(long startId, WorkerRef ref) {
+    private void addStart(long startId, Start s) {
+        starts.put(startId, s);
+        startingNames.merge(s.name, 1, Integer::sum);
+    }
+
+    private Start removeStart(long startId) {
         final Start s = starts.remove(startId);
+        if (s != null) {
+            startingNames.computeIfPresent(s.name, (k, n) -> n == 1 ? null : n - 1);
+        }
+        return s;
+    }
+
+    void onWorkerStarted(long startId, WorkerRef ref) {
+        final Start s = removeStart(startId);
         if (s == null) {
             return;
         }
@@ -1043,7 +1083,7 @@ final class RegistryCore {
     }
 
     void onWorkerStartFailed(long startId, boolean unknownType, String error) {
-        final Start s = starts.remove(startId);
+        final Start s = removeStart(startId);
         if (s == null) {
             return;
         }
@@ -1058,6 +1098,14 @@ final class RegistryCore {
 
     /** The instance of a granted registerLocal is hosted here now. */
     void onLocalHosted(long reqId, String name, WorkerRef ref) {
+        final Record mine = own.get(name);
+        if (mine != null && !mine.ref.equals(ref)) {
+            // Two grants of one name to us (see onClaimAnswer) hosted at once: the first keeps it.
+            fx.stopWorker(ref, StopReason.CONFLICT_LOST, nextVersion());
+            fx.failed(reqId, new AlreadyRegisteredException(name, mine.ref));
+            drain();
+            return;
+        }
         final Record r = putOwn(new Record(name, ref, null, null, nextVersion(), null));
         fx.completed(reqId, r.ref);
         drain();
@@ -1083,7 +1131,7 @@ final class RegistryCore {
             fireMonitors(ref, reason);
             ownByRef.remove(ref);
             final long startId = ++ids;
-            starts.put(startId, new Start(null, 0, r.name, r.type, r.args, r));
+            addStart(startId, new Start(null, 0, r.name, r.type, r.args, r));
             fx.startWorker(startId, new StartOrder(r.name, r.type, r.args, null, StartReason.RESTARTED, nextVersion()));
         } else {
             removeOwn(r, reason);
@@ -1150,7 +1198,15 @@ final class RegistryCore {
 
     private void onClaimAnswer(Pending q, Msg.Reply r) {
         switch (r.status()) {
-            case GRANTED -> fx.hostLocal(q.id, q.name, nextVersion());
+            case GRANTED -> {
+                final Record mine = own.get(q.name);
+                if (mine != null) {
+                    // The owner took this for a resend of an earlier grant to us, whose record it has not seen yet.
+                    fx.failed(q.id, new AlreadyRegisteredException(q.name, mine.ref));
+                } else {
+                    fx.hostLocal(q.id, q.name, nextVersion());
+                }
+            }
             case EXISTS -> {
                 applyEarly(r.record());
                 fx.failed(q.id, new AlreadyRegisteredException(q.name, r.record().ref));

@@ -1,22 +1,30 @@
 package org.swarmosgi.registry.internal;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The registry's one thread: runs the tasks given to it (membership events, messages, host answers,
  * API calls) one at a time, then flushes the batched operations, and ticks the core every
  * {@value #TICK_MS} ms. A task that throws is counted and logged; the loop carries on.
+ *
+ * <p>The inbox is a lock-free queue; a producer wakes the thread only when it is parked (or about to
+ * park), so a busy registry takes tasks without a lock or a wake-up per task. After every batch of
+ * tasks the loop runs the core's flush and then {@code afterBatch} (the component's outbox).
  */
 final class RegistryLoop implements Executor, AutoCloseable {
     static final long TICK_MS = 10;
     private static final System.Logger LOG = System.getLogger(RegistryLoop.class.getName());
     private static final int BATCH = 4096;
 
-    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    /** True while the thread parks or is about to: producers then unpark it. */
+    private volatile boolean idle;
+    private Runnable afterBatch = () -> { };
     private final Thread thread;
     private final LongAdder errors = new LongAdder();
     private volatile RegistryCore core;
@@ -28,7 +36,13 @@ final class RegistryLoop implements Executor, AutoCloseable {
     }
 
     void start(RegistryCore core) {
+        start(core, () -> { });
+    }
+
+    /** Starts the thread; {@code afterBatch} runs on it after every batch of tasks and after every tick. */
+    void start(RegistryCore core, Runnable afterBatch) {
         this.core = core;
+        this.afterBatch = afterBatch;
         thread.start();
     }
 
@@ -38,6 +52,9 @@ final class RegistryLoop implements Executor, AutoCloseable {
             throw new RejectedExecutionException("the registry is stopped");
         }
         inbox.add(task);
+        if (idle) {
+            LockSupport.unpark(thread);
+        }
     }
 
     boolean onLoop() {
@@ -51,24 +68,32 @@ final class RegistryLoop implements Executor, AutoCloseable {
     private void run() {
         long nextTick = System.nanoTime();
         while (!closed) {
-            try {
-                final long wait = Math.max(0, nextTick - System.nanoTime());
-                Runnable task = inbox.poll(wait, TimeUnit.NANOSECONDS);
-                int n = 0;
-                while (task != null) {
-                    runSafely(task);
-                    task = ++n < BATCH ? inbox.poll() : null;
-                }
-                if (System.nanoTime() >= nextTick) {
-                    nextTick = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
-                    runSafely(core::tick);
-                }
-                runSafely(core::flush);
-            } catch (InterruptedException e) {
-                if (closed) {
-                    return;
+            Runnable task = inbox.poll();
+            if (task == null) {
+                final long wait = nextTick - System.nanoTime();
+                if (wait > 0) {
+                    idle = true;
+                    task = inbox.poll(); // a task added before the flag was seen
+                    if (task == null) {
+                        LockSupport.parkNanos(this, wait);
+                    }
+                    idle = false;
+                    if (Thread.interrupted() && closed) {
+                        return;
+                    }
                 }
             }
+            int n = 0;
+            while (task != null) {
+                runSafely(task);
+                task = ++n < BATCH ? inbox.poll() : null;
+            }
+            if (System.nanoTime() >= nextTick) {
+                nextTick = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
+                runSafely(core::tick);
+            }
+            runSafely(core::flush);
+            runSafely(afterBatch);
         }
     }
 

@@ -49,13 +49,46 @@ class MsgCodecTest {
         for (Msg m : all) {
             assertThat(roundTrip(m)).as(m.toString()).usingRecursiveComparison().isEqualTo(m);
         }
-        final Msg.SyncReply sync = (Msg.SyncReply) roundTrip(new Msg.SyncReply(1, 2, new int[] {3, 4}, List.of(R), true,
+        final Msg.SyncReply sync = (Msg.SyncReply) roundTrip(new Msg.SyncReply(1, 2, 5, new int[] {3, 4}, List.of(R), true,
             Set.of("t")));
+        assertThat(sync.part()).isEqualTo(5);
         assertThat(sync.buckets()).containsExactly(3, 4);
         assertThat(sync.records()).containsExactly(R);
         assertThat(sync.types()).containsExactly("t");
         final Msg.StartReply start = (Msg.StartReply) roundTrip(new Msg.StartReply(1, "n", R, Msg.Status.OK, null));
         assertThat(start.record()).isEqualTo(R);
+    }
+
+    @Test
+    void batchesRoundTripAndRefuseNestingAndTrailingBytes() {
+        final List<Msg> batch = List.of(new Msg.SeqAnnounce(5), new Msg.ClaimReq(2, "n"),
+            new Msg.Reply(4, Msg.Status.EXISTS, R, new Op.Put(R), "why"));
+        assertThat(MsgCodec.decodeAll(ByteBuffer.wrap(MsgCodec.encodeAll(batch)))).usingRecursiveFieldByFieldElementComparator()
+            .containsExactlyElementsOf(batch);
+        assertThat(MsgCodec.decodeAll(ByteBuffer.wrap(MsgCodec.encodeAll(List.of(new Msg.SeqAnnounce(7))))))
+            .usingRecursiveFieldByFieldElementComparator().containsExactly(new Msg.SeqAnnounce(7));
+        final byte[] inner = MsgCodec.encodeAll(batch);
+        final byte[] nested = MsgCodec.batch(List.of(inner, inner));
+        assertThatThrownBy(() -> MsgCodec.decodeAll(ByteBuffer.wrap(nested))).isInstanceOf(IllegalArgumentException.class);
+        final byte[] trailing = java.util.Arrays.copyOf(inner, inner.length + 1);
+        assertThatThrownBy(() -> MsgCodec.decodeAll(ByteBuffer.wrap(trailing))).isInstanceOf(IllegalArgumentException.class);
+        for (int cut = 1; cut < inner.length; cut++) {
+            final byte[] truncated = java.util.Arrays.copyOf(inner, cut);
+            assertThatThrownBy(() -> MsgCodec.decodeAll(ByteBuffer.wrap(truncated)))
+                .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Property(tries = 2000)
+    void mutatedBatchesNeverThrowAnythingButIllegalArgument(@ForAll int position, @ForAll byte value) {
+        final byte[] bytes = MsgCodec.encodeAll(List.of(new Msg.SeqAnnounce(5),
+            new Msg.Reply(4, Msg.Status.EXISTS, R, new Op.Put(R), "why")));
+        bytes[Math.floorMod(position, bytes.length)] = value;
+        try {
+            MsgCodec.decodeAll(ByteBuffer.wrap(bytes));
+        } catch (IllegalArgumentException expected) {
+            // refused
+        }
     }
 
     @Test

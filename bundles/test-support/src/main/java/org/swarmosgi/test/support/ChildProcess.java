@@ -1,4 +1,5 @@
 package org.swarmosgi.test.support;
+
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -108,7 +109,7 @@ public final class ChildProcess {
     }
 
     /** The position of the first matching stdout line at {@code from} or later. */
-    int awaitIndex(int from, Predicate<String> match, Duration timeout) {
+    public int awaitIndex(int from, Predicate<String> match, Duration timeout) {
         final int[] next = {from};
         final int[] found = {-1};
         try {

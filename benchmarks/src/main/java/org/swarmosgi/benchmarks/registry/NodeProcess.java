@@ -1,0 +1,77 @@
+package org.swarmosgi.benchmarks.registry;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.swarmosgi.test.support.ChildJvm;
+import org.swarmosgi.test.support.ChildProcess;
+import org.swarmosgi.test.support.Processes;
+
+/**
+ * A {@link RegNode} in its own JVM, started through test-support and driven by one command line on
+ * stdin and one answer line on stdout.
+ */
+final class NodeProcess implements AutoCloseable {
+    /** How long one answer may take: a sync of a million names, on a loaded machine. */
+    private static final Duration ANSWER = Duration.ofMinutes(10);
+
+    final String name;
+    final int membershipPort;
+    private final Processes processes = new Processes();
+    private final ChildProcess process;
+    private int read;
+    /** The {@code UP} line's fields: name incarnation startedNs baselineHeap. */
+    final String[] up;
+
+    NodeProcess(String name, Path work, int membershipPort, List<Integer> seeds, String heap, List<String> jvmExtra) {
+        this.name = name;
+        this.membershipPort = membershipPort;
+        final StringBuilder s = new StringBuilder();
+        for (int p : seeds) {
+            s.append(s.length() == 0 ? "" : ",").append(p);
+        }
+        process = processes.start(ChildJvm.of(RegNode.class).name(name).aeron()
+            .jvmFlags("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-Djava.util.logging.config.file=/dev/null")
+            .jvmFlags(jvmExtra.toArray(new String[0]))
+            .args(name, work.resolve(name).toString(), Integer.toString(membershipPort), s.toString())
+            .stopLine("exit"));
+        up = expect("UP ").split(" ");
+    }
+
+    /** A port for a node's membership socket (the node binds it at once). */
+    static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    void send(String command) {
+        process.send(command + "\n");
+    }
+
+    /** Sends a command and returns its answer line (which starts with {@code prefix}). */
+    String ask(String command, String prefix) {
+        send(command);
+        return expect(prefix);
+    }
+
+    /** The next stdout line starting with {@code prefix}; an {@code ERROR} line first fails. */
+    String expect(String prefix) {
+        final int at = process.awaitIndex(read, l -> l.startsWith(prefix) || l.startsWith("ERROR"), ANSWER);
+        final String line = process.lines().get(at);
+        read = at + 1;
+        if (line.startsWith("ERROR")) {
+            throw new IllegalStateException(name + ": " + line);
+        }
+        return line;
+    }
+
+    @Override
+    public void close() {
+        processes.close();
+    }
+}
