@@ -25,15 +25,15 @@ import io.aeron.driver.ThreadingMode;
  * offer from another thread), and nothing else: the floor our transport is measured against. Aeron's
  * own samples (Ping/Pong) busy-spin, which on 2 cores measures the scheduler instead.
  */
-final class BareAeronNode implements AutoCloseable {
+public final class BareAeronNode implements AutoCloseable {
     static final int STREAM_ID = 4242;
 
     final MediaDriver driver;
     final Aeron aeron;
     final AgentRunner runner;
-    final Subscription subscription;
+    public final Subscription subscription;
 
-    BareAeronNode(Path dir, String threading, String idle, long maxParkNs, int port, Agent extra) {
+    public BareAeronNode(Path dir, String threading, String idle, long maxParkNs, int port, Agent extra) {
         final ThreadingMode mode = ThreadingMode.valueOf(threading);
         driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(dir.toString())
             .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(mode)
@@ -53,7 +53,7 @@ final class BareAeronNode implements AutoCloseable {
         subscription = aeron.addSubscription("aeron:udp?endpoint=127.0.0.1:" + port, STREAM_ID);
     }
 
-    int boundPort() {
+    public int boundPort() {
         while (true) {
             for (String a : subscription.localSocketAddresses()) {
                 final int p = Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
@@ -66,14 +66,14 @@ final class BareAeronNode implements AutoCloseable {
     }
 
     /** After an offer from another thread: the driver runs on the duty cycle, so let it send now. */
-    void wakeDutyCycle() {
+    public void wakeDutyCycle() {
         final Thread t = runner.thread();
         if (t != null) {
             java.util.concurrent.locks.LockSupport.unpark(t);
         }
     }
 
-    ExclusivePublication publicationTo(String hostPort) {
+    public ExclusivePublication publicationTo(String hostPort) {
         final ExclusivePublication p = aeron.addExclusivePublication("aeron:udp?endpoint=" + hostPort
             + "|term-length=2m", STREAM_ID);
         while (!p.isConnected()) {
@@ -82,7 +82,7 @@ final class BareAeronNode implements AutoCloseable {
         return p;
     }
 
-    static IdleStrategy idle(String kind, long maxParkNs) {
+    public static IdleStrategy idle(String kind, long maxParkNs) {
         return "SLEEPING".equals(kind) ? new SleepingIdleStrategy(maxParkNs) : new BackoffIdleStrategy(10, 20, 1_000, maxParkNs);
     }
 
