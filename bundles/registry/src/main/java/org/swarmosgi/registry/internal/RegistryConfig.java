@@ -8,8 +8,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface RegistryConfig {
 
     @AttributeDefinition(name = "virtual.nodes", description = "Points per node on the hash ring (1..65536). More: "
-        + "more even placement, more memory and a slower topology change.")
-    int virtual_nodes() default 256;
+        + "more even placement, more memory and a slower topology change. swarm:status computes the shares it "
+        + "shows with the default.")
+    int virtual_nodes() default 2048;
 
     @AttributeDefinition(name = "static.quorum.size", description = "0: off. Otherwise a side of a partition with "
         + "fewer live nodes refuses registrations and stops its movable workers instead of running duplicates.")

@@ -16,7 +16,7 @@ package org.swarmosgi.registry.internal;
 record RegistrySettings(int virtualNodes, int staticQuorumSize, long retryDelayMs, long syncTimeoutMs,
                         long announceIntervalMs, long claimTimeoutMs, long conflictRetryMs, int syncBatchRecords) {
 
-    static final RegistrySettings DEFAULTS = new RegistrySettings(256, 0, 20, 2_000, 500, 10_000, 1_000, 20_000);
+    static final RegistrySettings DEFAULTS = new RegistrySettings(2048, 0, 20, 2_000, 500, 10_000, 1_000, 20_000);
 
     RegistrySettings {
         check("virtual.nodes", virtualNodes, 1, 65_536);
