@@ -952,7 +952,10 @@ final class RegistryCore {
         }
         final Claim held = claims.get(r.name());
         if (held != null) {
-            held.waiters.add(new Waiter(from, r.corr(), r.orExisting()));
+            final Waiter w = new Waiter(from, r.corr(), r.orExisting());
+            if (!held.waiters.contains(w)) { // a resend of a request that waits already
+                held.waiters.add(w);
+            }
             return;
         }
         final NodeId host = placementOf(r.name(), r.type());

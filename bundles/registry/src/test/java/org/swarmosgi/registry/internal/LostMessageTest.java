@@ -31,6 +31,24 @@ class LostMessageTest {
         assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
     }
 
+    /**
+     * A start slower than the resend interval: the caller asks again while the owner's claim waits, and
+     * the repeats (delivered out of order here) must not turn its own registration into
+     * "already registered".
+     */
+    @Test
+    void aSlowStartAskedAgainCompletesAsTheOneRegistration() {
+        final Simulation sim = settled();
+        final Simulation.Node caller = sim.node("n1");
+        final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
+        sim.startDelayMs = 1_000; // three resend intervals
+        sim.maxDelay = 50;
+        final Simulation.Outcome o = sim.call(caller, id -> caller.core.register(id, name, Simulation.PERMANENT,
+                "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(2 * BOUND_MS);
+        assertThat(o.ok()).as("registered: %s", o.error).isTrue();
+    }
+
     private static Simulation settled() {
         final Simulation sim = new Simulation(42, Simulation.SETTINGS);
         for (String name : new String[] {"n1", "n2", "n3"}) {

@@ -53,6 +53,8 @@ final class Simulation {
     private final Map<String, Integer> sides = new HashMap<>();
     double loss;
     int maxDelay = 3;
+    /** How long a worker takes to start; negative: 0-2 ms at random. */
+    long startDelayMs = -1;
     long messages;
 
     private record Event(long at, long seq, Runnable action) implements Comparable<Event> {
@@ -119,7 +121,7 @@ final class Simulation {
 
         @Override
         public void startWorker(long startId, StartOrder order) {
-            at(random.nextInt(3), () -> {
+            at(startDelayMs >= 0 ? startDelayMs : random.nextInt(3), () -> {
                 if (!alive) {
                     return;
                 }
