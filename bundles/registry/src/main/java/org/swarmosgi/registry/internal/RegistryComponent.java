@@ -479,20 +479,21 @@ public final class RegistryComponent implements SwarmRegistry {
 
     @Override
     public CompletionStage<WorkerRef> register(String name, String workerType, byte[] args, Duration timeout) {
-        checkName("name", name);
-        checkName("workerType", workerType);
-        final byte[] a = args == null ? new byte[0] : args.clone();
-        final long ms = millis(timeout);
-        return submit(id -> core.register(id, name, workerType, a, ms, false));
+        return register(name, workerType, args, timeout, false);
     }
 
     @Override
     public CompletionStage<WorkerRef> whereisOrRegister(String name, String workerType, byte[] args, Duration timeout) {
+        return register(name, workerType, args, timeout, true);
+    }
+
+    private CompletionStage<WorkerRef> register(String name, String workerType, byte[] args, Duration timeout,
+                                                boolean orExisting) {
         checkName("name", name);
         checkName("workerType", workerType);
         final byte[] a = args == null ? new byte[0] : args.clone();
         final long ms = millis(timeout);
-        return submit(id -> core.register(id, name, workerType, a, ms, true));
+        return submit(id -> core.register(id, name, workerType, a, ms, orExisting));
     }
 
     @Override
