@@ -66,10 +66,6 @@ final class Record {
         return new Record(name, ref, type, args, newVersion, g.length == 0 ? NO_GROUPS : g);
     }
 
-    Record withRef(WorkerRef newRef, long newVersion) {
-        return new Record(name, newRef, type, args, newVersion, groups);
-    }
-
     /** This record's share of its bucket's digest: equal records give equal shares on every node. */
     long digest() {
         long h = NameHash.hash64(name);
