@@ -304,7 +304,14 @@ public class RegistryInContainerIT {
             return fresh.ready() && fresh.whereis("before-restart").isEmpty()
                 && get(fresh.register("after-restart", "counter", new byte[0], T)) != null;
         });
+        // Deleting the configuration starts the registry once more: wait for that registry, so the next
+        // test is not handed one that is stopping.
+        final Object reconfigured = context.getServiceReference(SwarmRegistry.class).getProperty("service.id");
         config.delete();
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            final org.osgi.framework.ServiceReference<SwarmRegistry> now = context.getServiceReference(SwarmRegistry.class);
+            return !now.getProperty("service.id").equals(reconfigured) && context.getService(now).ready();
+        });
     }
 
     /** A one-way message handed straight to the host. */
