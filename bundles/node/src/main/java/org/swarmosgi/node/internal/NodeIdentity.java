@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.Set;
 
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.node.LocalNode;
@@ -76,6 +77,11 @@ final class NodeIdentity implements LocalNode {
     @Override
     public Path workDirectory() {
         return settings.workDirectory();
+    }
+
+    @Override
+    public Set<String> roles() {
+        return settings.roles();
     }
 
     @Override
