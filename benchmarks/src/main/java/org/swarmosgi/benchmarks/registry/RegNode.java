@@ -229,6 +229,11 @@ public final class RegNode implements AutoCloseable {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
+    /** CPU time of every thread of this JVM so far (JIT and GC included). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     static String encode(Histogram h) {
         final ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
         h.encodeIntoCompressedByteBuffer(b);
@@ -251,7 +256,8 @@ public final class RegNode implements AutoCloseable {
      * <li>{@code await <nodes>} -> {@code CLUSTER}: this node sees that many nodes and is ready</li>
      * <li>{@code reg <prefix> <from> <to> <step> <inflight>} -> {@code REG ok failed startNs endNs histogram}</li>
      * <li>{@code replica <n> <timeoutMs>} -> {@code REPLICA <nanoTime|-1> <size>}</li>
-     * <li>{@code size} -> {@code SIZE <n>}; {@code heap} -> {@code HEAP <bytes after GC>}</li>
+     * <li>{@code size} -> {@code SIZE <n>}; {@code heap} -> {@code HEAP <bytes after GC>}; {@code cpu} -> {@code CPU
+     * <ns of CPU this JVM used so far>}</li>
      * <li>{@code callrate <prefix> <names> <total> <inflight>} -> {@code CALLRATE <calls/s>}</li>
      * <li>{@code calllat <prefix> <names> <warmup> <samples>} -> {@code CALLLAT histogram}</li>
      * <li>{@code bare-pong} / {@code bare-ping <host:port> <warmup> <samples>}: the bare Aeron floor</li>
@@ -308,6 +314,7 @@ public final class RegNode implements AutoCloseable {
                             out.println("WATCHED " + watched + " " + n.probe.replicaSize());
                         }
                         case "size" -> out.println("SIZE " + n.probe.replicaSize());
+                        case "cpu" -> out.println("CPU " + processCpuNanos());
                         case "heap" -> out.println("HEAP " + heapAfterGc());
                         case "joined" -> out.println("JOINED " + n.startedNs + " " + n.firstPeerUpNs);
                         case "callrate" -> {

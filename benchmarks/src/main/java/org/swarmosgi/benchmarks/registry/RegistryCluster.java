@@ -127,6 +127,7 @@ public final class RegistryCluster {
 
     /** {@code count} names {@code prefix-i}, node k registering i = k, k + nodes, ...; returns the aggregate rate. */
     private double registerRound(String prefix, int count) throws Exception {
+        final long cpuBefore = cpuNanos();
         for (int k = 0; k < procs.size(); k++) {
             procs.get(k).send("reg " + prefix + "- " + k + " " + count + " " + procs.size() + " " + inflight);
         }
@@ -148,10 +149,12 @@ public final class RegistryCluster {
             }
         }
         final double rate = ok / ((end - start) / 1e9);
+        final long cpu = cpuNanos() - cpuBefore;
         System.out.printf("%-6s %,d names from %d nodes (%d in flight each): %,.0f registrations/s, latency p50 %.2f ms "
-                + "p99 %.2f ms p99.9 %.2f ms max %.2f ms%s%n", prefix, ok, procs.size(), inflight, rate,
-            h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6,
-            h.getMaxValue() / 1e6, failed == 0 ? "" : ", " + failed + " FAILED, first: " + error);
+                + "p99 %.2f ms p99.9 %.2f ms max %.2f ms; CPU of the node JVMs %.1f us per registration (%.2f cores)%s%n",
+            prefix, ok, procs.size(), inflight, rate, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+            h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, cpu / 1e3 / Math.max(1, ok + failed),
+            cpu / (double) (end - start), failed == 0 ? "" : ", " + failed + " FAILED, first: " + error);
         return rate;
     }
 
@@ -262,6 +265,15 @@ public final class RegistryCluster {
                     + "(target <= 200 B); a hosting node's heap: %,d bytes (%.0f B per name, workers included)%n", heapNow,
                 baseline, (heapNow - baseline) / (double) have, hostHeap, hostHeap / (double) have);
         }
+    }
+
+    /** CPU time the node JVMs used so far, all together: the cost of a round whatever else runs on the machine. */
+    private long cpuNanos() throws Exception {
+        long sum = 0;
+        for (String s : all("cpu", "CPU ")) {
+            sum += Long.parseLong(s.split(" ")[1]);
+        }
+        return sum;
     }
 
     private static String load() {
