@@ -234,6 +234,23 @@ public final class RegNode implements AutoCloseable {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /** CPU time per live thread so far, as {@code name=ns,...} (node names taken out, so nodes add up). */
+    static String threadCpuNanos() {
+        final java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        final StringBuilder s = new StringBuilder();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            final long ns = mx.getThreadCpuTime(t.getThreadId());
+            if (ns > 0) {
+                s.append(s.length() == 0 ? "" : ",").append(t.getThreadName().replaceAll("node[0-9]+", "N")
+                    .replaceAll("[ ,=]", "_")).append('=').append(ns);
+            }
+        }
+        return s.toString();
+    }
+
     static String encode(Histogram h) {
         final ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
         h.encodeIntoCompressedByteBuffer(b);
@@ -314,7 +331,7 @@ public final class RegNode implements AutoCloseable {
                             out.println("WATCHED " + watched + " " + n.probe.replicaSize());
                         }
                         case "size" -> out.println("SIZE " + n.probe.replicaSize());
-                        case "cpu" -> out.println("CPU " + processCpuNanos());
+                        case "cpu" -> out.println("CPU " + processCpuNanos() + " " + threadCpuNanos());
                         case "heap" -> out.println("HEAP " + heapAfterGc());
                         case "joined" -> out.println("JOINED " + n.startedNs + " " + n.firstPeerUpNs);
                         case "callrate" -> {

@@ -205,23 +205,26 @@ public final class RegistryComponent implements SwarmRegistry {
     // ================================================================ outputs, batched per loop turn
 
     /** Messages the state machine sent during this turn of the loop, per peer, in order. Registry thread. */
-    private final Map<NodeId, List<Msg>> outbox = new java.util.LinkedHashMap<>();
+    private Map<NodeId, List<Msg>> outbox = new java.util.LinkedHashMap<>();
     /** Outcomes of API calls decided during this turn. Registry thread. */
     private List<Runnable> outcomes = new ArrayList<>();
 
     /**
-     * After each turn of the loop: every peer's messages go to the sender as one task and one transport
-     * message (one encoding pass, one MAC, one hand-off on either side instead of one per message), and
-     * the turn's outcomes to the callback thread as one task.
+     * After each turn of the loop: the turn's messages go to the sender as one task, and every peer's as
+     * one transport message (one MAC, one hand-off on either side instead of one per message); a message
+     * to several peers (operations, announcements) is encoded once. The turn's outcomes go to the
+     * callback thread as one task.
      */
     private void afterBatch() {
         if (!outbox.isEmpty()) {
-            for (Map.Entry<NodeId, List<Msg>> e : outbox.entrySet()) {
-                final NodeId to = e.getKey();
-                final List<Msg> batch = e.getValue();
-                sender.execute(() -> transmit(to, batch));
-            }
-            outbox.clear();
+            final Map<NodeId, List<Msg>> turn = outbox;
+            outbox = new java.util.LinkedHashMap<>();
+            sender.execute(() -> {
+                final Map<Msg, byte[]> encoded = turn.size() > 1 ? new java.util.IdentityHashMap<>() : null;
+                for (Map.Entry<NodeId, List<Msg>> e : turn.entrySet()) {
+                    transmit(e.getKey(), e.getValue(), encoded);
+                }
+            });
         }
         if (!outcomes.isEmpty()) {
             final List<Runnable> done = outcomes;
@@ -234,8 +237,8 @@ public final class RegistryComponent implements SwarmRegistry {
         }
     }
 
-    /** Sender thread: encodes and sends a peer's messages. */
-    private void transmit(NodeId to, List<Msg> messages) {
+    /** Sender thread: encodes and sends a peer's messages; {@code encoded} (or null) keeps encodings for other peers. */
+    private void transmit(NodeId to, List<Msg> messages, Map<Msg, byte[]> encoded) {
         final Member peer = members.get(to);
         if (peer == null) {
             return;
@@ -247,14 +250,14 @@ public final class RegistryComponent implements SwarmRegistry {
             final List<byte[]> frame = new ArrayList<>(messages.size());
             int bytes = 0;
             for (Msg m : messages) {
-                final byte[] encoded = MsgCodec.encode(m);
-                if (!frame.isEmpty() && bytes + encoded.length + 4 > limit) {
+                final byte[] bytesOfM = encoded == null ? MsgCodec.encode(m) : encoded.computeIfAbsent(m, MsgCodec::encode);
+                if (!frame.isEmpty() && bytes + bytesOfM.length + 4 > limit) {
                     transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.batch(frame)));
                     frame.clear();
                     bytes = 0;
                 }
-                frame.add(encoded);
-                bytes += encoded.length + 4;
+                frame.add(bytesOfM);
+                bytes += bytesOfM.length + 4;
             }
             transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.batch(frame)));
         } catch (TransportException | IllegalArgumentException e) {
@@ -363,7 +366,7 @@ public final class RegistryComponent implements SwarmRegistry {
             if (loop.onLoop()) {
                 outbox.computeIfAbsent(to, k -> new ArrayList<>()).add(message);
             } else {
-                sender.execute(() -> transmit(to, List.of(message)));
+                sender.execute(() -> transmit(to, List.of(message), null));
             }
         }
 
