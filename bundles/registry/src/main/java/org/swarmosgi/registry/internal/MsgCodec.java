@@ -75,6 +75,81 @@ final class MsgCodec {
 
     static byte[] encode(Msg m) {
         final Writer w = new Writer(64);
+        encode(w, m);
+        return w.toArray();
+    }
+
+    /**
+     * A peer's messages as transport payloads of at most {@code limit} bytes each (a batch, or a single
+     * message as it is, as {@link #batch} makes them), written into buffers this instance reuses: a turn's
+     * messages cost no array per message, per frame or per ASCII string. One thread only.
+     */
+    static final class Frames {
+        /** Largest buffer kept between frames: a sync's parts are rare and large. */
+        private static final int KEPT_FRAME_BYTES = 1 << 20;
+        private final Writer w = new Writer(4096);
+        private int count;
+        /** Where the last message's length field is. */
+        private int last;
+
+        /** Starts an empty frame (giving back the room a very large one took). */
+        void clear() {
+            if (w.buf.length > KEPT_FRAME_BYTES) {
+                w.buf = new byte[4096];
+            }
+            w.pos = 0;
+            w.b(BATCH).i(0);
+            count = 0;
+        }
+
+        int count() {
+            return count;
+        }
+
+        int size() {
+            return w.pos;
+        }
+
+        /** Appends {@code m}; one that cannot be encoded leaves the frame as it was. */
+        void add(Msg m) {
+            last = w.pos;
+            w.i(0);
+            try {
+                encode(w, m);
+            } catch (RuntimeException e) {
+                w.pos = last;
+                throw e;
+            }
+            final int length = w.pos - last - 4;
+            w.putInt(last, length);
+            count++;
+        }
+
+        void add(byte[] encoded) {
+            last = w.pos;
+            w.bytes(encoded);
+            count++;
+        }
+
+        /** Takes the last message out of the frame again: its bytes. */
+        byte[] removeLast() {
+            final byte[] part = Arrays.copyOfRange(w.buf, last + 4, w.pos);
+            w.pos = last;
+            count--;
+            return part;
+        }
+
+        /** The frame's payload, valid until the next change: a batch, or the one message alone. */
+        ByteBuffer payload() {
+            if (count == 1) {
+                return ByteBuffer.wrap(w.buf, 9, w.pos - 9).slice();
+            }
+            w.putInt(1, count);
+            return ByteBuffer.wrap(w.buf, 0, w.pos);
+        }
+    }
+
+    private static void encode(Writer w, Msg m) {
         if (m instanceof Msg.Ops o) {
             w.b(OPS).i(o.ops().size());
             for (Op op : o.ops()) {
@@ -146,7 +221,6 @@ final class MsgCodec {
         } else {
             throw new IllegalArgumentException("no encoding for " + m.getClass().getName());
         }
-        return w.toArray();
     }
 
     private static void op(Writer w, Op op) {
@@ -416,7 +490,33 @@ final class MsgCodec {
             return this;
         }
 
+        void putInt(int at, int v) {
+            for (int s = 24, i = at; s >= 0; s -= 8) {
+                buf[i++] = (byte) (v >>> s);
+            }
+        }
+
         Writer s(String v) {
+            final int n = v.length();
+            if (n <= 0xffff) {
+                // ASCII, by far the common case: written as it is, no array per string.
+                room(2 + n);
+                int p = pos + 2;
+                int i = 0;
+                for (; i < n; i++) {
+                    final char c = v.charAt(i);
+                    if (c >= 0x80) {
+                        break;
+                    }
+                    buf[p++] = (byte) c;
+                }
+                if (i == n) {
+                    buf[pos] = (byte) (n >>> 8);
+                    buf[pos + 1] = (byte) n;
+                    pos = p;
+                    return this;
+                }
+            }
             final byte[] utf8 = v.getBytes(StandardCharsets.UTF_8);
             if (utf8.length > 0xffff) {
                 throw new IllegalArgumentException("string of " + utf8.length + " bytes is too long for the wire");

@@ -220,9 +220,9 @@ public final class RegistryComponent implements SwarmRegistry {
             final Map<NodeId, List<Msg>> turn = outbox;
             outbox = new java.util.LinkedHashMap<>();
             sender.execute(() -> {
-                final Map<Msg, byte[]> encoded = turn.size() > 1 ? new java.util.IdentityHashMap<>() : null;
+                final Map<Msg, byte[]> shared = turn.size() > 1 ? new java.util.IdentityHashMap<>() : null;
                 for (Map.Entry<NodeId, List<Msg>> e : turn.entrySet()) {
-                    transmit(e.getKey(), e.getValue(), encoded);
+                    transmit(e.getKey(), e.getValue(), shared);
                 }
             });
         }
@@ -237,8 +237,14 @@ public final class RegistryComponent implements SwarmRegistry {
         }
     }
 
-    /** Sender thread: encodes and sends a peer's messages; {@code encoded} (or null) keeps encodings for other peers. */
-    private void transmit(NodeId to, List<Msg> messages, Map<Msg, byte[]> encoded) {
+    /** Sender thread: the frame it encodes into, reused. */
+    private final MsgCodec.Frames frames = new MsgCodec.Frames();
+
+    /**
+     * Sender thread: encodes and sends a peer's messages; {@code shared} (or null) keeps the encodings of
+     * messages that go to every peer (operations, announcements) for the other peers.
+     */
+    private void transmit(NodeId to, List<Msg> messages, Map<Msg, byte[]> shared) {
         final Member peer = members.get(to);
         if (peer == null) {
             return;
@@ -246,20 +252,31 @@ public final class RegistryComponent implements SwarmRegistry {
         try {
             // Batches stay within one frame: a payload above maxInlinePayload travels in chunks and may be
             // delivered after messages sent later, and the registry's messages to a peer must keep their order.
-            final int limit = Math.min(MAX_BATCH_BYTES, transport.maxInlinePayload()) - 5;
-            final List<byte[]> frame = new ArrayList<>(messages.size());
-            int bytes = 0;
+            final int limit = Math.min(MAX_BATCH_BYTES, transport.maxInlinePayload());
+            frames.clear();
             for (Msg m : messages) {
-                final byte[] bytesOfM = encoded == null ? MsgCodec.encode(m) : encoded.computeIfAbsent(m, MsgCodec::encode);
-                if (!frame.isEmpty() && bytes + bytesOfM.length + 4 > limit) {
-                    transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.batch(frame)));
-                    frame.clear();
-                    bytes = 0;
+                try {
+                    if (shared != null && (m instanceof Msg.Ops || m instanceof Msg.SeqAnnounce)) {
+                        frames.add(shared.computeIfAbsent(m, MsgCodec::encode));
+                    } else {
+                        frames.add(m);
+                    }
+                } catch (IllegalArgumentException e) {
+                    sendFailures.increment(); // cannot be encoded: the rest still goes
+                    LOG.log(System.Logger.Level.WARNING, "{0}: a registry message to {1} cannot be encoded: {2}", self, to,
+                        e.getMessage());
+                    continue;
                 }
-                frame.add(bytesOfM);
-                bytes += bytesOfM.length + 4;
+                if (frames.size() > limit && frames.count() > 1) {
+                    final byte[] next = frames.removeLast();
+                    transport.send(peer, TOPIC_CONTROL, frames.payload());
+                    frames.clear();
+                    frames.add(next);
+                }
             }
-            transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.batch(frame)));
+            if (frames.count() > 0) {
+                transport.send(peer, TOPIC_CONTROL, frames.payload());
+            }
         } catch (TransportException | IllegalArgumentException e) {
             sendFailures.increment(); // resends and anti-entropy repair it
             LOG.log(System.Logger.Level.DEBUG, "{0}: could not send to {1}: {2}", self, to, e.getMessage());
