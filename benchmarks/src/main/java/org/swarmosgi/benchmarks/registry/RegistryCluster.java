@@ -44,6 +44,7 @@ public final class RegistryCluster {
     private String only = "register,converge,calls,sync";
     private boolean threads;
     private java.util.Map<String, Long> threadCpu = java.util.Map.of();
+    private long gcMillis;
     private final List<NodeProcess> procs = new ArrayList<>();
     private final List<String> jvmExtra = new ArrayList<>();
 
@@ -132,6 +133,7 @@ public final class RegistryCluster {
     /** {@code count} names {@code prefix-i}, node k registering i = k, k + nodes, ...; returns the aggregate rate. */
     private double registerRound(String prefix, int count) throws Exception {
         final long cpuBefore = cpuNanos();
+        final long gcBefore = gcMillis;
         final java.util.Map<String, Long> threadsBefore = threadCpu;
         for (int k = 0; k < procs.size(); k++) {
             procs.get(k).send("reg " + prefix + "- " + k + " " + count + " " + procs.size() + " " + inflight);
@@ -156,10 +158,10 @@ public final class RegistryCluster {
         final double rate = ok / ((end - start) / 1e9);
         final long cpu = cpuNanos() - cpuBefore;
         System.out.printf("%-6s %,d names from %d nodes (%d in flight each): %,.0f registrations/s, latency p50 %.2f ms "
-                + "p99 %.2f ms p99.9 %.2f ms max %.2f ms; CPU of the node JVMs %.1f us per registration (%.2f cores)%s%n",
+                + "p99 %.2f ms p99.9 %.2f ms max %.2f ms; CPU of the node JVMs %.1f us per registration (%.2f cores), GC %d ms%s%n",
             prefix, ok, procs.size(), inflight, rate, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
             h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, cpu / 1e3 / Math.max(1, ok + failed),
-            cpu / (double) (end - start), failed == 0 ? "" : ", " + failed + " FAILED, first: " + error);
+            cpu / (double) (end - start), gcMillis - gcBefore, failed == 0 ? "" : ", " + failed + " FAILED, first: " + error);
         if (threads) {
             final long registered = ok;
             final StringBuilder per = new StringBuilder("       CPU us per registration by thread (all nodes):");
@@ -284,10 +286,14 @@ public final class RegistryCluster {
     /** CPU time the node JVMs used so far, all together: the cost of a round whatever else runs on the machine. */
     private long cpuNanos() throws Exception {
         long sum = 0;
+        long gc = 0;
         final java.util.Map<String, Long> perThread = new java.util.HashMap<>();
         for (String s : all("cpu", "CPU ")) {
             final String[] a = s.split(" ");
             sum += Long.parseLong(a[1]);
+            if (a.length > 3) {
+                gc += Long.parseLong(a[3]);
+            }
             if (a.length > 2) {
                 for (String kv : a[2].split(",")) {
                     final int eq = kv.lastIndexOf('=');
@@ -296,6 +302,7 @@ public final class RegistryCluster {
             }
         }
         threadCpu = perThread;
+        gcMillis = gc;
         return sum;
     }
 
