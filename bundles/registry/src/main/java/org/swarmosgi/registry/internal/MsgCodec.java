@@ -408,7 +408,7 @@ final class MsgCodec {
     private static Record record(Reader r) {
         final String name = r.name();
         final WorkerRef ref = ref(r);
-        final String type = r.shared(r.ns());
+        final String type = r.sharedType();
         final byte[] args = r.bytes(MAX_ARGS);
         final long version = r.l();
         final int n = r.count(MAX_GROUPS);
@@ -429,11 +429,13 @@ final class MsgCodec {
     }
 
     private static NodeId node(Reader r) {
-        final String name = r.s();
-        final long incarnation = r.l();
         final NodeId last = r.lastNode;
+        // Records of one host share its id: a replica holds one copy, not one per record, and reading it
+        // again costs no string.
+        final String name = last != null && r.skipIfNext(last.name()) ? last.name() : r.s();
+        final long incarnation = r.l();
         if (last != null && last.incarnation() == incarnation && last.name().equals(name)) {
-            return last; // records of one host share its id: a replica holds one copy, not one per record
+            return last;
         }
         return r.lastNode = new NodeId(name, incarnation);
     }
@@ -596,15 +598,32 @@ final class MsgCodec {
             return values[v];
         }
 
-        /** {@code type}, or the equal string read before it. */
-        String shared(String type) {
-            if (type == null) {
+        /** A nullable worker type: the equal one read before it, if any (read again without a string). */
+        String sharedType() {
+            if (b() == 0) {
                 return null;
             }
-            if (type.equals(lastType)) {
+            if (lastType != null && skipIfNext(lastType)) {
                 return lastType;
             }
-            return lastType = type;
+            return lastType = s();
+        }
+
+        /** True, and past it, when the next string is {@code ascii} (a string of ASCII characters). */
+        boolean skipIfNext(String ascii) {
+            final int n = ascii.length();
+            final int at = in.position();
+            if (in.remaining() < 2 + n || (in.getShort(at) & 0xffff) != n) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                final char c = ascii.charAt(i);
+                if (c >= 0x80 || in.get(at + 2 + i) != (byte) c) {
+                    return false;
+                }
+            }
+            in.position(at + 2 + n);
+            return true;
         }
 
         String s() {

@@ -60,6 +60,23 @@ class MsgCodecTest {
     }
 
     @Test
+    void recordsOfOneMessageShareTheirNodeAndTypeWhenEqual() {
+        final NodeId b = new NodeId("b", 42);
+        final NodeId aLater = new NodeId("a", 43);
+        final List<Record> records = List.of(R, new Record("x", new WorkerRef(A, 8), null, new byte[0], 10, new String[0]),
+            new Record("y", new WorkerRef(b, 1), "counter", new byte[0], 11, new String[0]),
+            new Record("z", new WorkerRef(aLater, 1), "count", new byte[0], 12, new String[0]),
+            new Record("w", new WorkerRef(A, 9), "counter", new byte[0], 13, new String[0]));
+        final Msg.Ops ops = new Msg.Ops(records.stream().<Op>map(Op.Put::new).toList());
+        final List<Record> back = ((Msg.Ops) roundTrip(ops)).ops().stream().map(op -> ((Op.Put) op).record()).toList();
+        assertThat(back).containsExactlyElementsOf(records);
+        assertThat(back.get(1).ref.node()).isSameAs(back.get(0).ref.node());
+        assertThat(back.get(3).ref.node()).isEqualTo(aLater);
+        assertThat(back.get(3).type).isEqualTo("count");
+        assertThat(back.get(4).type).isEqualTo("counter");
+    }
+
+    @Test
     void framesHoldWhatDecodeAllReadsBack() {
         final MsgCodec.Frames frames = new MsgCodec.Frames();
         final Msg one = new Msg.Reply(4, Msg.Status.OK, R, null, null);
