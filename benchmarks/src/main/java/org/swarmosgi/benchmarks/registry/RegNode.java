@@ -234,6 +234,16 @@ public final class RegNode implements AutoCloseable {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /** Bytes the live threads allocated so far. */
+    static long allocatedBytes() {
+        final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+            sum += Math.max(0, b);
+        }
+        return sum;
+    }
+
     /** Milliseconds the collectors took so far (pauses, for G1's young and full collections). */
     static long gcMillis() {
         long ms = 0;
@@ -283,7 +293,7 @@ public final class RegNode implements AutoCloseable {
      * <li>{@code reg <prefix> <from> <to> <step> <inflight>} -> {@code REG ok failed startNs endNs histogram}</li>
      * <li>{@code replica <n> <timeoutMs>} -> {@code REPLICA <nanoTime|-1> <size>}</li>
      * <li>{@code size} -> {@code SIZE <n>}; {@code heap} -> {@code HEAP <bytes after GC>}; {@code cpu} -> {@code CPU
-     * <ns of CPU this JVM used so far> <thread=ns,...> <ms of GC so far>}</li>
+     * <ns of CPU this JVM used so far> <thread=ns,...> <ms of GC so far> <bytes allocated so far>}</li>
      * <li>{@code callrate <prefix> <names> <total> <inflight>} -> {@code CALLRATE <calls/s>}</li>
      * <li>{@code calllat <prefix> <names> <warmup> <samples>} -> {@code CALLLAT histogram}</li>
      * <li>{@code bare-pong} / {@code bare-ping <host:port> <warmup> <samples>}: the bare Aeron floor</li>
@@ -340,7 +350,8 @@ public final class RegNode implements AutoCloseable {
                             out.println("WATCHED " + watched + " " + n.probe.replicaSize());
                         }
                         case "size" -> out.println("SIZE " + n.probe.replicaSize());
-                        case "cpu" -> out.println("CPU " + processCpuNanos() + " " + threadCpuNanos() + " " + gcMillis());
+                        case "cpu" -> out.println("CPU " + processCpuNanos() + " " + threadCpuNanos() + " " + gcMillis() + " "
+                            + allocatedBytes());
                         case "heap" -> out.println("HEAP " + heapAfterGc());
                         case "joined" -> out.println("JOINED " + n.startedNs + " " + n.firstPeerUpNs);
                         case "callrate" -> {

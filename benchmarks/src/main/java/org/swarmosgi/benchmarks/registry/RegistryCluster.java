@@ -45,6 +45,7 @@ public final class RegistryCluster {
     private boolean threads;
     private java.util.Map<String, Long> threadCpu = java.util.Map.of();
     private long gcMillis;
+    private long allocatedBytes;
     private final List<NodeProcess> procs = new ArrayList<>();
     private final List<String> jvmExtra = new ArrayList<>();
 
@@ -134,6 +135,7 @@ public final class RegistryCluster {
     private double registerRound(String prefix, int count) throws Exception {
         final long cpuBefore = cpuNanos();
         final long gcBefore = gcMillis;
+        final long allocatedBefore = allocatedBytes;
         final java.util.Map<String, Long> threadsBefore = threadCpu;
         for (int k = 0; k < procs.size(); k++) {
             procs.get(k).send("reg " + prefix + "- " + k + " " + count + " " + procs.size() + " " + inflight);
@@ -158,10 +160,11 @@ public final class RegistryCluster {
         final double rate = ok / ((end - start) / 1e9);
         final long cpu = cpuNanos() - cpuBefore;
         System.out.printf("%-6s %,d names from %d nodes (%d in flight each): %,.0f registrations/s, latency p50 %.2f ms "
-                + "p99 %.2f ms p99.9 %.2f ms max %.2f ms; CPU of the node JVMs %.1f us per registration (%.2f cores), GC %d ms%s%n",
+                + "p99 %.2f ms p99.9 %.2f ms max %.2f ms; CPU of the node JVMs %.1f us per registration (%.2f cores), %.1f KB allocated per registration, GC %d ms%s%n",
             prefix, ok, procs.size(), inflight, rate, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
             h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, cpu / 1e3 / Math.max(1, ok + failed),
-            cpu / (double) (end - start), gcMillis - gcBefore, failed == 0 ? "" : ", " + failed + " FAILED, first: " + error);
+            cpu / (double) (end - start), (allocatedBytes - allocatedBefore) / 1024.0 / Math.max(1, ok + failed),
+            gcMillis - gcBefore, failed == 0 ? "" : ", " + failed + " FAILED, first: " + error);
         if (threads) {
             final long registered = ok;
             final StringBuilder per = new StringBuilder("       CPU us per registration by thread (all nodes):");
@@ -287,12 +290,16 @@ public final class RegistryCluster {
     private long cpuNanos() throws Exception {
         long sum = 0;
         long gc = 0;
+        long allocated = 0;
         final java.util.Map<String, Long> perThread = new java.util.HashMap<>();
         for (String s : all("cpu", "CPU ")) {
             final String[] a = s.split(" ");
             sum += Long.parseLong(a[1]);
             if (a.length > 3) {
                 gc += Long.parseLong(a[3]);
+            }
+            if (a.length > 4) {
+                allocated += Long.parseLong(a[4]);
             }
             if (a.length > 2) {
                 for (String kv : a[2].split(",")) {
@@ -303,6 +310,7 @@ public final class RegistryCluster {
         }
         threadCpu = perThread;
         gcMillis = gc;
+        allocatedBytes = allocated;
         return sum;
     }
 

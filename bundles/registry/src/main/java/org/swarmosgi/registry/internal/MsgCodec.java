@@ -131,9 +131,14 @@ final class MsgCodec {
             count++;
         }
 
+        /** The last message's bytes (a copy), to add to other peers' frames. */
+        byte[] lastBytes() {
+            return Arrays.copyOfRange(w.buf, last + 4, w.pos);
+        }
+
         /** Takes the last message out of the frame again: its bytes. */
         byte[] removeLast() {
-            final byte[] part = Arrays.copyOfRange(w.buf, last + 4, w.pos);
+            final byte[] part = lastBytes();
             w.pos = last;
             count--;
             return part;
@@ -289,13 +294,18 @@ final class MsgCodec {
         r.b();
         final int n = r.count(MAX_LIST);
         final List<Msg> out = new ArrayList<>(Math.min(n, 1024));
+        final int limit = in.limit();
         for (int i = 0; i < n; i++) {
             final int length = r.count(Integer.MAX_VALUE);
             r.need(length);
-            final ByteBuffer part = in.slice();
-            part.limit(length);
-            in.position(in.position() + length);
-            out.add(decode(part)); // a batch inside a batch is an unknown tag there: refused
+            // Each message is read up to its own end (one reader for them all: no slice, and the
+            // messages share the node ids and types they repeat).
+            in.limit(in.position() + length);
+            try {
+                out.add(decode(r)); // a batch inside a batch is an unknown tag there: refused
+            } finally {
+                in.limit(limit);
+            }
         }
         if (in.hasRemaining()) {
             throw new IllegalArgumentException(in.remaining() + " bytes after the batch");
@@ -304,7 +314,12 @@ final class MsgCodec {
     }
 
     static Msg decode(ByteBuffer in) {
-        final Reader r = new Reader(in);
+        return decode(new Reader(in));
+    }
+
+    /** One message: all of what is left of the reader's buffer (up to its limit). */
+    private static Msg decode(Reader r) {
+        final ByteBuffer in = r.in;
         final Msg m = switch (r.b()) {
             case OPS -> {
                 final int n = r.count(MAX_LIST);
@@ -552,7 +567,7 @@ final class MsgCodec {
 
     /** Reads with a check of every length against what is left. */
     private static final class Reader {
-        private final ByteBuffer in;
+        final ByteBuffer in;
         /** The node id and worker type read last: the many records of one host share them. */
         NodeId lastNode;
         private String lastType;

@@ -256,10 +256,14 @@ public final class RegistryComponent implements SwarmRegistry {
             frames.clear();
             for (Msg m : messages) {
                 try {
-                    if (shared != null && (m instanceof Msg.Ops || m instanceof Msg.SeqAnnounce)) {
-                        frames.add(shared.computeIfAbsent(m, MsgCodec::encode));
+                    final byte[] done = shared == null ? null : shared.get(m);
+                    if (done != null) {
+                        frames.add(done);
                     } else {
                         frames.add(m);
+                        if (shared != null && (m instanceof Msg.Ops || m instanceof Msg.SeqAnnounce)) {
+                            shared.put(m, frames.lastBytes());
+                        }
                     }
                 } catch (IllegalArgumentException e) {
                     sendFailures.increment(); // cannot be encoded: the rest still goes
