@@ -571,6 +571,7 @@ final class MsgCodec {
         /** The node id and worker type read last: the many records of one host share them. */
         NodeId lastNode;
         private String lastType;
+        private byte[] scratch = new byte[64];
 
         Reader(ByteBuffer in) {
             this.in = in;
@@ -645,19 +646,23 @@ final class MsgCodec {
             need(2);
             final int n = in.getShort() & 0xffff;
             need(n);
-            // ASCII, by far the common case: a compact string, no decoder (payloads may be direct or read-only).
-            final byte[] a = new byte[n];
-            in.get(in.position(), a);
+            // ASCII, by far the common case: a compact string, no decoder (payloads may be direct or read-only),
+            // read through a scratch array the reader keeps.
+            if (scratch.length < n) {
+                scratch = new byte[Math.max(n, scratch.length * 2)];
+            }
+            final byte[] a = scratch;
+            in.get(in.position(), a, 0, n);
             boolean ascii = true;
-            for (byte x : a) {
-                if (x < 0) {
+            for (int i = 0; i < n; i++) {
+                if (a[i] < 0) {
                     ascii = false;
                     break;
                 }
             }
             if (ascii) {
                 in.position(in.position() + n);
-                return new String(a, StandardCharsets.ISO_8859_1);
+                return new String(a, 0, n, StandardCharsets.ISO_8859_1);
             }
             final ByteBuffer slice = in.slice();
             slice.limit(n);
