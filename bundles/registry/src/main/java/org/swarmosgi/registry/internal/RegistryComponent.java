@@ -328,8 +328,10 @@ public final class RegistryComponent implements SwarmRegistry {
     private final class Listener implements MembershipListener {
         @Override
         public void memberUp(Member member) {
-            members.put(member.id(), member);
+            // On the loop, in event order with downs: a down queued before this up must not remove it afterwards
+            // (a false down and the same incarnation back at once left the peer out of the ring for good).
             loop.execute(() -> {
+                members.put(member.id(), member);
                 core.nodeUp(member.id());
                 refreshNodes();
                 for (TopologyListener l : topologyListeners) {
