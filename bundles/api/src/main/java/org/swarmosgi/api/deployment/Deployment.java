@@ -50,7 +50,8 @@ public record Deployment(String symbolicName, String version, String sha256, lon
      * @param version    the version it is about
      * @param sha256     the hash it is about
      * @param state      where the node is
-     * @param error      why it failed; empty unless {@code state} is {@link State#FAILED}
+     * @param error      why it failed ({@link State#FAILED}), or why the last attempt failed while it
+     *                   fetches again ({@link State#FETCHING}); empty otherwise
      */
     public record NodeState(String node, long generation, String version, String sha256, State state, String error) {
 

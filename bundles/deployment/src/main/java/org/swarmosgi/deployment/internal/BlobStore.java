@@ -67,17 +67,19 @@ final class BlobStore {
         return out;
     }
 
-    /** Deletes the stored bytes of every other hash. */
-    void retain(Set<String> keep) {
+    /** Deletes the stored bytes of every other hash; returns the hashes deleted. */
+    Set<String> retain(Set<String> keep) {
+        final Set<String> gone = new HashSet<>();
         try {
             for (String sha : hashes()) {
-                if (!keep.contains(sha)) {
-                    Files.deleteIfExists(path(sha));
+                if (!keep.contains(sha) && Files.deleteIfExists(path(sha))) {
+                    gone.add(sha);
                 }
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot clean the deployment store " + dir + ": " + e);
         }
+        return gone;
     }
 
     /** What a stored bundle is. */

@@ -66,6 +66,10 @@ final class BundleInstaller {
     DeploymentCore.Outcome install(Entry entry, Path bytes) {
         final String what = entry.bsn() + " " + entry.version();
         Bundle b = bundle(entry.bsn());
+        if (!Files.isRegularFile(bytes)) {
+            return new DeploymentCore.Outcome(now(entry.bsn()), false, "cannot install " + what + ": its bytes are not "
+                    + "stored (" + bytes + ")", true);
+        }
         try {
             if (b == null) {
                 try (InputStream in = Files.newInputStream(bytes)) {
@@ -85,35 +89,41 @@ final class BundleInstaller {
         } catch (BundleException | IOException | RuntimeException e) {
             final String error = "cannot install " + what + ": " + e.getMessage();
             LOG.log(System.Logger.Level.ERROR, error);
-            return new DeploymentCore.Outcome(bundle(entry.bsn()) != null, false, error);
+            return new DeploymentCore.Outcome(now(entry.bsn()), false, error, false);
         }
         try {
             b.start();
         } catch (BundleException | RuntimeException e) {
             final String error = "cannot start " + what + ": " + e.getMessage();
             LOG.log(System.Logger.Level.ERROR, error);
-            return new DeploymentCore.Outcome(true, false, error);
+            return new DeploymentCore.Outcome(entry.sha256(), false, error, false);
         }
         final boolean active = (b.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0;
-        return new DeploymentCore.Outcome(true, active, active ? "" : "cannot start " + what + ": state " + b.getState());
+        return new DeploymentCore.Outcome(entry.sha256(), active,
+                active ? "" : "cannot start " + what + ": state " + b.getState(), false);
     }
 
     DeploymentCore.Outcome uninstall(String bsn) {
         final Bundle b = bundle(bsn);
         if (b == null) {
-            return new DeploymentCore.Outcome(false, false, "");
+            return new DeploymentCore.Outcome(null, false, "", false);
         }
         try {
             b.uninstall();
             forget(bsn);
             refresh(b);
             LOG.log(System.Logger.Level.INFO, "uninstalled " + bsn);
-            return new DeploymentCore.Outcome(false, false, "");
+            return new DeploymentCore.Outcome(null, false, "", false);
         } catch (BundleException | RuntimeException e) {
             final String error = "cannot uninstall " + bsn + ": " + e.getMessage();
             LOG.log(System.Logger.Level.ERROR, error);
-            return new DeploymentCore.Outcome(bundle(bsn) != null, false, error);
+            return new DeploymentCore.Outcome(now(bsn), false, error, false);
         }
+    }
+
+    /** The hash of the bundle of {@code bsn} in the framework: null when none is, "" when unknown. */
+    private String now(String bsn) {
+        return bundle(bsn) == null ? null : hashes.getOrDefault(bsn, "");
     }
 
     private Bundle bundle(String bsn) {

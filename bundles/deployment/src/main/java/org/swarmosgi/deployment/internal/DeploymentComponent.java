@@ -89,6 +89,8 @@ public final class DeploymentComponent implements Deployments {
     private final ConcurrentLinkedDeque<String> errors = new ConcurrentLinkedDeque<>();
     /** Hashes stored by an import the core has not been told of yet: never cleaned away meanwhile. */
     private final Set<String> importing = ConcurrentHashMap.newKeySet();
+    /** The hashes the catalog needs, as the state machine last said. */
+    private volatile Set<String> needed = Set.of();
     private final AtomicBoolean scanQueued = new AtomicBoolean();
     /** Deploy folder: what was deployed from each file (io thread). */
     private final DirectoryScan scan = new DirectoryScan();
@@ -126,8 +128,7 @@ public final class DeploymentComponent implements Deployments {
         subscriptions.add(transport.handle(TOPIC_FETCH, net, this::onFetch));
         subscriptions.add(membership.subscribe(new Listener()));
         loop.scheduleWithFixedDelay(core::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-        if (deployDir != null) {
-            Files.createDirectories(deployDir);
+        if (deployDir != null) { // a folder that does not exist yet is scanned once it does
             loop.scheduleWithFixedDelay(this::queueScan, 0, settings.watchIntervalMs(), TimeUnit.MILLISECONDS);
         }
         LOG.log(System.Logger.Level.INFO, "{0}: deployment running{1}", self,
@@ -188,12 +189,14 @@ public final class DeploymentComponent implements Deployments {
             try {
                 final Entry e = core.deploy(s.manifest().bsn(), s.manifest().version(), s.sha256(), s.size());
                 LOG.log(System.Logger.Level.INFO, "{0}: deploying {1} {2} ({3}, {4} bytes) from {5}, generation {6}",
-                        self, e.bsn(), e.version(), Hashes.shortly(e.sha256()), e.size(), from, e.generation());
+                        self, e.bsn(), e.version(), Hashes.shortly(e.sha256()), Long.toString(e.size()), from,
+                        Long.toString(e.generation()));
                 result.complete(view(e.bsn()));
             } catch (RuntimeException e) {
                 fail(result, new IllegalArgumentException("cannot deploy " + from + ": " + e.getMessage(), e));
             } finally {
-                importing.remove(s.sha256());
+                // after the cleanups queued before this deploy (they did not know the hash), never before
+                io.execute(() -> importing.remove(s.sha256()));
             }
         });
     }
@@ -204,7 +207,8 @@ public final class DeploymentComponent implements Deployments {
         loop.execute(() -> {
             try {
                 final Entry e = core.undeploy(symbolicName);
-                LOG.log(System.Logger.Level.INFO, "{0}: undeploying {1}, generation {2}", self, e.bsn(), e.generation());
+                LOG.log(System.Logger.Level.INFO, "{0}: undeploying {1}, generation {2}", self, e.bsn(),
+                        Long.toString(e.generation()));
                 result.complete(view(e.bsn()));
             } catch (RuntimeException e) {
                 fail(result, new IllegalArgumentException("cannot undeploy " + symbolicName + ": " + e.getMessage(), e));
@@ -288,6 +292,8 @@ public final class DeploymentComponent implements Deployments {
                     }
                 }
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // not made yet: nothing dropped
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "{0}: cannot scan {1}: {2}", self, deployDir, e);
             return;
@@ -387,7 +393,7 @@ public final class DeploymentComponent implements Deployments {
                 return;
             }
             LOG.log(System.Logger.Level.INFO, "{0}: fetching {1} {2} ({3}, {4} bytes) from {5}", self, entry.bsn(),
-                    entry.version(), Hashes.shortly(entry.sha256()), entry.size(), from.name());
+                    entry.version(), Hashes.shortly(entry.sha256()), Long.toString(entry.size()), from.name());
             fetcher.fetch(entry, peer).whenComplete((ok, error) -> {
                 final String why = error == null ? null
                         : "fetching from " + from.name() + " failed: " + (error.getMessage() == null ? error : error.getMessage());
@@ -402,8 +408,7 @@ public final class DeploymentComponent implements Deployments {
         public void install(Entry entry) {
             io.execute(() -> {
                 final DeploymentCore.Outcome o = installer.install(entry, store.path(entry.sha256()));
-                loop.execute(() -> core.installed(entry.bsn(), entry.sha256(),
-                        new DeploymentCore.Outcome(o.present(), o.active(), Wire.cut(o.error()))));
+                loop.execute(() -> core.installed(entry.bsn(), entry.sha256(), o));
             });
         }
 
@@ -411,17 +416,20 @@ public final class DeploymentComponent implements Deployments {
         public void uninstall(String bsn) {
             io.execute(() -> {
                 final DeploymentCore.Outcome o = installer.uninstall(bsn);
-                loop.execute(() -> core.uninstalled(bsn, new DeploymentCore.Outcome(o.present(), o.active(),
-                        Wire.cut(o.error()))));
+                loop.execute(() -> core.uninstalled(bsn, o));
             });
         }
 
         @Override
         public void retain(Set<String> sha256s) {
-            io.execute(() -> {
-                final Set<String> keep = new HashSet<>(sha256s);
+            needed = sha256s;
+            io.execute(() -> { // the latest set when it runs: a stale one never deletes what a newer change needs
+                final Set<String> keep = new HashSet<>(needed);
                 keep.addAll(importing);
-                store.retain(keep);
+                final Set<String> gone = store.retain(keep);
+                if (!gone.isEmpty()) {
+                    loop.execute(() -> core.dropped(gone));
+                }
             });
         }
 

@@ -47,15 +47,28 @@ final class DeploymentCore {
         /** Uninstall the bundle of {@code bsn}; answer with {@link #uninstalled}. */
         void uninstall(String bsn);
 
-        /** Stored bytes of no other hash are needed any more. */
+        /**
+         * Stored bytes of no other hash are needed any more (the latest such set counts when the store
+         * is cleaned); answer with {@link #dropped} naming what was deleted.
+         */
         void retain(Set<String> sha256s);
 
         /** The catalog changed: keep it for the next start. */
         void catalogChanged(List<Entry> catalog);
     }
 
-    /** What a framework operation left. */
-    record Outcome(boolean present, boolean active, String error) {
+    /**
+     * What a framework operation left.
+     *
+     * @param installed    the hash of the deployed bundle now in the framework ("" when unknown), null when none is
+     * @param active       it is started
+     * @param error        why the operation failed, or empty
+     * @param bytesMissing the stored bytes were not there (then they are fetched again)
+     */
+    record Outcome(String installed, boolean active, String error, boolean bytesMissing) {
+        Outcome {
+            error = error == null ? "" : Wire.cut(error);
+        }
     }
 
     private final String self;
@@ -69,12 +82,16 @@ final class DeploymentCore {
     private final Set<String> stored = new HashSet<>();
     /** The hash each bundle we installed has in the framework. */
     private final Map<String, String> installed = new HashMap<>();
+    /** Names whose last framework operation failed, and the hash it was for ("" for an uninstall). */
+    private final Map<String, String> failed = new HashMap<>();
     /** Names with a framework operation under way. */
     private final Set<String> busy = new HashSet<>();
     /** Hashes being fetched, and from whom. */
     private final Map<String, NodeId> fetching = new HashMap<>();
     /** Hashes whose last fetch failed: when to try again. */
     private final Map<String, Long> retryAt = new HashMap<>();
+    /** Why the last fetch of each hash failed, shown while it is tried again. */
+    private final Map<String, String> fetchErrors = new HashMap<>();
     /** How often each hash was fetched, to rotate through the peers that have it. */
     private final Map<String, Integer> attempts = new HashMap<>();
     private final TreeMap<String, Report> reports = new TreeMap<>();
@@ -116,6 +133,7 @@ final class DeploymentCore {
         stored.add(sha256);
         final Entry current = catalog.get(bsn);
         if (current != null && current.deployed() && current.sha256().equals(sha256)) {
+            failed.remove(bsn); // asked again: try again
             reconcile(bsn);
             flush();
             return current;
@@ -211,11 +229,15 @@ final class DeploymentCore {
     void fetched(String sha256, String error) {
         fetching.remove(sha256);
         if (error == null) {
-            stored.add(sha256);
+            if (needed(sha256)) { // else the store drops it (or did already)
+                stored.add(sha256);
+            }
             retryAt.remove(sha256);
             attempts.remove(sha256);
+            fetchErrors.remove(sha256);
         } else {
             retryAt.put(sha256, clock.getAsLong() + retryDelayMs);
+            fetchErrors.put(sha256, error);
             for (Entry e : catalog.values()) {
                 if (e.deployed() && e.sha256().equals(sha256)) {
                     report(Report.of(e, State.FAILED, false, error));
@@ -230,15 +252,27 @@ final class DeploymentCore {
         flush();
     }
 
+    /** The store deleted these hashes' bytes (cleaning up after the catalog moved on). */
+    void dropped(Set<String> sha256s) {
+        stored.removeAll(sha256s);
+        for (Entry e : List.copyOf(catalog.values())) {
+            if (e.deployed() && sha256s.contains(e.sha256())) {
+                reconcile(e.bsn()); // needed after all: fetched again
+            }
+        }
+        flush();
+    }
+
     /** The outcome of {@link Effects#install} of {@code sha256} for {@code bsn}. */
     void installed(String bsn, String sha256, Outcome outcome) {
         busy.remove(bsn);
-        if (outcome.present()) {
-            installed.put(bsn, sha256);
-        } else {
-            installed.remove(bsn);
-        }
+        record(bsn, outcome);
         final Entry e = catalog.get(bsn);
+        if (outcome.bytesMissing()) {
+            stored.remove(sha256);
+        } else if (!outcome.active() && e != null && e.deployed() && e.sha256().equals(sha256)) {
+            failed.put(bsn, sha256); // not again until something changes: no install loop
+        }
         if (e != null && e.sha256().equals(sha256)) {
             report(Report.of(e, outcome.active() ? State.ACTIVE : State.FAILED, stored.contains(sha256),
                     outcome.active() ? "" : outcome.error()));
@@ -252,20 +286,24 @@ final class DeploymentCore {
 
     void uninstalled(String bsn, Outcome outcome) {
         busy.remove(bsn);
-        if (outcome.present()) {
-            installed.put(bsn, installed.getOrDefault(bsn, ""));
-        } else {
-            installed.remove(bsn);
-        }
+        record(bsn, outcome);
         final Entry e = catalog.get(bsn);
-        if (e != null && !e.deployed()) {
-            report(Report.of(e, outcome.present() ? State.FAILED : State.REMOVED, false,
-                    outcome.present() ? outcome.error() : ""));
+        if (outcome.installed() != null) {
+            failed.put(bsn, "");
+            if (e != null && !e.deployed()) {
+                report(Report.of(e, State.FAILED, false, outcome.error()));
+            }
         }
-        if (!outcome.present()) {
-            reconcile(bsn);
-        }
+        reconcile(bsn);
         flush();
+    }
+
+    private void record(String bsn, Outcome outcome) {
+        if (outcome.installed() == null) {
+            installed.remove(bsn);
+        } else {
+            installed.put(bsn, outcome.installed());
+        }
     }
 
     void tick() {
@@ -358,6 +396,7 @@ final class DeploymentCore {
 
     private void adopt(Entry e) {
         catalog.put(e.bsn(), e);
+        failed.remove(e.bsn());
         reconcile(e.bsn());
         final Set<String> needed = new HashSet<>();
         for (Entry x : catalog.values()) {
@@ -366,8 +405,20 @@ final class DeploymentCore {
             }
         }
         stored.retainAll(needed);
+        fetchErrors.keySet().retainAll(needed);
+        retryAt.keySet().retainAll(needed);
+        attempts.keySet().retainAll(needed);
         effects.retain(Set.copyOf(needed));
         effects.catalogChanged(List.copyOf(catalog.values()));
+    }
+
+    private boolean needed(String sha256) {
+        for (Entry e : catalog.values()) {
+            if (e.deployed() && e.sha256().equals(sha256)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void reconcileAll() {
@@ -390,6 +441,7 @@ final class DeploymentCore {
             final Report r = reports.get(e.bsn());
             if (!e.bsn().equals(except) && e.deployed() && r != null && r.state() == State.FAILED
                     && e.sha256().equals(installed.get(e.bsn())) && !busy.contains(e.bsn())) {
+                failed.remove(e.bsn());
                 busy.add(e.bsn());
                 report(Report.of(e, State.INSTALLING, true, ""));
                 effects.install(e);
@@ -407,40 +459,56 @@ final class DeploymentCore {
         }
         final String have = installed.get(bsn);
         if (!e.deployed()) {
-            if (have != null) {
+            if (have == null) {
+                report(Report.of(e, State.REMOVED, false, ""));
+            } else if (!"".equals(failed.get(bsn))) { // else its uninstall failed: it stays reported FAILED
                 busy.add(bsn);
                 report(Report.of(e, State.INSTALLING, false, ""));
                 effects.uninstall(bsn);
-            } else {
-                report(Report.of(e, State.REMOVED, false, ""));
             }
             return;
         }
+        final boolean hasBytes = stored.contains(e.sha256());
         final Report last = reports.get(bsn);
         if (e.sha256().equals(have) && last != null && last.sha256().equals(e.sha256())
                 && (last.state() == State.ACTIVE || last.state() == State.FAILED)) {
-            if (last.generation() != e.generation()) { // the same bytes deployed again
-                report(Report.of(e, last.state(), last.hasBytes(), last.error()));
+            // installed already: the same bytes deployed again, or their copy in the store changed
+            report(Report.of(e, last.state(), hasBytes, last.error()));
+            if (!hasBytes) {
+                fetch(e); // peers and the next start need them
             }
             return;
         }
-        if (stored.contains(e.sha256())) {
+        if (e.sha256().equals(failed.get(bsn))) {
+            return; // failed, reported: tried again when the catalog changes or another bundle starts
+        }
+        if (hasBytes) {
             busy.add(bsn);
             report(Report.of(e, State.INSTALLING, true, ""));
             effects.install(e);
             return;
         }
+        if (fetch(e) || !fetching.containsKey(e.sha256()) && !retryAt.containsKey(e.sha256())) {
+            report(Report.of(e, State.FETCHING, false, fetchErrors.getOrDefault(e.sha256(), "")));
+        }
+    }
+
+    /**
+     * Starts fetching {@code e}'s bytes unless that is under way or waits for its retry.
+     *
+     * @return true when a fetch started
+     */
+    private boolean fetch(Entry e) {
         if (fetching.containsKey(e.sha256()) || retryAt.containsKey(e.sha256())) {
-            return; // under way, or failed and waiting for its retry (reported FAILED)
+            return false;
         }
         final NodeId from = holder(e);
         if (from == null) {
-            report(Report.of(e, State.FETCHING, false, "")); // until a peer reports the bytes
-            return;
+            return false; // until a peer reports the bytes
         }
         fetching.put(e.sha256(), from);
-        report(Report.of(e, State.FETCHING, false, ""));
         effects.fetch(e, from);
+        return true;
     }
 
     /** A live peer that has the bytes, rotating through them on each attempt; the origin when none said so yet. */

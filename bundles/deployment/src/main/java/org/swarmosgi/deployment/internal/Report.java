@@ -8,7 +8,8 @@ import org.swarmosgi.api.deployment.Deployment.State;
  * What one node reports of one bundle symbolic name: the change it is at and how far it got.
  *
  * @param hasBytes true when the node stores the bundle's bytes, so peers may fetch them from it
- * @param error    empty unless {@code state} is FAILED; at most {@value Wire#MAX_STRING} bytes
+ * @param error    why it failed (FAILED), or why the last fetch failed (FETCHING again); otherwise
+ *                 empty; at most {@value Wire#MAX_STRING} bytes
  */
 record Report(String bsn, long generation, String version, String sha256, State state, boolean hasBytes, String error) {
 

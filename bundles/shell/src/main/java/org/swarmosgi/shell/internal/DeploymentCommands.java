@@ -61,9 +61,9 @@ public final class DeploymentCommands {
             return RegistryReport.refused("deploy", e.getMessage());
         }
         return run("deploy " + Text.fit(Text.printable(source), 60), DEPLOY_WAIT, d -> d.deploy(uri),
-                d -> Text.fit("deployed " + d.symbolicName() + " " + d.version() + " (sha "
-                        + DeploymentReport.sha(d.sha256()) + ", " + d.size() + " B), gen " + d.generation(), Text.WIDTH)
-                        + "\nevery node installs it: see swarm:deployments");
+                d -> Text.fit("deployed " + Text.printable(d.symbolicName()) + " " + d.version(), Text.WIDTH)
+                        + "\n" + Text.fit("sha " + DeploymentReport.sha(d.sha256()) + "  " + d.size() + " B  gen "
+                        + d.generation() + ": every node installs it, see swarm:deployments", Text.WIDTH));
     }
 
     @Descriptor("uninstalls a deployed bundle from every node of the cluster")
@@ -75,8 +75,9 @@ public final class DeploymentCommands {
         }
         return run("undeploy " + Text.fit(Text.printable(symbolicName), 60), UNDEPLOY_WAIT,
                 d -> d.undeploy(symbolicName),
-                d -> Text.fit("undeployed " + d.symbolicName() + ", gen " + d.generation(), Text.WIDTH)
-                        + "\nevery node uninstalls it: see swarm:deployments");
+                d -> Text.fit("undeployed " + Text.printable(d.symbolicName()), Text.WIDTH)
+                        + "\n" + Text.fit("gen " + d.generation() + ": every node uninstalls it, see swarm:deployments",
+                        Text.WIDTH));
     }
 
     @Descriptor("lists the deployed bundles: versions, hashes and the state of each node")

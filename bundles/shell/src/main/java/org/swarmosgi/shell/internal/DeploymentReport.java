@@ -31,8 +31,9 @@ final class DeploymentReport {
         for (Deployment d : deployments) {
             if (d.deployed()) {
                 live++;
-                line(out, Text.printable(d.symbolicName()) + " " + d.version() + "  sha " + sha(d.sha256()) + "  "
-                        + d.size() + " B  gen " + d.generation() + "  from " + Text.printable(d.origin()));
+                line(out, Text.printable(d.symbolicName()) + " " + d.version());
+                line(out, "  sha " + sha(d.sha256()) + "  " + d.size() + " B  gen " + d.generation() + "  from "
+                        + Text.printable(d.origin()));
             } else {
                 line(out, Text.printable(d.symbolicName()) + " (undeployed, gen " + d.generation() + ", was "
                         + d.version() + ")");
