@@ -23,8 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -96,6 +98,7 @@ public final class DeploymentComponent implements Deployments {
     private final DirectoryScan scan = new DirectoryScan();
     private final Map<String, BlobStore.Stored> fromFile = new HashMap<>();
     private final Path deployDir;
+    private volatile boolean closed;
 
     @Activate
     public DeploymentComponent(BundleContext context, @Reference LocalNode node, @Reference Transport transport,
@@ -108,9 +111,10 @@ public final class DeploymentComponent implements Deployments {
         }
         this.transport = transport;
         final String name = "swarm-deployment-" + self.name();
-        this.loop = Executors.newSingleThreadScheduledExecutor(named(name));
-        this.io = Executors.newSingleThreadExecutor(named(name + "-io"));
-        this.net = Executors.newSingleThreadExecutor(named(name + "-net"));
+        // After deactivation, work handed between the threads is dropped quietly (DiscardPolicy).
+        this.loop = new ScheduledThreadPoolExecutor(1, named(name), new ThreadPoolExecutor.DiscardPolicy());
+        this.io = single(name + "-io");
+        this.net = single(name + "-net");
         this.store = new BlobStore(settings.storeDir().isEmpty()
                 ? node.workDirectory().resolve("deployment") : Path.of(settings.storeDir()));
         this.installer = new BundleInstaller(context);
@@ -127,16 +131,34 @@ public final class DeploymentComponent implements Deployments {
         subscriptions.add(transport.handle(TOPIC_CONTROL, loop, this::onControl));
         subscriptions.add(transport.handle(TOPIC_FETCH, net, this::onFetch));
         subscriptions.add(membership.subscribe(new Listener()));
-        loop.scheduleWithFixedDelay(core::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(guarded("tick", core::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         if (deployDir != null) { // a folder that does not exist yet is scanned once it does
-            loop.scheduleWithFixedDelay(this::queueScan, 0, settings.watchIntervalMs(), TimeUnit.MILLISECONDS);
+            loop.scheduleWithFixedDelay(guarded("scan", this::queueScan), 0, settings.watchIntervalMs(),
+                    TimeUnit.MILLISECONDS);
         }
         LOG.log(System.Logger.Level.INFO, "{0}: deployment running{1}", self,
                 deployDir == null ? "" : ", watching " + deployDir);
     }
 
+    /** A periodic task that logs what it throws instead of ending its schedule. */
+    private Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, self + ": deployment " + what + " failed", e);
+            }
+        };
+    }
+
+    private static ExecutorService single(String name) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), named(name),
+                new ThreadPoolExecutor.DiscardPolicy());
+    }
+
     @Deactivate
     void deactivate() {
+        closed = true;
         for (int i = subscriptions.size() - 1; i >= 0; i--) {
             try {
                 subscriptions.get(i).close();
@@ -161,6 +183,9 @@ public final class DeploymentComponent implements Deployments {
     @Override
     public CompletionStage<Deployment> deploy(URI source) {
         final CompletableFuture<Deployment> result = new CompletableFuture<>();
+        if (closed) {
+            return fail(result, new IllegalStateException("cannot deploy " + source + ": the deployment service stopped"));
+        }
         final String scheme = source.getScheme() == null ? "" : source.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!settings.allowedSchemes().contains(scheme)) {
             return fail(result, new IllegalArgumentException("cannot deploy " + source + ": scheme '" + scheme
@@ -204,6 +229,10 @@ public final class DeploymentComponent implements Deployments {
     @Override
     public CompletionStage<Deployment> undeploy(String symbolicName) {
         final CompletableFuture<Deployment> result = new CompletableFuture<>();
+        if (closed) {
+            return fail(result, new IllegalStateException("cannot undeploy " + symbolicName
+                    + ": the deployment service stopped"));
+        }
         loop.execute(() -> {
             try {
                 final Entry e = core.undeploy(symbolicName);
@@ -219,6 +248,9 @@ public final class DeploymentComponent implements Deployments {
 
     @Override
     public List<Deployment> deployments() {
+        if (closed) {
+            throw new IllegalStateException("the deployment service stopped");
+        }
         try {
             return loop.submit(core::view).get(VIEW_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -272,10 +304,10 @@ public final class DeploymentComponent implements Deployments {
 
     private void queueScan() {
         if (scanQueued.compareAndSet(false, true)) {
-            io.execute(() -> {
+            io.execute(guarded("scan", () -> {
                 scanQueued.set(false);
                 scanFolder();
-            });
+            }));
         }
     }
 
