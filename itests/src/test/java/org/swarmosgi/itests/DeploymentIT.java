@@ -8,7 +8,6 @@ import static org.junit.Assert.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -89,13 +88,29 @@ public class DeploymentIT {
             final String upgraded = a.execute("swarm:deployments", START);
             assertTrue(upgraded + log(a, b, c), upgraded.contains("gen 2"));
 
+            // A node that restarts with its work folder installs its deployments from its own store, alone.
+            b.process().send("stop 0\n");
+            assertTrue(b.process().describe(), b.process().awaitExit(Duration.ofSeconds(30)));
+            final DistributionNode alone = nodes.start("deploy-b", "--secret", SECRET, "--autocluster", "none");
+            alone.execute("swarm:status", START);
+            awaitActive(List.of(alone), "99.0.0", "deploy-b");
+            assertTrue(alone.execute("lb", START).contains("Example :: device (99.0.0)"));
+            alone.process().send("stop 0\n");
+            assertTrue(alone.process().describe(), alone.process().awaitExit(Duration.ofSeconds(30)));
+            final DistributionNode b2 = nodes.start("deploy-b", "--secret", SECRET);
+            b2.execute("swarm:status", START);
+            awaitActive(List.of(a, b2), "99.0.0", "deploy-a", "deploy-b", "deploy-c");
+
             // A bundle that does not resolve: FAILED on every node with the reason; the device runs on.
             final Path broken = WORK.resolve("broken.jar").toAbsolutePath();
             Files.write(broken, brokenBundle());
-            final String deployBroken = b.execute("swarm:deploy " + broken, START);
+            final long t1 = System.nanoTime();
+            final String deployBroken = b2.execute("swarm:deploy " + broken, START);
             assertTrue(deployBroken, deployBroken.startsWith("deployed org.swarmosgi.itest.broken 1.0.0"));
             await("the broken bundle fails on every node").atMost(CONVERGE).pollInterval(Duration.ofMillis(500))
                     .until(() -> countMatches(a.execute("swarm:deployments", START), "FAILED") == 3);
+            System.out.printf("a 2 MiB bundle fetched by 2 nodes and failed on 3 in %d ms%n",
+                    (System.nanoTime() - t1) / 1_000_000);
             final String report = a.execute("swarm:deployments", START);
             assertTrue(report, report.contains("cannot start org.swarmosgi.itest.broken 1.0.0"));
             assertTrue(report, report.contains("org.example.missing"));
@@ -107,7 +122,7 @@ public class DeploymentIT {
             await("a device worker of the new version").atMost(CONVERGE).pollInterval(Duration.ofMillis(500))
                     .until(() -> c.execute("swarm:register dev-2 device 100", START).contains("dev-2"));
             await("it ticks").atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
-                    .until(() -> ticks(b.execute("swarm:call dev-2 ticks", START)) >= 2);
+                    .until(() -> ticks(b2.execute("swarm:call dev-2 ticks", START)) >= 2);
             final String undeployBroken = c.execute("swarm:undeploy org.swarmosgi.itest.broken", START);
             assertTrue(undeployBroken, undeployBroken.startsWith("undeployed org.swarmosgi.itest.broken"));
 
@@ -121,14 +136,14 @@ public class DeploymentIT {
             Files.delete(dropped);
             await("the device bundle is gone everywhere").atMost(CONVERGE).pollInterval(Duration.ofMillis(500))
                     .until(() -> {
-                        for (DistributionNode n : List.of(a, b, c)) {
+                        for (DistributionNode n : List.of(a, b2, c)) {
                             if (n.execute("lb", START).contains("Example :: device")) {
                                 return false;
                             }
                         }
                         return true;
                     });
-            final String after = b.execute("swarm:deployments", START);
+            final String after = b2.execute("swarm:deployments", START);
             assertTrue(after, after.contains(DEVICE + " (undeployed, gen 3, was 99.0.0)"));
             assertEquals(after, 6, countMatches(after, "REMOVED")); // device and broken, on 3 nodes each
         } finally {
@@ -216,7 +231,7 @@ public class DeploymentIT {
         return out.toByteArray();
     }
 
-    /** A bundle that imports a package nobody exports. */
+    /** A bundle of about 2 MiB that imports a package nobody exports. */
     private static byte[] brokenBundle() throws IOException {
         final Manifest m = new Manifest();
         m.getMainAttributes().putValue("Manifest-Version", "1.0");
@@ -225,9 +240,12 @@ public class DeploymentIT {
         m.getMainAttributes().putValue("Bundle-Version", "1.0.0");
         m.getMainAttributes().putValue("Import-Package", "org.example.missing;version=\"[1,2)\"");
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JarOutputStream jo = new JarOutputStream(out, m); InputStream nothing = InputStream.nullInputStream()) {
-            jo.putNextEntry(new JarEntry("README.txt"));
-            nothing.transferTo(jo);
+        try (JarOutputStream jo = new JarOutputStream(out, m)) {
+            jo.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
+            jo.putNextEntry(new JarEntry("padding.bin")); // 2 MiB: 32 chunks over the transport
+            final byte[] noise = new byte[2 << 20];
+            new java.util.Random(42).nextBytes(noise);
+            jo.write(noise);
             jo.closeEntry();
         }
         return out.toByteArray();
