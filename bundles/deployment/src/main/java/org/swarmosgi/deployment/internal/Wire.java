@@ -194,13 +194,19 @@ final class Wire {
         }
     }
 
-    /** An error text cut to fit {@value #MAX_STRING} UTF-8 bytes. */
+    /** An error text cut to fit {@value #MAX_STRING} UTF-8 bytes, ending in "..." when cut. */
     static String cut(String text) {
-        String t = text;
-        while (t.getBytes(StandardCharsets.UTF_8).length > MAX_STRING) {
-            t = t.substring(0, Math.min(t.length() - 1, MAX_STRING - 3)) + "...";
+        if (text.getBytes(StandardCharsets.UTF_8).length <= MAX_STRING) {
+            return text;
         }
-        return t;
+        int end = Math.min(text.length(), MAX_STRING - 3);
+        while (text.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_STRING - 3) {
+            end--;
+        }
+        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--; // never half a character
+        }
+        return text.substring(0, end) + "...";
     }
 
     /** A growing big-endian buffer for encoding. */

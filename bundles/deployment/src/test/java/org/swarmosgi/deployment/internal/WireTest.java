@@ -56,6 +56,17 @@ class WireTest {
         assertThatThrownBy(() -> Wire.fetchRequest(Wire.fetchRequest(SHA, -1, 1))).hasMessage("bad range: offset -1, length 1");
     }
 
+    @Test
+    void longErrorsAreCutToFitTheWire() {
+        assertThat(Wire.cut("short")).isEqualTo("short");
+        final String cut = Wire.cut("é".repeat(2000));
+        assertThat(cut).endsWith("...");
+        assertThat(cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(Wire.MAX_STRING);
+        final String emoji = Wire.cut("\uD83D\uDE00".repeat(600));
+        assertThat(emoji.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(Wire.MAX_STRING);
+        assertThat(Character.isHighSurrogate(emoji.charAt(emoji.length() - 4))).isFalse();
+    }
+
     /** Random bytes never decode into anything but a message or an IllegalArgumentException. */
     @Property(tries = 2000)
     void garbageIsRefusedCleanly(@ForAll @Size(max = 300) byte[] bytes) {
