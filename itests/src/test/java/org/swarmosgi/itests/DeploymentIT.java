@@ -179,21 +179,28 @@ public class DeploymentIT {
     /** Every one of {@code nodes} reports the device at {@code version} ACTIVE on each of {@code names}. */
     private static void awaitActive(List<DistributionNode> nodes, String version, String... names) {
         for (DistributionNode node : nodes) {
-            await(DEVICE + " " + version + " active everywhere, as " + node.name() + " sees it").atMost(CONVERGE)
-                    .pollInterval(Duration.ofMillis(250)).until(() -> {
-                        final String out = node.execute("swarm:deployments", START);
-                        final int at = out.indexOf(DEVICE + " " + version + "\n");
-                        if (at < 0) {
-                            return false;
-                        }
-                        final String block = out.substring(at);
-                        for (String name : names) {
-                            if (!Pattern.compile("\n  " + name + " +ACTIVE\n").matcher(block + "\n").find()) {
+            final String[] last = {""};
+            try {
+                await(DEVICE + " " + version + " active everywhere, as " + node.name() + " sees it").atMost(CONVERGE)
+                        .pollInterval(Duration.ofMillis(250)).until(() -> {
+                            final String out = node.execute("swarm:deployments", START);
+                            last[0] = out;
+                            final int at = out.indexOf(DEVICE + " " + version + "\n");
+                            if (at < 0) {
                                 return false;
                             }
-                        }
-                        return true;
-                    });
+                            final String block = out.substring(at);
+                            for (String name : names) {
+                                if (!Pattern.compile("\n  " + name + " +ACTIVE\n").matcher(block + "\n").find()) {
+                                    return false;
+                                }
+                            }
+                            return true;
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(e.getMessage() + "\nlast swarm:deployments on " + node.name() + ":\n" + last[0]
+                        + log(node), e);
+            }
         }
     }
 

@@ -19,6 +19,9 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
@@ -31,6 +34,7 @@ final class BundleInstaller {
     static final String LOCATION = "swarm:deployment:";
     private static final System.Logger LOG = System.getLogger(BundleInstaller.class.getName());
     private static final long REFRESH_TIMEOUT_S = 30;
+    private static final long START_TIMEOUT_S = 120;
 
     private final BundleContext context;
     private final Path record;
@@ -92,6 +96,7 @@ final class BundleInstaller {
             return new DeploymentCore.Outcome(now(entry.bsn()), false, error, false);
         }
         try {
+            awaitFrameworkStarted();
             b.start();
         } catch (BundleException | RuntimeException e) {
             final String error = "cannot start " + what + ": " + e.getMessage();
@@ -99,8 +104,10 @@ final class BundleInstaller {
             return new DeploymentCore.Outcome(entry.sha256(), false, error, false);
         }
         final boolean active = (b.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0;
-        return new DeploymentCore.Outcome(entry.sha256(), active,
-                active ? "" : "cannot start " + what + ": state " + b.getState(), false);
+        return new DeploymentCore.Outcome(entry.sha256(), active, active ? "" : "cannot start " + what + ": it is "
+                + (b.getState() == Bundle.INSTALLED ? "not resolved" : "resolved but not started")
+                + " (framework start level " + context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel()
+                + ", the bundle's " + b.adapt(BundleStartLevel.class).getStartLevel() + ")", false);
     }
 
     DeploymentCore.Outcome uninstall(String bsn) {
@@ -128,6 +135,36 @@ final class BundleInstaller {
 
     private Bundle bundle(String bsn) {
         return context.getBundle(LOCATION + bsn);
+    }
+
+    /**
+     * Waits (bounded) until the framework has started: while it is still starting (a node installs its
+     * deployments as it starts), {@code start()} of a bundle at the start level being entered only marks
+     * it to be started, the framework does not start it (its list was made before), and a bundle that
+     * does not resolve goes unreported. The system bundle is ACTIVE once startup is done.
+     */
+    private void awaitFrameworkStarted() {
+        final Bundle system = context.getBundle(0);
+        if (system.getState() == Bundle.ACTIVE) {
+            return;
+        }
+        final CountDownLatch started = new CountDownLatch(1);
+        final FrameworkListener listener = event -> {
+            if (event.getType() == FrameworkEvent.STARTED) {
+                started.countDown();
+            }
+        };
+        context.addFrameworkListener(listener);
+        try {
+            if (system.getState() != Bundle.ACTIVE && !started.await(START_TIMEOUT_S, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "the framework has not finished starting after "
+                        + START_TIMEOUT_S + " s; starting deployed bundles anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            context.removeFrameworkListener(listener);
+        }
     }
 
     /** Lets bundles wired to the old revision rewire (and the old revision go), waiting a bounded time. */

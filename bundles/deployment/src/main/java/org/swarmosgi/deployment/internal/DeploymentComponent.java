@@ -72,7 +72,7 @@ public final class DeploymentComponent implements Deployments {
     static final int TOPIC_FETCH = Topics.DEPLOYMENT_BASE + 1;
 
     private static final System.Logger LOG = System.getLogger(DeploymentComponent.class.getName());
-    private static final long TICK_MS = 100;
+    private static final long TICK_MS = 250;
     private static final int ERRORS_KEPT = 16;
     private static final Duration VIEW_TIMEOUT = Duration.ofSeconds(5);
 
