@@ -174,6 +174,26 @@ class DeploymentCoreTest {
     }
 
     @Test
+    void aRestartedNodeBringsTheFrameworkToItsKeptCatalogAlone() {
+        final Entry device = new Entry("device", 2, true, "2.0.0", V2, 1000, "a");
+        final Entry old = new Entry("old", 3, false, "1.0.0", Sim.sha("old"), 1000, "a");
+        a.store.add(V2);
+        a.framework.put("device", V1); // the framework kept an older one
+        a.framework.put("old", Sim.sha("old")); // and one undeployed while this node was down
+        a.core.restore(List.of(device, old), java.util.Set.of(V2), java.util.Map.of("device", V1, "old", Sim.sha("old")));
+        sim.settle(10);
+        assertThat(a.framework).containsExactly(java.util.Map.entry("device", V2));
+        assertThat(a.core.report("device").state()).isEqualTo(State.ACTIVE);
+        assertThat(a.core.report("old").state()).isEqualTo(State.REMOVED);
+        // and it tells a peer that comes up, which had never heard of either
+        sim.up(a);
+        sim.up(b);
+        sim.settle(20);
+        assertRunsEverywhere("device", V2, a, b);
+        assertThat(b.core.entry("old")).isEqualTo(old);
+    }
+
+    @Test
     void theCatalogIsBounded() {
         final Sim small = new Sim(2);
         final Sim.Node n = small.add("n");
