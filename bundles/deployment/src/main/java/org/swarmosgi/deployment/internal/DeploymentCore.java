@@ -121,6 +121,7 @@ final class DeploymentCore {
         stored.addAll(storedHashes);
         installed.putAll(installedHashes);
         reconcileAll();
+        cleanup();
         flush();
     }
 
@@ -398,6 +399,12 @@ final class DeploymentCore {
         catalog.put(e.bsn(), e);
         failed.remove(e.bsn());
         reconcile(e.bsn());
+        cleanup();
+        effects.catalogChanged(List.copyOf(catalog.values()));
+    }
+
+    /** Bytes no entry needs any more go, and what waited on them is forgotten. */
+    private void cleanup() {
         final Set<String> needed = new HashSet<>();
         for (Entry x : catalog.values()) {
             if (x.deployed()) {
@@ -409,7 +416,6 @@ final class DeploymentCore {
         retryAt.keySet().retainAll(needed);
         attempts.keySet().retainAll(needed);
         effects.retain(Set.copyOf(needed));
-        effects.catalogChanged(List.copyOf(catalog.values()));
     }
 
     private boolean needed(String sha256) {
