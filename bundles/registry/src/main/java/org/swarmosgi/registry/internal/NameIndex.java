@@ -9,23 +9,26 @@ import org.swarmosgi.api.WorkerRef;
 
 /**
  * The replica's view, name to winning record: written only by the registry thread, read lock-free by
- * any thread. It replaces a {@code ConcurrentHashMap}, whose lookup of a cold name paid one dependent
- * cache miss each for the table slot, the node, the key String, its bytes and the record.
+ * any thread. It replaces a {@code ConcurrentHashMap}, whose lookup of a cold name touched five
+ * cache lines, one after the other: the table slot, the node, the key String, its bytes, the record.
  *
- * <p>Open addressing with linear probing over two arrays read at the same index: {@code hashes} (the
- * name's {@code hashCode}, so a probe past other names touches nothing else) and {@code slots}, each
- * slot's key and record side by side in one cache line. The key of a Latin-1 name is a copy of its
- * bytes (the lookup reads them straight from the slot, not through a String); any other name keeps
- * its String. A cold lookup thus waits for two misses (slot, then key bytes and record together).
+ * <p>Open addressing with linear probing over arrays read at the same index: {@code hashes} (the
+ * name's {@code hashCode}: a probe past other names reads nothing else), {@code slots} (the name's
+ * String and the worker holding it side by side, so {@code whereis} never reads the record) and
+ * {@code records} (for the registry thread and {@link #registered}). A cold {@code whereis} with an
+ * equal String touches four lines (hash and slot at once, then the key String and its bytes); with
+ * the very String stored, two.
  *
- * <p>Why a reader never sees a record of another name: a slot, once given a name, keeps it for the
- * life of its table. Removing a name only clears its record; the name taking it again finds the same
- * slot; no other name ever uses it. Tables are never resized in place: the writer builds a new one
- * (dropping removed names) and publishes it whole. The key is published with release after its
- * bytes, hash and first record; records change with release; readers read them with acquire.
+ * <p>Why a reader never sees a worker of another name: a slot, once given a name, keeps it for the
+ * life of its table. Removing a name only clears its worker and record; the name taking it again
+ * finds the same slot; no other name ever uses it. Tables are never resized in place: the writer
+ * builds a new one (dropping removed names) and publishes it whole. A new slot's key is published
+ * with release after its worker and record; workers and records change with release; readers read
+ * them with acquire.
  */
 final class NameIndex {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle RECORD = MethodHandles.arrayElementVarHandle(Record[].class);
     private static final int MIN_CAPACITY = 16;
     private static final int MAX_CAPACITY = 1 << 30;
     private static final int GOLDEN = 0x9E3779B9;
@@ -36,14 +39,17 @@ final class NameIndex {
         final int mask;
         /** Nonzero (see {@link #mark}) once the slot has a name. */
         final int[] hashes;
-        /** [2i] the key (byte[] Latin-1 or String), [2i+1] its record, or null while it has none. */
+        /** [2i] the name (a String), [2i+1] the worker holding it, or null while none does. */
         final Object[] slots;
+        /** The record of that worker, or null. */
+        final Record[] records;
 
         Table(int capacity) {
             shift = 32 - Integer.numberOfTrailingZeros(capacity);
             mask = capacity - 1;
             hashes = new int[capacity];
             slots = new Object[capacity * 2];
+            records = new Record[capacity];
         }
 
         int home(int hash) {
@@ -58,13 +64,20 @@ final class NameIndex {
 
     /** The worker holding {@code name}, or null. Any thread. */
     WorkerRef whereis(String name) {
-        final Record r = get(name);
-        return r == null ? null : r.ref;
+        final Table t = table;
+        final int at = find(t, name);
+        return at < 0 ? null : (WorkerRef) SLOT.getAcquire(t.slots, 2 * at + 1);
     }
 
     /** The record of {@code name}, or null. Any thread. */
     Record get(String name) {
         final Table t = table;
+        final int at = find(t, name);
+        return at < 0 ? null : (Record) RECORD.getAcquire(t.records, at);
+    }
+
+    /** The slot holding {@code name} in {@code t}, or -1. */
+    private static int find(Table t, String name) {
         final int h = name.hashCode();
         final int mark = mark(h);
         final int[] hashes = t.hashes;
@@ -72,14 +85,12 @@ final class NameIndex {
         for (int i = t.home(h); ; i = (i + 1) & t.mask) {
             final int m = hashes[i];
             if (m == 0) {
-                return null;
+                return -1;
             }
             if (m == mark) {
                 final Object key = SLOT.getAcquire(slots, 2 * i);
-                // Read before the key is compared so that both cache misses are in flight at once.
-                final Record r = (Record) SLOT.getAcquire(slots, 2 * i + 1);
-                if (key != null && matches(key, name)) {
-                    return r;
+                if (key == name || name.equals(key)) {
+                    return i;
                 }
             }
         }
@@ -92,11 +103,12 @@ final class NameIndex {
         final int mark = mark(h);
         int i = t.home(h);
         for (; t.hashes[i] != 0; i = (i + 1) & t.mask) {
-            if (t.hashes[i] == mark && matches(t.slots[2 * i], r.name)) {
-                if (t.slots[2 * i + 1] == null) {
+            if (t.hashes[i] == mark && r.name.equals(t.slots[2 * i])) {
+                if (t.records[i] == null) {
                     live++;
                 }
-                SLOT.setRelease(t.slots, 2 * i + 1, r);
+                RECORD.setRelease(t.records, i, r);
+                SLOT.setRelease(t.slots, 2 * i + 1, r.ref);
                 return;
             }
         }
@@ -106,8 +118,9 @@ final class NameIndex {
             return;
         }
         t.hashes[i] = mark;
-        t.slots[2 * i + 1] = r;
-        SLOT.setRelease(t.slots, 2 * i, key(r.name));
+        t.records[i] = r;
+        t.slots[2 * i + 1] = r.ref;
+        SLOT.setRelease(t.slots, 2 * i, r.name);
         used++;
         live++;
     }
@@ -115,25 +128,20 @@ final class NameIndex {
     /** Removes {@code name}; its slot keeps the name until the next rebuild. Registry thread. */
     void remove(String name) {
         final Table t = table;
-        final int h = name.hashCode();
-        final int mark = mark(h);
-        for (int i = t.home(h); t.hashes[i] != 0; i = (i + 1) & t.mask) {
-            if (t.hashes[i] == mark && matches(t.slots[2 * i], name)) {
-                if (t.slots[2 * i + 1] != null) {
-                    SLOT.setRelease(t.slots, 2 * i + 1, null);
-                    live--;
-                }
-                return;
-            }
+        final int at = find(t, name);
+        if (at >= 0 && t.records[at] != null) {
+            SLOT.setRelease(t.slots, 2 * at + 1, null);
+            RECORD.setRelease(t.records, at, null);
+            live--;
         }
     }
 
     /** Every name and the worker holding it, from one table. Any thread. */
     Map<String, WorkerRef> registered() {
-        final Object[] slots = table.slots;
+        final Record[] records = table.records;
         final Map<String, WorkerRef> out = new HashMap<>();
-        for (int i = 1; i < slots.length; i += 2) {
-            final Record r = (Record) SLOT.getAcquire(slots, i);
+        for (int i = 0; i < records.length; i++) {
+            final Record r = (Record) RECORD.getAcquire(records, i);
             if (r != null) {
                 out.put(r.name, r.ref);
             }
@@ -161,7 +169,7 @@ final class NameIndex {
         final Table old = table;
         final Table t = new Table(capacity);
         for (int j = 0; j < old.hashes.length; j++) {
-            final Record r = (Record) old.slots[2 * j + 1];
+            final Record r = old.records[j];
             if (r != null) {
                 int i = t.home(r.name.hashCode());
                 while (t.hashes[i] != 0) {
@@ -169,7 +177,8 @@ final class NameIndex {
                 }
                 t.hashes[i] = old.hashes[j];
                 t.slots[2 * i] = old.slots[2 * j];
-                t.slots[2 * i + 1] = r;
+                t.slots[2 * i + 1] = r.ref;
+                t.records[i] = r;
             }
         }
         used = live;
@@ -178,35 +187,5 @@ final class NameIndex {
 
     private static int mark(int hash) {
         return hash == 0 ? 1 : hash;
-    }
-
-    /** A Latin-1 name's bytes (no String to read through on lookup); any other name as it is. */
-    private static Object key(String name) {
-        final int n = name.length();
-        final byte[] b = new byte[n];
-        for (int j = 0; j < n; j++) {
-            final char c = name.charAt(j);
-            if (c > 0xFF) {
-                return name;
-            }
-            b[j] = (byte) c;
-        }
-        return b;
-    }
-
-    private static boolean matches(Object key, String name) {
-        if (key instanceof byte[] b) {
-            final int n = b.length;
-            if (name.length() != n) {
-                return false;
-            }
-            for (int j = 0; j < n; j++) {
-                if ((b[j] & 0xFF) != name.charAt(j)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return name.equals(key);
     }
 }
