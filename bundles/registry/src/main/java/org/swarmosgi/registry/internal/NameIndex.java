@@ -149,11 +149,6 @@ final class NameIndex {
         return out;
     }
 
-    /** Names held. Registry thread. */
-    int size() {
-        return live;
-    }
-
     /**
      * A new table without removed names, published whole: at most 3/8 full, so that at least 1/8 of it
      * fills before the next rebuild (a name removed and another added at the threshold cost O(1) each).

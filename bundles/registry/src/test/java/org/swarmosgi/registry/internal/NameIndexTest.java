@@ -86,7 +86,6 @@ class NameIndexTest {
         final Map<String, WorkerRef> refs = new HashMap<>();
         model.forEach((n, r) -> refs.put(n, r.ref));
         assertThat(index.registered()).isEqualTo(refs);
-        assertThat(index.size()).isEqualTo(model.size());
     }
 
     /**
