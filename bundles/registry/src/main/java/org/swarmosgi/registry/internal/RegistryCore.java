@@ -50,7 +50,8 @@ import org.swarmosgi.ring.HashRing;
  * and tells the other's host to hand its state to the winner and stop.
  *
  * <p>Lookups ({@link #whereis}, {@link #registered}, {@link #members}) may be called from any
- * thread: they read concurrent maps this thread writes. Everything else runs on one thread.
+ * thread: they read a lock-free index ({@link NameIndex}) and concurrent maps this thread writes.
+ * Everything else runs on one thread.
  */
 final class RegistryCore {
     /** Operations kept per host while a sync with it runs. */
@@ -70,7 +71,7 @@ final class RegistryCore {
     private final Map<String, HashRing> typeRings = new HashMap<>();
 
     // The local replica's view, readable from any thread.
-    private final ConcurrentHashMap<String, Record> winners = new ConcurrentHashMap<>();
+    private final NameIndex winners = new NameIndex();
     private final ConcurrentHashMap<String, Set<String>> groups = new ConcurrentHashMap<>();
     private final Set<String> conflicted = new HashSet<>();
     private volatile boolean readyFlag;
@@ -177,14 +178,11 @@ final class RegistryCore {
     // ================================================================ reads (any thread)
 
     Optional<WorkerRef> whereis(String name) {
-        final Record r = winners.get(name);
-        return r == null ? Optional.empty() : Optional.of(r.ref);
+        return Optional.ofNullable(winners.whereis(name));
     }
 
     Map<String, WorkerRef> registered() {
-        final Map<String, WorkerRef> out = new HashMap<>(winners.size() * 2);
-        winners.forEach((name, r) -> out.put(name, r.ref));
-        return out;
+        return winners.registered();
     }
 
     List<WorkerRef> members(String group) {
@@ -874,7 +872,7 @@ final class RegistryCore {
         if (before == best) {
             return;
         }
-        winners.put(name, best);
+        winners.put(best);
         unindexGroups(before, best);
         indexGroups(best);
         if (before == null || !before.ref.equals(best.ref)) {
