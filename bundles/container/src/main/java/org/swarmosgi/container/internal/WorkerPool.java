@@ -2,6 +2,7 @@ package org.swarmosgi.container.internal;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -10,9 +11,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * the workers themselves ({@link Task#nextTask}), so making a worker runnable allocates nothing. A
  * worker is in the queue at most once (its own flag guards that); after a batch it goes to the back,
  * behind every other runnable worker: round robin, so a long mailbox never starves the others.
+ *
+ * <p>An idle thread spins and yields a little before it parks, like the transport's duty cycle: work
+ * that comes within a few microseconds (the next message of a busy caller) then costs no wake-up; a
+ * submit wakes a parked thread only when the spinning ones cannot take all queued tasks.
  */
 final class WorkerPool {
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
+    private static final int SPINS = 10;
+    private static final int YIELDS = 20;
 
     /** Something the pool runs; one instance is queued at most once at a time. */
     abstract static class Task {
@@ -20,14 +27,29 @@ final class WorkerPool {
         Task nextTask;
 
         abstract void runTask();
+
+        /** True for a task that never blocks nor runs user code, and ends within microseconds. */
+        boolean brief() {
+            return false;
+        }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition nonEmpty = lock.newCondition();
     private final Thread[] threads;
-    private Task head;
+    /** Written under the lock; read without it by spinning threads. */
+    private volatile Task head;
     private Task tail;
-    private boolean closed;
+    /** Tasks in the run queue; guarded by the lock. */
+    private int size;
+    /**
+     * Threads that take a task within microseconds without a wake-up: those spinning before they park,
+     * and one running a {@link Task#brief brief} task such as the {@link DeliveryLane} (it only queues
+     * messages, and the worker it just made runnable is usually its next task: waking another thread
+     * for that worker would cost a core's time for nothing).
+     */
+    private final AtomicInteger takers = new AtomicInteger();
+    private volatile boolean closed;
 
     WorkerPool(int size, String namePrefix) {
         threads = new Thread[size];
@@ -55,13 +77,50 @@ final class WorkerPool {
                 tail.nextTask = task;
             }
             tail = task;
-            nonEmpty.signal();
+            wakeIfNeeded();
         } finally {
             lock.unlock();
         }
     }
 
+    /** Queues a task at the front of the run queue: the next one a thread takes. Dropped after {@link #close}. */
+    void submitFirst(Task task) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            task.nextTask = head;
+            if (tail == null) {
+                tail = task;
+            }
+            head = task;
+            wakeIfNeeded();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Under the lock, a task just queued. A taker decrements {@link #takers} before it takes the lock
+     * to take a task or park: if this read still counts it, it will see the task.
+     */
+    private void wakeIfNeeded() {
+        if (++size > takers.get()) {
+            nonEmpty.signal();
+        }
+    }
+
     private Task take() throws InterruptedException {
+        takers.incrementAndGet();
+        for (int idles = 0; head == null && !closed && idles < SPINS + YIELDS; idles++) {
+            if (idles < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        takers.decrementAndGet();
         lock.lock();
         try {
             while (head == null) {
@@ -75,6 +134,7 @@ final class WorkerPool {
             if (head == null) {
                 tail = null;
             }
+            size--;
             task.nextTask = null;
             return task;
         } finally {
@@ -85,11 +145,19 @@ final class WorkerPool {
     private void loop() {
         try {
             for (Task task = take(); task != null; task = take()) {
+                final boolean brief = task.brief();
+                if (brief) {
+                    takers.incrementAndGet();
+                }
                 try {
                     task.runTask();
                 } catch (Throwable t) {
                     // Workers catch their own errors; this is a bug of ours, never a reason to lose a thread.
                     LOG.log(Level.ERROR, "worker pool task failed", t);
+                } finally {
+                    if (brief) {
+                        takers.decrementAndGet();
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -104,6 +172,7 @@ final class WorkerPool {
             closed = true;
             head = null;
             tail = null;
+            size = 0;
             nonEmpty.signalAll();
         } finally {
             lock.unlock();
