@@ -12,14 +12,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * worker is in the queue at most once (its own flag guards that); after a batch it goes to the back,
  * behind every other runnable worker: round robin, so a long mailbox never starves the others.
  *
- * <p>An idle thread spins and yields a little before it parks, like the transport's duty cycle: work
- * that comes within a few microseconds (the next message of a busy caller) then costs no wake-up; a
- * submit wakes a parked thread only when the spinning ones cannot take all queued tasks.
+ * <p>A submit wakes a parked thread only when the threads about to take a task cannot take every
+ * queued one: a thread running a {@link Task#brief brief} task (the {@link DeliveryLane}) takes the
+ * worker it just made runnable itself, without waking a second thread for it. Idle threads park at
+ * once: spinning and yielding before parking was measured, and lost (see the container README).
  */
 final class WorkerPool {
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
-    private static final int SPINS = 10;
-    private static final int YIELDS = 20;
 
     /** Something the pool runs; one instance is queued at most once at a time. */
     abstract static class Task {
@@ -37,19 +36,18 @@ final class WorkerPool {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition nonEmpty = lock.newCondition();
     private final Thread[] threads;
-    /** Written under the lock; read without it by spinning threads. */
-    private volatile Task head;
+    private Task head;
     private Task tail;
     /** Tasks in the run queue; guarded by the lock. */
     private int size;
     /**
-     * Threads that take a task within microseconds without a wake-up: those spinning before they park,
-     * and one running a {@link Task#brief brief} task such as the {@link DeliveryLane} (it only queues
-     * messages, and the worker it just made runnable is usually its next task: waking another thread
-     * for that worker would cost a core's time for nothing).
+     * Threads running a {@link Task#brief brief} task such as the {@link DeliveryLane}: each takes a
+     * task within microseconds without a wake-up (the lane only queues messages, and the worker it just
+     * made runnable is usually its next task: waking another thread for it would cost a core's time
+     * for nothing).
      */
     private final AtomicInteger takers = new AtomicInteger();
-    private volatile boolean closed;
+    private boolean closed;
 
     WorkerPool(int size, String namePrefix) {
         threads = new Thread[size];
@@ -102,8 +100,9 @@ final class WorkerPool {
     }
 
     /**
-     * Under the lock, a task just queued. A taker decrements {@link #takers} before it takes the lock
-     * to take a task or park: if this read still counts it, it will see the task.
+     * Under the lock, a task just queued. A brief task's thread decrements {@link #takers} when the
+     * task ends, before it takes the lock to take the next task or park: if this read still counts it,
+     * it will see the task.
      */
     private void wakeIfNeeded() {
         if (++size > takers.get()) {
@@ -112,15 +111,6 @@ final class WorkerPool {
     }
 
     private Task take() throws InterruptedException {
-        takers.incrementAndGet();
-        for (int idles = 0; head == null && !closed && idles < SPINS + YIELDS; idles++) {
-            if (idles < SPINS) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
-        takers.decrementAndGet();
         lock.lock();
         try {
             while (head == null) {

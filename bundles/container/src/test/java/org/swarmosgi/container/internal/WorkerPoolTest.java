@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The run queue's wake-ups: spinning threads and brief tasks skip them, and no task is ever left waiting. */
+/** The run queue's wake-ups: a thread running a brief task is not woken for the next one, and no task is ever left waiting. */
 class WorkerPoolTest {
     private final List<WorkerPool> pools = new ArrayList<>();
 
@@ -75,7 +75,7 @@ class WorkerPoolTest {
     }
 
     @Test
-    void everyTaskRunsWhateverTheMixOfSubmittersSpinnersAndBriefTasks() throws Exception {
+    void everyTaskRunsWhateverTheMixOfSubmittersAndBriefTasks() throws Exception {
         for (int threads = 1; threads <= 3; threads++) {
             final WorkerPool p = pool(threads);
             final AtomicInteger done = new AtomicInteger();
@@ -106,7 +106,7 @@ class WorkerPoolTest {
         final WorkerPool p = pool(2);
         final AtomicInteger done = new AtomicInteger();
         for (int i = 1; i <= 200; i++) {
-            // Let both threads spin out and park before each submit.
+            // Let both threads park before each submit.
             await().pollDelay(Duration.ofMillis(1)).until(() -> true);
             new Repeating(p, i % 2 == 0, 1, done).kick();
             final int expected = i;
