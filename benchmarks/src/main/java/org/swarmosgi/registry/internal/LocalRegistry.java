@@ -36,8 +36,9 @@ public final class LocalRegistry implements Effects {
         core.register(id, name, TYPE, Record.NO_ARGS, 5_000, false);
     }
 
-    public boolean whereis(String name) {
-        return core.whereis(name).isPresent();
+    /** The worker holding {@code name}, or null: what a caller takes from {@code whereis}. */
+    public WorkerRef whereis(String name) {
+        return core.whereis(name).orElse(null);
     }
 
     public WorkerRef ref(String name) {
