@@ -151,9 +151,12 @@ public final class DeploymentComponent implements Deployments {
         };
     }
 
+    /** One thread, there only while there is work: deployments are rare, a node's threads should be few. */
     private static ExecutorService single(String name) {
-        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), named(name),
-                new ThreadPoolExecutor.DiscardPolicy());
+        final ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                named(name), new ThreadPoolExecutor.DiscardPolicy());
+        e.allowCoreThreadTimeOut(true);
+        return e;
     }
 
     @Deactivate
