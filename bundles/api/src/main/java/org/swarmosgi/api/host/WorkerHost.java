@@ -1,5 +1,6 @@
 package org.swarmosgi.api.host;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -40,6 +41,13 @@ public interface WorkerHost {
 
     /** The worker types this node can start now, by name. */
     Map<String, WorkerTypeInfo> workerTypes();
+
+    /**
+     * Every worker type this node offers or refused, with its counts and last problem, by type name.
+     *
+     * @since 1.1
+     */
+    List<WorkerTypeStatus> typeStatus();
 
     /**
      * Starts a worker. The worker's {@code onStart} (and, with state, {@code endHandoff}) run before

@@ -1,6 +1,7 @@
 package org.swarmosgi.container.internal;
 
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -25,6 +26,7 @@ import org.swarmosgi.api.host.HostDriver;
 import org.swarmosgi.api.host.StartOrder;
 import org.swarmosgi.api.host.WorkerHost;
 import org.swarmosgi.api.host.WorkerTypeInfo;
+import org.swarmosgi.api.host.WorkerTypeStatus;
 import org.swarmosgi.api.node.LocalNode;
 
 /**
@@ -79,6 +81,11 @@ public final class ContainerComponent implements WorkerHost {
     @Override
     public Map<String, WorkerTypeInfo> workerTypes() {
         return host.workerTypes();
+    }
+
+    @Override
+    public List<WorkerTypeStatus> typeStatus() {
+        return host.typeStatus();
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,6 +39,7 @@ import org.swarmosgi.api.host.HostDriver;
 import org.swarmosgi.api.host.StartOrder;
 import org.swarmosgi.api.host.WorkerHost;
 import org.swarmosgi.api.host.WorkerTypeInfo;
+import org.swarmosgi.api.host.WorkerTypeStatus;
 
 /**
  * The worker host, free of OSGi: {@link ContainerComponent} feeds it worker type services and
@@ -55,6 +57,10 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
     final NodeId node;
     final int maxBatch;
     final HostStats stats = new HostStats();
+    /** Per worker type name, whether offered now or not; instances hosted without a type under {@link #HOSTED}. */
+    private final ConcurrentHashMap<String, TypeHealth> health = new ConcurrentHashMap<>();
+    /** The row of {@code registerLocal} instances in {@link #typeStatus()}. */
+    static final String HOSTED = "(registerLocal)";
     final WorkerPool pool;
     private final DeliveryLane deliveries;
     final ScheduledThreadPoolExecutor timer;
@@ -116,6 +122,7 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
             type = OfferedType.read(name, service, source);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "refused worker type '" + name + "' " + source + ": " + e.getMessage(), e);
+            health(name).problem(false, "refused " + source + ": " + e.getMessage());
             return false;
         }
         if (!roles.containsAll(type.info.requiredRoles())) {
@@ -123,6 +130,8 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
             LOG.log(Level.INFO, "not offering worker type '" + name + "' " + source + " on this node: it requires roles "
                 + new TreeSet<>(type.info.requiredRoles()) + ", this node has " + new TreeSet<>(roles)
                 + " (setting roles, PID org.swarmosgi.node)");
+            health(name).problem(false, "not offered here: requires roles " + new TreeSet<>(type.info.requiredRoles())
+                + ", this node has " + new TreeSet<>(roles));
             return false;
         }
         synchronized (typesLock) {
@@ -134,6 +143,8 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
             if (list.size() > 1) {
                 LOG.log(Level.ERROR, "refused worker type '" + name + "' " + source + ": the name is offered already by "
                     + list.get(0).source + "; this one stands by until that one goes");
+                health(name).problem(false, "a second service " + source + " stands by: the name is offered already by "
+                    + list.get(0).source);
                 return false;
             }
             publishLocked();
@@ -381,6 +392,40 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------ inspection, close
+
+    TypeHealth health(OfferedType<?, ?> type) {
+        return health(type == null ? HOSTED : type.name);
+    }
+
+    private TypeHealth health(String typeName) {
+        return health.computeIfAbsent(typeName, k -> new TypeHealth());
+    }
+
+    @Override
+    public List<WorkerTypeStatus> typeStatus() {
+        final Map<String, int[]> counts = new TreeMap<>(); // type -> {running, moving}
+        for (WorkerCell<?, ?> cell : cells.values()) {
+            final int[] c = counts.computeIfAbsent(cell.type == null ? HOSTED : cell.type.name, k -> new int[2]);
+            c[0]++;
+            if (cell.moving()) {
+                c[1]++;
+            }
+        }
+        final Map<String, OfferedType<?, ?>> offered = active;
+        final Set<String> names = new TreeSet<>(counts.keySet());
+        names.addAll(offered.keySet());
+        names.addAll(health.keySet());
+        final List<WorkerTypeStatus> out = new ArrayList<>(names.size());
+        for (String type : names) {
+            final int[] c = counts.getOrDefault(type, new int[2]);
+            final TypeHealth h = health.get(type);
+            final TypeHealth.Problem last = h == null ? null : h.last();
+            out.add(new WorkerTypeStatus(type, offered.containsKey(type) || HOSTED.equals(type), c[0], c[1],
+                h == null ? 0 : h.started.sum(), h == null ? 0 : h.crashed.sum(), h == null ? 0 : h.failedMessages.sum(),
+                h == null ? 0 : h.handoffTimeouts.sum(), last == null ? null : last.text(), last == null ? null : last.at()));
+        }
+        return out;
+    }
 
     /** Counters and the number of workers running. */
     public HostStats.Snapshot stats() {

@@ -162,12 +162,14 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
                     phase = RUNNING;
                 }
             }
+            host.health(type).started.increment();
             known = true;
             host.completeLater(future, ref);
         }
 
         private void failStart(String what, Throwable t) {
             host.stats.crashes.increment();
+            host.health(type).problem(true, "'" + name + "' failed to start: " + what + ": " + t);
             LOG.log(Level.WARNING, "worker '" + name + "' " + ref + " of type '" + type.name + "' failed to start: "
                 + what + ": " + t, t);
             Closed closed = null;
@@ -345,7 +347,7 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
         try {
             task.run();
         } catch (Exception e) {
-            host.stats.failed.increment();
+            messageFailed("a task on its mailbox threw: " + e);
             LOG.log(Level.WARNING, "a task on the mailbox of worker '" + name + "' " + ref + " threw: " + e, e);
         } catch (Throwable t) {
             crash(t);
@@ -380,7 +382,7 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
                     openCall(reply);
                 }
             } catch (Exception e) {
-                host.stats.failed.increment();
+                messageFailed("threw handling a call: " + e);
                 LOG.log(Level.DEBUG, () -> "worker '" + name + "' " + ref + " threw handling a call: " + e);
                 reply.failWith(new WorkerFailedException("worker '" + name + "' " + ref + " failed: " + e, e));
             } catch (Throwable t) {
@@ -392,7 +394,7 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
                 worker.handleCast(message);
                 host.stats.handled.increment();
             } catch (Exception e) {
-                host.stats.failed.increment();
+                messageFailed("threw handling a cast: " + e);
                 LOG.log(Level.DEBUG, () -> "worker '" + name + "' " + ref + " threw handling a cast: " + e);
                 envelope.fail(new WorkerFailedException("worker '" + name + "' " + ref + " failed: " + e, e));
             } catch (Throwable t) {
@@ -402,8 +404,23 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
         }
     }
 
-    private void failMessage(Envelope envelope, RuntimeException error) {
+    /** True while a handoff of this worker is under way. */
+    boolean moving() {
+        synchronized (lock) {
+            return handoff != null;
+        }
+    }
+
+    /** Counted for the host and the type; the type keeps the text as its last problem. */
+    private void messageFailed(String what) {
         host.stats.failed.increment();
+        final TypeHealth h = host.health(type);
+        h.failedMessages.increment();
+        h.problem(false, "'" + name + "' " + what);
+    }
+
+    private void failMessage(Envelope envelope, RuntimeException error) {
+        messageFailed(error.getMessage());
         LOG.log(Level.DEBUG, () -> error.getMessage());
         envelope.fail(error);
     }
@@ -553,6 +570,7 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
         host.stats.handoffs.increment();
         if (timedOut) {
             host.stats.timeouts.increment();
+            host.health(type).handoffTimedOut("'" + name + "' did not answer beginHandoff in time: restarted");
             LOG.log(Level.WARNING, "worker '" + name + "' " + ref + " did not answer beginHandoff within "
                 + (type == null ? "its timeout" : type.info.handoffTimeout().toMillis() + " ms") + ": restart");
         }
@@ -701,6 +719,7 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
     /** An Error, or a throw from onStart of a hosted worker: the worker is finished. */
     private void crash(Throwable t) {
         host.stats.crashes.increment();
+        host.health(type).problem(true, "'" + name + "' crashed: " + t);
         LOG.log(Level.ERROR, "worker '" + name + "' " + ref + " crashed: " + t, t);
         Closed closed = null;
         synchronized (lock) {
@@ -805,6 +824,7 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
                 w.stop(reason);
             } catch (Throwable t) {
                 host.stats.crashes.increment();
+                host.health(type).problem(true, "'" + name + "' threw in stop(" + reason + "): " + t);
                 LOG.log(Level.ERROR, "worker '" + name + "' " + ref + " threw in stop(" + reason + "): " + t, t);
                 if (report && reason != StopReason.CRASHED) {
                     reported = StopReason.CRASHED;

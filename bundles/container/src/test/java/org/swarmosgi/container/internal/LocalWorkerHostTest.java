@@ -48,6 +48,7 @@ import org.swarmosgi.api.host.Envelope;
 import org.swarmosgi.api.host.Handoff;
 import org.swarmosgi.api.host.StaleOrderException;
 import org.swarmosgi.api.host.StartOrder;
+import org.swarmosgi.api.host.WorkerTypeStatus;
 
 class LocalWorkerHostTest {
     static final NodeId NODE = new NodeId("test-node", 7);
@@ -513,6 +514,35 @@ class LocalWorkerHostTest {
     }
 
     // ------------------------------------------------------------------------------------ start, crash
+
+    @Test
+    void typeStatusCountsWorkersAndKeepsEachTypesLastProblem() throws Exception {
+        final WorkerRef a = start("a");
+        start("b");
+        host.addType(TestType.strings(this::probe).requiredRoles("gpu"), Map.of(WorkerType.WORKER_TYPE, "render"));
+        offer(host, "bad-start", TestType.strings(ctx -> {
+            throw new IllegalStateException("no factory today");
+        }));
+        assertThat(failure(host.start(new StartOrder("x", "bad-start", new byte[0], null, StartReason.FIRST_START, 1))))
+            .isInstanceOf(WorkerFailedException.class);
+        final WorkerTypeStatus probe = status("probe");
+        assertThat(probe.offered()).isTrue();
+        assertThat(probe.running()).isEqualTo(2);
+        assertThat(probe.started()).isEqualTo(2);
+        assertThat(probe.lastError()).isNull();
+        assertThat(status("render").offered()).isFalse();
+        assertThat(status("render").lastError()).contains("requires roles [gpu]");
+        assertThat(status("bad-start").crashed()).isEqualTo(1);
+        assertThat(status("bad-start").lastError()).contains("'x' failed to start").contains("no factory today");
+        assertThat(status("bad-start").lastErrorAt()).isNotNull();
+        get(host.stop(a, StopReason.UNREGISTERED, 1));
+        assertThat(status("probe").running()).isEqualTo(1);
+    }
+
+    private WorkerTypeStatus status(String type) {
+        return host.typeStatus().stream().filter(s -> s.type().equals(type)).findFirst()
+            .orElseThrow(() -> new AssertionError("no status of " + type + " in " + host.typeStatus()));
+    }
 
     @Test
     void onStartThrowingFailsTheStartAndLeavesNothingRunning() throws Exception {
