@@ -91,6 +91,9 @@ final class RegistryCore {
     private final Map<Long, Conflict> checkpoints = new HashMap<>();
     private final Map<String, Long> conflictAttempts = new HashMap<>();
     private final Map<String, ArrayDeque<Long>> restarts = new HashMap<>();
+    // Movable records of nodes that died, until the name runs again somewhere (every node keeps them, so
+    // a new owner restarts what a dead owner had not yet).
+    private final Map<String, Orphan> orphans = new HashMap<>();
     // Monitors: API monitors of workers here, peers' monitors of workers here, ours of remote workers.
     private final Map<WorkerRef, List<Long>> localMonitors = new HashMap<>();
     private final Map<WorkerRef, List<RemoteWatch>> watchedHere = new HashMap<>();
@@ -142,6 +145,8 @@ final class RegistryCore {
         final boolean local;
         final long deadline;
         final List<Waiter> waiters = new ArrayList<>(1);
+        /** For a failover: the dead host's record being started again, else null. */
+        Record orphan;
 
         Claim(long id, String name, NodeId host, boolean local, long deadline) {
             this.id = id;
@@ -155,8 +160,16 @@ final class RegistryCore {
     private record Waiter(NodeId origin, long corr, boolean orExisting) {
     }
 
-    /** A start ordered from this node's host: for an owner's claim, or a restart of our own worker. */
-    private record Start(NodeId owner, long claimId, String name, String type, byte[] args, Record restarting) {
+    /** A movable record whose host died, waiting to be restarted by the name's owner. */
+    private record Orphan(Record record, long since) {
+    }
+
+    /**
+     * A start ordered from this node's host: for an owner's claim (a registration or a failover), a move
+     * from another host, or a restart of our own worker ({@code restarting}).
+     */
+    private record Start(NodeId owner, long claimId, String name, String type, byte[] args, Record restarting, long gen,
+                         String[] groups) {
     }
 
     private record Conflict(String name, WorkerRef loser, WorkerRef winner) {
@@ -262,6 +275,8 @@ final class RegistryCore {
         final Partition p = new Partition(node);
         partitions.put(node, p);
         liveByName.put(node.name(), node);
+        // Back after a partition: its own records are the truth again (the sync brings them).
+        orphans.values().removeIf(o -> o.record.ref.node().equals(node));
         topologyChanged();
         requestSync(p);
         drain();
@@ -277,6 +292,15 @@ final class RegistryCore {
         }
         liveByName.remove(node.name(), node);
         topologyChanged();
+        final long now = now();
+        for (Record r : p.all()) {
+            if (r.movable()) {
+                final Orphan o = orphans.get(r.name);
+                if (o == null || o.record.gen < r.gen) {
+                    orphans.put(r.name, new Orphan(r, now));
+                }
+            }
+        }
         for (Record r : p.all()) {
             updateWinner(r.name, StopReason.NODE_DOWN);
         }
@@ -308,7 +332,47 @@ final class RegistryCore {
             }
         }
         resend();
+        failover();
         drain();
+    }
+
+    /**
+     * Restarts, as the owner of their names, the movable workers of dead nodes that run nowhere now: from
+     * their start spec, on their placement, one generation up, with their groups; serialized by a claim
+     * like a registration. Only with a complete view (ready) and quorum. Orphans of names this node does not
+     * own are kept a claim timeout, in case their owner dies too before it restarted them.
+     */
+    private void failover() {
+        if (orphans.isEmpty()) {
+            return;
+        }
+        final long now = now();
+        for (Iterator<Orphan> it = orphans.values().iterator(); it.hasNext(); ) {
+            final Orphan o = it.next();
+            final String name = o.record.name;
+            if (winners.containsKey(name)) {
+                it.remove(); // runs (again) somewhere
+                continue;
+            }
+            if (!self.equals(ownerOf(name))) {
+                if (now - o.since > settings.claimTimeoutMs()) {
+                    it.remove();
+                }
+                continue;
+            }
+            if (!readyFlag || !quorumFlag || claims.containsKey(name)) {
+                continue;
+            }
+            final NodeId host = placementOf(name, o.record.type);
+            if (host == null) {
+                continue; // waits for a node that offers its type
+            }
+            final Claim c = new Claim(++ids, name, host, false, now + settings.claimTimeoutMs());
+            c.orphan = o.record;
+            claims.put(name, c);
+            send(host, new Msg.StartReq(c.id, name, o.record.type, o.record.args, o.record.gen + 1, o.record.groups,
+                StartReason.RESTARTED, null));
+        }
     }
 
     private void topologyChanged() {
@@ -500,6 +564,7 @@ final class RegistryCore {
             broadcast(new Msg.SeqAnnounce(own.appliedSeq));
         }
         resolveConflicts(now);
+        failover();
         drain();
     }
 
@@ -854,6 +919,7 @@ final class RegistryCore {
         if (before == best) {
             return;
         }
+        orphans.remove(name);
         winners.put(name, best);
         unindexGroups(before, best);
         indexGroups(best);
@@ -865,8 +931,15 @@ final class RegistryCore {
         }
     }
 
-    /** The instance on the owner wins; otherwise the one on the smaller node id. Same answer on every node. */
+    /**
+     * The newer placement generation wins (a move or a failover replaces the old record); between equal ones
+     * (a partition's duplicates), the instance on the owner, else the one on the smaller node id. Same answer
+     * on every node.
+     */
     private static boolean beats(Record a, Record b, NodeId owner) {
+        if (a.gen != b.gen) {
+            return a.gen > b.gen;
+        }
         final boolean aOwner = a.ref.node().equals(owner);
         final boolean bOwner = b.ref.node().equals(owner);
         if (aOwner != bOwner) {
@@ -950,6 +1023,10 @@ final class RegistryCore {
             send(from, new Msg.Reply(r.corr(), Status.EXISTS, existing, null, null));
             return;
         }
+        if (orphans.containsKey(r.name()) && !claims.containsKey(r.name())) {
+            send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null)); // its restart comes first
+            return;
+        }
         final Claim held = claims.get(r.name());
         if (held != null) {
             final Waiter w = new Waiter(from, r.corr(), r.orExisting());
@@ -977,6 +1054,10 @@ final class RegistryCore {
         final Record existing = winners.get(r.name());
         if (existing != null) {
             send(from, new Msg.Reply(r.corr(), Status.EXISTS, existing, null, null));
+            return;
+        }
+        if (orphans.containsKey(r.name()) && !claims.containsKey(r.name())) {
+            send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null));
             return;
         }
         final Claim held = claims.get(r.name());
@@ -1008,6 +1089,8 @@ final class RegistryCore {
         claims.remove(r.name());
         if (r.status() == Status.OK) {
             applyEarly(r.record());
+        } else if (c.orphan != null && (r.status() == Status.FAILED || r.status() == Status.UNKNOWN_TYPE)) {
+            orphans.remove(r.name()); // its restart failed: the name is given up, as after a crash beyond its policy
         }
         answerWaiters(c, r.status(), r.record(), r.error());
     }
@@ -1046,8 +1129,8 @@ final class RegistryCore {
             return; // already starting: its answer goes to the claim
         }
         final long startId = ++ids;
-        addStart(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null));
-        fx.startWorker(startId, new StartOrder(r.name(), r.type(), r.args(), null, StartReason.FIRST_START, nextVersion()));
+        addStart(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null, r.gen(), r.groups()));
+        fx.startWorker(startId, new StartOrder(r.name(), r.type(), r.args(), r.state(), r.reason(), nextVersion()));
     }
 
     private void addStart(long startId, Start s) {
@@ -1077,8 +1160,8 @@ final class RegistryCore {
             drain();
             return;
         }
-        final String[] groupsKept = current == null ? Record.NO_GROUPS : current.groups;
-        final Record r = putOwn(new Record(s.name, ref, s.type, s.args, nextVersion(), groupsKept));
+        final String[] groupsKept = current == null ? s.groups : current.groups;
+        final Record r = putOwn(new Record(s.name, ref, s.type, s.args, nextVersion(), groupsKept, s.gen));
         if (s.owner != null) {
             send(s.owner, new Msg.StartReply(s.claimId, s.name, r, Status.OK, null));
         }
@@ -1134,7 +1217,7 @@ final class RegistryCore {
             fireMonitors(ref, reason);
             ownByRef.remove(ref);
             final long startId = ++ids;
-            addStart(startId, new Start(null, 0, r.name, r.type, r.args, r));
+            addStart(startId, new Start(null, 0, r.name, r.type, r.args, r, r.gen, r.groups));
             fx.startWorker(startId, new StartOrder(r.name, r.type, r.args, null, StartReason.RESTARTED, nextVersion()));
         } else {
             removeOwn(r, reason);
@@ -1244,7 +1327,8 @@ final class RegistryCore {
 
     private void onLookupReq(NodeId from, Msg.LookupReq r) {
         final Record known = winners.get(r.name());
-        if (known == null && (!self.equals(ownerOf(r.name())) || !readyFlag || claims.containsKey(r.name()))) {
+        if (known == null && (!self.equals(ownerOf(r.name())) || !readyFlag || claims.containsKey(r.name())
+            || orphans.containsKey(r.name()))) {
             send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null)); // the owner will know soon
             return;
         }
@@ -1258,8 +1342,8 @@ final class RegistryCore {
         }
         final Record w = winners.get(r.name());
         if (w == null) {
-            send(from, new Msg.Reply(r.corr(), claims.containsKey(r.name()) ? Status.RETRY : Status.NOT_REGISTERED,
-                null, null, null));
+            final boolean coming = claims.containsKey(r.name()) || orphans.containsKey(r.name());
+            send(from, new Msg.Reply(r.corr(), coming ? Status.RETRY : Status.NOT_REGISTERED, null, null, null));
             return;
         }
         send(w.ref.node(), new Msg.NameFwd(from, r.corr(), r.action(), r.name(), r.group()));

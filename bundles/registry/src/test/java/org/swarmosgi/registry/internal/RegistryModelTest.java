@@ -67,6 +67,10 @@ class RegistryModelTest {
     record CrashNode(int node) implements Action {
     }
 
+    /** Two node crashes {@code gapMs} apart: the second often hits a failover of the first in flight. */
+    record CrashTwice(int first, int second, int gapMs) implements Action {
+    }
+
     record StartNode(int node) implements Action {
     }
 
@@ -114,6 +118,7 @@ class RegistryModelTest {
             net.jqwik.api.Tuple.of(2, name.map(CrashWorker::new)),
             net.jqwik.api.Tuple.of(3, Combinators.combine(node, name).as(Send::new)),
             net.jqwik.api.Tuple.of(1, node.map(CrashNode::new)),
+            net.jqwik.api.Tuple.of(1, Combinators.combine(node, node, Arbitraries.integers().between(0, 120)).as(CrashTwice::new)),
             net.jqwik.api.Tuple.of(1, node.map(StartNode::new)),
             net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 126).map(Partition::new)),
             net.jqwik.api.Tuple.of(1, Arbitraries.just(new Heal())),
@@ -124,12 +129,19 @@ class RegistryModelTest {
 
     /** What the model knows of one name: certain absent, certain present (one of some refs), or unknown. */
     private static final class Expect {
+        /** A candidate that stands for any live worker: a movable name restarted somewhere after a crash. */
+        static final WorkerRef ANYWHERE = new WorkerRef(new NodeId("*", 0), -2);
         boolean known = true;
         boolean present;
         /** Refs it may have; id -1 means any worker on that node (restarted after a crash). */
         final Set<WorkerRef> candidates = new HashSet<>();
         /** Group membership the model is sure of. */
         final Map<String, Boolean> groups = new HashMap<>();
+        /**
+         * When it was last registered or unregistered: a change only just made may not have reached every
+         * replica when a partition or a crash comes, and a side that restarts what it last saw may undo it.
+         */
+        long since;
 
         void unknown() {
             known = false;
@@ -137,14 +149,16 @@ class RegistryModelTest {
             groups.clear();
         }
 
-        void absent() {
+        void absent(long now) {
+            since = now;
             known = true;
             present = false;
             candidates.clear();
             groups.clear();
         }
 
-        void present(WorkerRef ref) {
+        void present(WorkerRef ref, long now) {
+            since = now;
             known = true;
             present = true;
             candidates.clear();
@@ -154,7 +168,7 @@ class RegistryModelTest {
 
         boolean matches(WorkerRef ref) {
             for (WorkerRef c : candidates) {
-                if (c.equals(ref) || c.id() == -1 && c.node().equals(ref.node())) {
+                if (c.equals(ref) || c.id() == -1 && c.node().equals(ref.node()) || c.equals(ANYWHERE)) {
                     return true;
                 }
             }
@@ -166,7 +180,11 @@ class RegistryModelTest {
         final Simulation sim;
         final int size;
         final Map<String, Expect> model = new TreeMap<>();
+        /** Workers of registerLocal: never moved nor restarted elsewhere. */
+        final Set<WorkerRef> localRefs = new HashSet<>();
         boolean partitioned;
+        /** The last partition, heal or node start: replicas need a while to catch up after one. */
+        long lastDisturbance;
         final List<String> log = new ArrayList<>();
 
         final int quorum;
@@ -251,6 +269,9 @@ class RegistryModelTest {
                 final String name = NAMES[r.name()];
                 final Outcome o = sim.call(n, id -> n.core.registerLocal(id, name, OP_TIMEOUT_MS));
                 await(o);
+                if (o.ok()) {
+                    localRefs.add((WorkerRef) o.result);
+                }
                 registered(name, o, false);
             } else if (a instanceof Unregister u) {
                 final Node n = live(u.node());
@@ -262,7 +283,7 @@ class RegistryModelTest {
                 final Outcome o = sim.call(n, id -> n.core.unregister(id, name, OP_TIMEOUT_MS));
                 await(o);
                 if (o.ok() && e.known && e.candidates.size() == 1 && !partitioned) {
-                    e.absent();
+                    e.absent(sim.now());
                 } else if (!(o.done && o.error instanceof org.swarmosgi.api.NotRegisteredException && e.known && !e.present)) {
                     e.unknown();
                 }
@@ -301,7 +322,7 @@ class RegistryModelTest {
                 await(o);
                 log.add("   -> " + name + " " + (o.done ? (o.error == null ? "found " + o.result : o.error.toString()) : "pending"));
                 final boolean exact = e.known && e.present && e.candidates.size() == 1
-                    && e.candidates.iterator().next().id() != -1;
+                    && e.candidates.iterator().next().id() >= 0;
                 if (exact && !partitioned && sim.loss == 0) {
                     final WorkerRef expected = e.candidates.iterator().next();
                     assertThat(o.result).as("%s sent from %s reaches its worker%s", name, n.id, trace())
@@ -324,7 +345,7 @@ class RegistryModelTest {
                                     e.candidates.clear();
                                     e.candidates.add(new WorkerRef(ref.node(), -1));
                                 } else {
-                                    e.absent();
+                                    e.absent(sim.now());
                                 }
                             } else {
                                 e.unknown();
@@ -335,24 +356,15 @@ class RegistryModelTest {
                     }
                 }
             } else if (a instanceof CrashNode c) {
-                final Node n = live(c.node());
-                if (n == null || sim.liveNodes().size() <= 1) {
-                    return;
+                if (crash(c.node())) {
+                    sim.run(200);
                 }
-                sim.crash(n.id.name());
-                if (quorum > 0) {
-                    model.values().forEach(Expect::unknown); // losing the quorum stops movable workers
+            } else if (a instanceof CrashTwice c) {
+                if (crash(c.first())) {
+                    sim.run(c.gapMs());
+                    crash(c.second());
+                    sim.run(200);
                 }
-                for (Expect e : model.values()) {
-                    if (e.known && e.present && e.candidates.stream().anyMatch(ref -> ref.node().equals(n.id))) {
-                        if (e.candidates.size() == 1) {
-                            e.absent();
-                        } else {
-                            e.unknown(); // the one that died may have been the winner, the others gone already
-                        }
-                    }
-                }
-                sim.run(200);
             } else if (a instanceof StartNode s) {
                 if (quorum > 0 && s.node() % 7 >= size) {
                     return; // a static quorum is a majority of a fixed cluster size: the cluster does not grow
@@ -361,6 +373,7 @@ class RegistryModelTest {
                 final Node n = sim.node(name);
                 if (n == null || !n.alive) {
                     sim.start(name);
+                    lastDisturbance = sim.now();
                     sim.run(300);
                 }
             } else if (a instanceof Partition p) {
@@ -372,12 +385,23 @@ class RegistryModelTest {
                 }
                 sim.partition(side);
                 partitioned = true;
+                lastDisturbance = sim.now();
+                // Each side restarts the other's movable workers; after the heal either instance may win.
+                for (Expect e : model.values()) {
+                    if (e.known && sim.now() - e.since < 1_000) {
+                        e.unknown(); // the other side may not have seen its last change, and restarts what it saw
+                    } else if (e.known && e.present && e.candidates.stream().noneMatch(localRefs::contains)) {
+                        e.candidates.clear();
+                        e.candidates.add(Expect.ANYWHERE);
+                    }
+                }
                 if (quorum > 0) {
                     model.values().forEach(Expect::unknown); // the side without quorum stops its workers
                 }
                 sim.run(300);
             } else if (a instanceof Heal) {
                 sim.heal();
+                lastDisturbance = sim.now();
                 sim.run(300);
             } else if (a instanceof Loss l) {
                 sim.loss = l.percent() / 100.0;
@@ -385,6 +409,42 @@ class RegistryModelTest {
             } else if (a instanceof Wait w) {
                 sim.run(w.ms());
             }
+        }
+
+        /**
+         * Crashes a live node: its movable names run again elsewhere (same groups), its registerLocal ones
+         * are gone. False when there was no node to crash.
+         */
+        private boolean crash(int index) {
+            final Node n = live(index);
+            if (n == null || sim.liveNodes().size() <= 1) {
+                return false;
+            }
+            sim.crash(n.id.name());
+            if (quorum > 0) {
+                model.values().forEach(Expect::unknown); // losing the quorum stops movable workers
+            }
+            final boolean calm = !partitioned;
+            for (Expect e : model.values()) {
+                final boolean settled = calm && sim.now() - Math.max(e.since, lastDisturbance) >= 1_000;
+                if (e.known && !e.present && !settled) {
+                    e.unknown(); // its removal may not have reached the new owner, which restarts what it saw
+                } else if (e.known && e.present && e.candidates.contains(Expect.ANYWHERE) && !settled) {
+                    e.unknown(); // wherever it runs now may be the node that died, its record not yet everywhere
+                } else if (e.known && e.present && e.candidates.stream().anyMatch(ref -> ref.node().equals(n.id))) {
+                    if (e.candidates.size() > 1) {
+                        e.unknown(); // the one that died may have been the winner, the others gone already
+                    } else if (localRefs.contains(e.candidates.iterator().next())) {
+                        e.absent(sim.now());
+                    } else if (!settled) {
+                        e.unknown(); // its record may not have reached the name's owner before its host died
+                    } else {
+                        e.candidates.clear();
+                        e.candidates.add(Expect.ANYWHERE); // restarted on its new placement, groups kept
+                    }
+                }
+            }
+            return true;
         }
 
         private void registered(String name, Outcome o, boolean orExisting) {
@@ -398,9 +458,9 @@ class RegistryModelTest {
                     e.candidates.add(ref);
                     e.groups.clear();
                 } else if (e.known && !e.present) {
-                    e.present(ref);
+                    e.present(ref, sim.now());
                 } else if (!e.known && !partitioned) {
-                    e.present(ref); // unknown before, but with one side there is one holder
+                    e.present(ref, sim.now()); // unknown before, but with one side there is one holder
                 }
             } else if (o.done && o.error instanceof AlreadyRegisteredException already) {
                 if (!e.known && !partitioned) {
