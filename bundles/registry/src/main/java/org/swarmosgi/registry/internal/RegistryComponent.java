@@ -43,6 +43,8 @@ import org.swarmosgi.api.UnknownWorkerTypeException;
 import org.swarmosgi.api.Worker;
 import org.swarmosgi.api.WorkerFailedException;
 import org.swarmosgi.api.WorkerRef;
+import org.swarmosgi.api.HandoffDecision;
+import org.swarmosgi.api.host.Envelope;
 import org.swarmosgi.api.host.HostDriver;
 import org.swarmosgi.api.host.StaleOrderException;
 import org.swarmosgi.api.host.StartOrder;
@@ -80,6 +82,8 @@ public final class RegistryComponent implements SwarmRegistry {
     private static final System.Logger LOG = System.getLogger(RegistryComponent.class.getName());
     /** Most bytes of messages batched into one transport message (a larger message goes alone). */
     static final int MAX_BATCH_BYTES = 1 << 20;
+    /** How long messages to a moved worker's old ref are still passed on to its new instance. */
+    static final long FOLLOW_MOVED_MS = 30_000;
 
     private final NodeId self;
     private final Transport transport;
@@ -100,6 +104,7 @@ public final class RegistryComponent implements SwarmRegistry {
     private final LongAdder sendFailures = new LongAdder();
     private final List<Subscription> subscriptions = new ArrayList<>();
     private volatile List<Member> nodes;
+    private final HeldMessages held = new HeldMessages(this::forward);
 
     private record LocalInstance<M, R>(Worker<M, R> worker, Codec<M> codec, Codec<R> replyCodec) {
     }
@@ -130,7 +135,8 @@ public final class RegistryComponent implements SwarmRegistry {
     static RegistrySettings settings(RegistryConfig c) {
         try {
             return new RegistrySettings(c.virtual_nodes(), c.static_quorum_size(), c.retry_delay_ms(), c.sync_timeout_ms(),
-                c.announce_interval_ms(), c.claim_timeout_ms(), c.conflict_retry_ms(), c.sync_batch_records());
+                c.announce_interval_ms(), c.claim_timeout_ms(), c.conflict_retry_ms(), c.sync_batch_records(),
+                c.handoff_max_inflight());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
         }
@@ -199,6 +205,59 @@ public final class RegistryComponent implements SwarmRegistry {
         }
         for (Msg msg : messages) {
             core.onMessage(m.sender().id(), msg);
+        }
+    }
+
+    /** To a worker on this node, or, while it moves (or shortly after it moved), after it. */
+    private void deliverHere(WorkerRef ref, Envelope e) {
+        if (held.offer(ref, e)) {
+            return;
+        }
+        try {
+            host.deliver(ref, e);
+        } catch (org.swarmosgi.api.NoSuchWorkerException gone) {
+            if (!held.offer(ref, e)) { // its move began between the look and the delivery
+                throw gone;
+            }
+        }
+    }
+
+    /** Passes a held message on to the moved worker's new instance, its reply back to the sender. */
+    private void forward(WorkerRef to, Envelope e) {
+        if (to.node().equals(self)) {
+            try {
+                host.deliver(to, e);
+            } catch (RuntimeException error) {
+                e.fail(error);
+            }
+            return;
+        }
+        final Member peer = members.get(to.node());
+        if (peer == null) {
+            e.fail(new NodeUnavailableException("the node " + to.node() + " the worker moved to is gone"));
+            return;
+        }
+        final ByteBuffer request = WorkerWire.request(e.isCall() ? WorkerWire.CALL : WorkerWire.CAST,
+            to.node().incarnation(), to.id(), e.payload());
+        try {
+            transport.request(peer, TOPIC_DATA, request, DEFAULT_TIMEOUT).whenComplete((answer, error) -> {
+                if (error != null) {
+                    final Throwable cause = unwrap(error);
+                    e.fail(cause instanceof TransportException te ? unavailable(to, te)
+                        : cause instanceof RuntimeException re ? re : new CompletionException(cause));
+                    return;
+                }
+                try {
+                    final byte[] reply = WorkerWire.replyOf(answer);
+                    if (e.isCall()) {
+                        e.reply(reply);
+                    }
+                } catch (RuntimeException failed) {
+                    e.fail(failed);
+                }
+            });
+        } catch (TransportException te) {
+            e.fail(unavailable(to, te));
         }
     }
 
@@ -290,7 +349,7 @@ public final class RegistryComponent implements SwarmRegistry {
                 throw new org.swarmosgi.api.NoSuchWorkerException("no worker " + id + " on " + self
                     + ": the ref names an earlier run of this node");
             }
-            host.deliver(new WorkerRef(self, id), new RemoteEnvelope(m, payload, kind == WorkerWire.CALL));
+            deliverHere(new WorkerRef(self, id), new RemoteEnvelope(m, payload, kind == WorkerWire.CALL));
             if (kind != WorkerWire.CALL && m.isRequest()) {
                 m.reply(WorkerWire.answer(WorkerWire.OK, new byte[0]));
             }
@@ -404,6 +463,30 @@ public final class RegistryComponent implements SwarmRegistry {
                     LOG.log(System.Logger.Level.WARNING, "{0}: stopping {1} failed: {2}", self, ref, unwrap(error).getMessage());
                 }
             });
+        }
+
+        @Override
+        public void beginHandoff(long id, WorkerRef ref, long version) {
+            held.hold(ref);
+            host.beginHandoff(ref, version).whenComplete((handoff, error) -> {
+                if (error != null) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: beginHandoff of {1} failed, it restarts: {2}", self, ref,
+                        unwrap(error).getMessage());
+                    loop.execute(() -> core.onHandoff(id, HandoffDecision.Kind.RESTART, null));
+                    return;
+                }
+                held.pending(ref, handoff.pending());
+                loop.execute(() -> core.onHandoff(id, handoff.decision().kind(), handoff.decision().state()));
+            });
+        }
+
+        @Override
+        public void handoffEnded(WorkerRef from, WorkerRef to) {
+            held.end(from, to);
+            if (to != null && !to.equals(from)) {
+                // Senders whose replica has not seen the move yet still reach it through here for a while.
+                CompletableFuture.delayedExecutor(FOLLOW_MOVED_MS, TimeUnit.MILLISECONDS).execute(() -> held.forget(from));
+            }
         }
 
         @Override
@@ -669,7 +752,7 @@ public final class RegistryComponent implements SwarmRegistry {
         if (ref.node().equals(self)) {
             final CompletableFuture<R> result = new CompletableFuture<>();
             try {
-                host.deliver(ref, new LocalEnvelope<>(message, codec, replyCodec, result, call));
+                deliverHere(ref, new LocalEnvelope<>(message, codec, replyCodec, result, call));
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }

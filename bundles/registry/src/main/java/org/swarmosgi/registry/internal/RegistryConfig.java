@@ -39,4 +39,9 @@ public @interface RegistryConfig {
     @AttributeDefinition(name = "sync.batch.records", description = "Most records in one anti-entropy message "
         + "(1..1000000).")
     int sync_batch_records() default 20_000;
+
+    @AttributeDefinition(name = "handoff.max.inflight", description = "Most of this node's workers being moved "
+        + "(handed off) at once after a topology change; the others wait their turn. One slow beginHandoff "
+        + "holds one of them, never the rest (1..1000000).")
+    int handoff_max_inflight() default 256;
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 import org.swarmosgi.api.AlreadyRegisteredException;
+import org.swarmosgi.api.HandoffDecision;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.NodeUnavailableException;
 import org.swarmosgi.api.NotRegisteredException;
@@ -94,6 +95,11 @@ final class RegistryCore {
     // Movable records of nodes that died, until the name runs again somewhere (every node keeps them, so
     // a new owner restarts what a dead owner had not yet).
     private final Map<String, Orphan> orphans = new HashMap<>();
+    // Moves of our own workers whose placement changed: under way (by name and by id), and waiting their turn.
+    private final Map<String, Move> moves = new HashMap<>();
+    private final Map<Long, Move> movesById = new HashMap<>();
+    private final ArrayDeque<String> moveQueue = new ArrayDeque<>();
+    private boolean rebalanceDue;
     // Monitors: API monitors of workers here, peers' monitors of workers here, ours of remote workers.
     private final Map<WorkerRef, List<Long>> localMonitors = new HashMap<>();
     private final Map<WorkerRef, List<RemoteWatch>> watchedHere = new HashMap<>();
@@ -158,6 +164,27 @@ final class RegistryCore {
     }
 
     private record Waiter(NodeId origin, long corr, boolean orExisting) {
+    }
+
+    /**
+     * One of our workers moving to its new placement: its host is asked {@code beginHandoff} (it holds the
+     * worker's messages from then on); after restart or resume the new host is asked to start it one
+     * generation up, and once it answers, our record goes and the held messages follow the new instance.
+     */
+    private static final class Move {
+        final long id;
+        final Record from;
+        NodeId target;
+        /** Set once the worker answered restart or resume: the start is asked (again, until answered). */
+        boolean decided;
+        byte[] state;
+        long resendAt;
+
+        Move(long id, Record from, NodeId target) {
+            this.id = id;
+            this.from = from;
+            this.target = target;
+        }
     }
 
     /** A movable record whose host died, waiting to be restarted by the name's owner. */
@@ -253,6 +280,13 @@ final class RegistryCore {
         return p == null ? 0 : p.size();
     }
 
+    String debugMoves() {
+        final StringBuilder b = new StringBuilder("due=" + rebalanceDue + " ready=" + readyFlag + " q=" + quorumFlag + " queue=" + moveQueue);
+        moves.values().forEach(m -> b.append(" move ").append(m.from).append("->").append(m.target).append(" decided=").append(m.decided));
+        b.append(" starting=").append(startingNames).append(" orphans=").append(orphans.keySet());
+        return b.toString();
+    }
+
     /** Our own records (tests, and the shell's local view). */
     List<Record> ownRecords() {
         return own.all();
@@ -325,6 +359,12 @@ final class RegistryCore {
                 answerWaiters(c, Status.RETRY, null, "the node starting it went down");
             }
         }
+        // Moves whose start was asked there ask their new placement at once.
+        for (Move m : moves.values()) {
+            if (m.decided && node.equals(m.target)) {
+                m.resendAt = now;
+            }
+        }
         // Our requests waiting on it go to the new owner at once.
         for (Pending q : pending.values()) {
             if (node.equals(q.target)) {
@@ -375,15 +415,146 @@ final class RegistryCore {
         }
     }
 
+    // ================================================================ moves (rebalancing)
+
+    /**
+     * After a topology or type change, once our view is complete: queues every worker of ours whose
+     * placement is another node now (only those: a consistent-hash ring moves the fewest names), and starts
+     * moving up to {@code handoff.max.inflight} of them; each finished move lets the next one begin.
+     */
+    private void rebalance() {
+        if (!rebalanceDue || !readyFlag || !quorumFlag) {
+            return;
+        }
+        rebalanceDue = false;
+        moveQueue.clear();
+        for (Record r : own.all()) {
+            if (r.movable() && !moves.containsKey(r.name)) {
+                final NodeId target = placementOf(r.name, r.type);
+                if (target != null && !target.equals(self)) {
+                    moveQueue.add(r.name);
+                }
+            }
+        }
+        pump();
+    }
+
+    private void pump() {
+        while (moves.size() < settings.handoffsInFlight() && !moveQueue.isEmpty()) {
+            final Record r = own.get(moveQueue.poll());
+            if (r == null || !r.movable() || moves.containsKey(r.name) || startingNames.containsKey(r.name)) {
+                continue;
+            }
+            final NodeId target = placementOf(r.name, r.type);
+            if (target == null || target.equals(self)) {
+                continue;
+            }
+            final Move m = new Move(++ids, r, target);
+            moves.put(r.name, m);
+            movesById.put(m.id, m);
+            fx.beginHandoff(m.id, r.ref, r.version);
+        }
+    }
+
+    /**
+     * The moving worker answered {@code beginHandoff} (restart when it failed or timed out). Ignore: it
+     * stays, holding its name until the next topology change. Otherwise the new host is asked to start it.
+     */
+    void onHandoff(long id, HandoffDecision.Kind decision, byte[] state) {
+        final Move m = movesById.get(id);
+        if (m == null) {
+            return;
+        }
+        final Record current = own.get(m.from.name);
+        if (current == null || !current.ref.equals(m.from.ref)) {
+            abandon(m); // unregistered, crashed or restarted meanwhile: nothing to move
+        } else if (decision == HandoffDecision.Kind.IGNORE) {
+            finish(m);
+            fx.handoffEnded(m.from.ref, m.from.ref);
+        } else {
+            m.decided = true;
+            m.state = decision == HandoffDecision.Kind.RESUME ? state : null;
+            askStart(m);
+        }
+        drain();
+    }
+
+    /** Asks the move's placement (looked up again: it may have changed) to start the worker. */
+    private void askStart(Move m) {
+        final NodeId target = placementOf(m.from.name, m.from.type);
+        if (target != null) {
+            m.target = target;
+        } else if (!partitions.containsKey(m.target)) {
+            m.target = self; // nobody else offers its type any more: it starts again here, or nowhere
+        }
+        m.resendAt = now() + settings.syncTimeoutMs();
+        send(m.target, new Msg.StartReq(m.id, m.from.name, m.from.type, m.from.args, m.from.gen + 1, m.from.groups,
+            StartReason.HANDED_OFF, m.state));
+    }
+
+    /** The new host answered a move's start. */
+    private void onMoveStarted(NodeId from, Msg.StartReply r) {
+        final Move m = movesById.get(r.claimId());
+        if (m == null || !m.decided || !from.equals(m.target)) {
+            return;
+        }
+        if (r.status() == Status.QUORUM_LOST || r.status() == Status.UNKNOWN_TYPE) {
+            m.resendAt = now() + settings.retryDelayMs(); // its view lags ours: ask the placement again soon
+            return;
+        }
+        if (r.status() != Status.OK) {
+            if (!m.target.equals(self) && localTypes.containsKey(m.from.type)) {
+                m.target = self; // the new placement refused: start it here again rather than lose it
+                m.resendAt = now() + settings.syncTimeoutMs();
+                send(self, new Msg.StartReq(m.id, m.from.name, m.from.type, m.from.args, m.from.gen + 1, m.from.groups,
+                    StartReason.HANDED_OFF, m.state));
+            } else {
+                abandon(m);
+            }
+            return;
+        }
+        finish(m);
+        final Record current = own.get(m.from.name);
+        if (current != null && current.ref.equals(m.from.ref)) {
+            removeOwn(current, StopReason.MOVED);
+        } else {
+            fireMonitors(m.from.ref, StopReason.MOVED); // replaced here by the new instance already
+        }
+        applyEarly(r.record());
+        fx.handoffEnded(m.from.ref, r.record().ref);
+    }
+
+    /** A move that cannot complete: the old instance has stopped (or is gone), so its name goes with it. */
+    private void abandon(Move m) {
+        finish(m);
+        final Record current = own.get(m.from.name);
+        if (m.decided && current != null && current.ref.equals(m.from.ref)) {
+            removeOwn(current, StopReason.MOVED);
+        }
+        fx.handoffEnded(m.from.ref, null);
+    }
+
+    private void finish(Move m) {
+        moves.remove(m.from.name);
+        movesById.remove(m.id);
+        pump();
+    }
+
     private void topologyChanged() {
         ring = HashRing.of(liveByName.keySet(), settings.virtualNodes());
-        typeRings.clear();
+        typesChanged();
         final boolean quorum = settings.staticQuorumSize() == 0 || liveByName.size() >= settings.staticQuorumSize();
         if (quorumFlag && !quorum) {
             quorumLost();
         }
         quorumFlag = quorum;
         updateReady();
+    }
+
+    /** Placements may have changed: the type rings are built again, and our workers checked on the next tick. */
+    private void typesChanged() {
+        typeRings.clear();
+        rebalanceDue = true;
     }
 
     private void updateReady() {
@@ -396,6 +567,10 @@ final class RegistryCore {
 
     /** A minority side stops its movable workers instead of running them twice. */
     private void quorumLost() {
+        for (Move m : List.copyOf(moves.values())) {
+            abandon(m);
+        }
+        moveQueue.clear();
         for (Record r : own.all()) {
             if (r.movable()) {
                 removeOwn(r, StopReason.QUORUM_LOST);
@@ -412,7 +587,7 @@ final class RegistryCore {
         final Op.Types op = new Op.Types(++own.appliedSeq, types.keySet());
         own.types = op.types();
         outOps.add(op);
-        typeRings.clear();
+        typesChanged();
         drain();
     }
 
@@ -565,6 +740,12 @@ final class RegistryCore {
         }
         resolveConflicts(now);
         failover();
+        rebalance();
+        for (Move m : List.copyOf(moves.values())) {
+            if (m.decided && now >= m.resendAt) {
+                askStart(m);
+            }
+        }
         drain();
     }
 
@@ -711,7 +892,7 @@ final class RegistryCore {
             removeRecord(p, rm.name(), rm.seq(), rm.reason());
         } else if (op instanceof Op.Types t) {
             p.types = t.types();
-            typeRings.clear();
+            typesChanged();
         }
     }
 
@@ -840,7 +1021,7 @@ final class RegistryCore {
             p.appliedSeq = Math.max(p.appliedSeq, r.seq());
             if (p.syncTypes != null) {
                 p.types = Set.copyOf(p.syncTypes);
-                typeRings.clear();
+                typesChanged();
             }
             p.syncNonce = 0;
             p.syncTypes = null;
@@ -1084,6 +1265,7 @@ final class RegistryCore {
     private void onStartReply(NodeId from, Msg.StartReply r) {
         final Claim c = claims.get(r.name());
         if (c == null || c.id != r.claimId()) {
+            onMoveStarted(from, r);
             return;
         }
         claims.remove(r.name());
@@ -1112,7 +1294,7 @@ final class RegistryCore {
 
     private void onStartReq(NodeId from, Msg.StartReq r) {
         final Record mine = own.get(r.name());
-        if (mine != null) {
+        if (mine != null && mine.gen >= r.gen()) {
             send(from, new Msg.StartReply(r.claimId(), r.name(), mine, Status.OK, null)); // a resend
             return;
         }
@@ -1152,7 +1334,7 @@ final class RegistryCore {
             return;
         }
         final Record current = own.get(s.name);
-        final boolean stillWanted = s.restarting == null ? current == null
+        final boolean stillWanted = s.restarting == null ? current == null || current.gen < s.gen
             : current != null && current.ref.equals(s.restarting.ref);
         if (!stillWanted) {
             // Registered meanwhile by another start, or unregistered while restarting.
@@ -1160,8 +1342,24 @@ final class RegistryCore {
             drain();
             return;
         }
+        if (s.restarting == null && current != null) {
+            // A newer placement of a name we hold (our own move onto ourselves, or a duplicate): it replaces ours.
+            if (!moves.containsKey(s.name)) {
+                fx.stopWorker(current.ref, StopReason.MOVED, nextVersion());
+                fireMonitors(current.ref, StopReason.MOVED);
+            }
+        }
         final String[] groupsKept = current == null ? s.groups : current.groups;
         final Record r = putOwn(new Record(s.name, ref, s.type, s.args, nextVersion(), groupsKept, s.gen));
+        if (!self.equals(placementOf(r.name, r.type))) {
+            // Its placement changed while it (re)started (a node came or went): it moves on, once our view is whole.
+            if (readyFlag && quorumFlag) {
+                moveQueue.add(r.name);
+                pump();
+            } else {
+                rebalanceDue = true;
+            }
+        }
         if (s.owner != null) {
             send(s.owner, new Msg.StartReply(s.claimId, s.name, r, Status.OK, null));
         }
@@ -1351,7 +1549,7 @@ final class RegistryCore {
 
     private void onNameFwd(NodeId owner, Msg.NameFwd r) {
         final Record mine = own.get(r.name());
-        if (mine == null) {
+        if (mine == null || moves.containsKey(r.name())) {
             send(owner, new Msg.NameDone(r.origin(), r.corr(), Status.RETRY, null, null)); // moved or going: ask again
             return;
         }
@@ -1438,8 +1636,8 @@ final class RegistryCore {
 
     private void onConflictLose(Msg.ConflictLose r) {
         final Record mine = own.get(r.name());
-        if (mine == null || !mine.ref.equals(r.loser())) {
-            return;
+        if (mine == null || !mine.ref.equals(r.loser()) || moves.containsKey(r.name())) {
+            return; // gone, or moving: the move's newer generation replaces it
         }
         for (Conflict c : checkpoints.values()) {
             if (c.loser.equals(r.loser())) {

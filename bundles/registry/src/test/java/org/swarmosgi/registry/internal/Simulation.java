@@ -13,7 +13,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.swarmosgi.api.HandoffDecision;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.StartReason;
 import org.swarmosgi.api.RestartPolicy;
 import org.swarmosgi.api.StopReason;
 import org.swarmosgi.api.SwarmException;
@@ -31,7 +33,7 @@ final class Simulation {
     static final String PERMANENT = "perm";
     static final String TEMPORARY = "temp";
 
-    static final RegistrySettings SETTINGS = new RegistrySettings(64, 0, 20, 300, 200, 2_000, 200, 500);
+    static final RegistrySettings SETTINGS = new RegistrySettings(64, 0, 20, 300, 200, 2_000, 200, 500, 4);
 
     private static final Map<String, WorkerTypeInfo> TYPES = Map.of(
         PERMANENT, new WorkerTypeInfo(PERMANENT, Duration.ofSeconds(1), Duration.ZERO,
@@ -56,6 +58,16 @@ final class Simulation {
     /** How long a worker takes to start; negative: 0-2 ms at random. */
     long startDelayMs = -1;
     long messages;
+    /** How the simulated workers answer beginHandoff, by weight: restart, resume, ignore. */
+    int[] handoffWeights = {1, 2, 1};
+    /** Names whose worker never answers beginHandoff (a blocked worker). */
+    final Set<String> stuck = new HashSet<>();
+    /** Handoffs answered, by decision; starts that got the wrong state. */
+    final Map<HandoffDecision.Kind, Integer> handoffs = new java.util.EnumMap<>(HandoffDecision.Kind.class);
+    final List<String> violations = new ArrayList<>();
+    /** The state each name's next handed-off instance must start with (a resume), by name. */
+    private final Map<String, byte[]> resumed = new HashMap<>();
+    private long states;
 
     private record Event(long at, long seq, Runnable action) implements Comparable<Event> {
         @Override
@@ -82,6 +94,7 @@ final class Simulation {
         final Map<WorkerRef, Worker> workers = new LinkedHashMap<>();
         final Set<NodeId> view = new HashSet<>();
         boolean alive = true;
+        boolean offersPermanent = true;
         private long workerIds;
 
         Node(NodeId id) {
@@ -126,7 +139,15 @@ final class Simulation {
                     return;
                 }
                 final WorkerRef ref = new WorkerRef(id, ++workerIds);
-                workers.put(ref, new Worker(order.name(), order.workerType(), order.version()));
+                final Worker w = new Worker(order.name(), order.workerType(), order.version());
+                final byte[] expected = resumed.remove(order.name());
+                if (order.reason() == StartReason.HANDED_OFF && expected != null
+                    && !java.util.Arrays.equals(expected, order.state())) {
+                    violations.add(order.name() + " resumed on " + id + " without the state its old instance handed off");
+                }
+                w.state = order.state() != null ? order.state()
+                    : ("s" + ++states).getBytes(StandardCharsets.UTF_8);
+                workers.put(ref, w);
                 core.onWorkerStarted(startId, ref);
                 core.flush();
             });
@@ -151,6 +172,43 @@ final class Simulation {
             if (w != null) {
                 w.alive = false;
             }
+        }
+
+        @Override
+        public void beginHandoff(long id, WorkerRef ref, long version) {
+            at(random.nextInt(4), () -> {
+                if (!alive) {
+                    return;
+                }
+                final Worker w = workers.get(ref);
+                if (w != null && stuck.contains(w.name)) {
+                    return;
+                }
+                if (w == null || !w.alive) {
+                    core.onHandoff(id, HandoffDecision.Kind.RESTART, null); // as the host answers for a worker gone
+                    core.flush();
+                    return;
+                }
+                final int pick = random.nextInt(handoffWeights[0] + handoffWeights[1] + handoffWeights[2]);
+                final HandoffDecision.Kind kind = pick < handoffWeights[0] ? HandoffDecision.Kind.RESTART
+                    : pick < handoffWeights[0] + handoffWeights[1] ? HandoffDecision.Kind.RESUME : HandoffDecision.Kind.IGNORE;
+                handoffs.merge(kind, 1, Integer::sum);
+                w.ignored = kind == HandoffDecision.Kind.IGNORE;
+                if (kind != HandoffDecision.Kind.IGNORE) {
+                    w.alive = false; // stopped with MOVED by its host
+                }
+                if (kind == HandoffDecision.Kind.RESUME && liveInstances(w.name) == 0) {
+                    resumed.put(w.name, w.state);
+                } else {
+                    resumed.remove(w.name); // duplicates after a partition: which one resumes where is not checked
+                }
+                core.onHandoff(id, kind, kind == HandoffDecision.Kind.RESUME ? w.state : null);
+                core.flush();
+            });
+        }
+
+        @Override
+        public void handoffEnded(WorkerRef from, WorkerRef to) {
         }
 
         @Override
@@ -207,6 +265,10 @@ final class Simulation {
         final long version;
         boolean alive = true;
         int conflictsResolved;
+        /** Its state: fresh at a start, handed on by a resume. */
+        byte[] state;
+        /** It answered ignore to its last beginHandoff: it stays off its placement until the next change. */
+        boolean ignored;
 
         Worker(String name, String type, long version) {
             this.name = name;
@@ -239,6 +301,35 @@ final class Simulation {
         n.core.flush();
         scheduleViews();
         return n;
+    }
+
+    private int liveInstances(String name) {
+        int n = 0;
+        for (Node node : current.values()) {
+            for (Worker w : node.workers.values()) {
+                n += w.alive && w.name.equals(name) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /** The node stops (or starts again) offering the permanent type; its workers of that type stop. */
+    void togglePermanent(String name) {
+        final Node n = current.get(name);
+        if (n == null || !n.alive) {
+            return;
+        }
+        n.offersPermanent = !n.offersPermanent;
+        n.core.localTypes(n.offersPermanent ? TYPES : Map.of(TEMPORARY, TYPES.get(TEMPORARY)));
+        if (!n.offersPermanent) {
+            for (Map.Entry<WorkerRef, Worker> e : List.copyOf(n.workers.entrySet())) {
+                if (e.getValue().alive && PERMANENT.equals(e.getValue().type)) {
+                    e.getValue().alive = false;
+                    n.core.onWorkerEnded(e.getValue().name, e.getKey(), StopReason.TYPE_REMOVED);
+                }
+            }
+        }
+        n.core.flush();
     }
 
     void crash(String name) {

@@ -1,0 +1,102 @@
+package org.swarmosgi.registry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.swarmosgi.api.HandoffDecision;
+import org.swarmosgi.api.WorkerRef;
+import org.swarmosgi.registry.internal.Simulation.Node;
+import org.swarmosgi.registry.internal.Simulation.Outcome;
+import org.swarmosgi.ring.HashRing;
+
+/**
+ * A fourth node joins three that hold 400 names: only the names whose placement is the new node move
+ * (about a quarter), each as its worker answers beginHandoff, a blocked one holding up no other.
+ */
+class RebalanceTest {
+    private static final int NAMES = 400;
+
+    private static Simulation threeNodesWithNames(long seed, Map<String, WorkerRef> refs) {
+        final Simulation sim = new Simulation(seed, Simulation.SETTINGS);
+        for (int i = 0; i < 3; i++) {
+            sim.start("n" + i);
+        }
+        sim.run(1_000);
+        for (int i = 0; i < NAMES; i++) {
+            final Node n = sim.liveNodes().get(i % 3);
+            final String name = "w" + i;
+            final Outcome o = sim.call(n, id -> n.core.register(id, name, Simulation.PERMANENT, new byte[0], 2_000, false));
+            while (!o.done) {
+                sim.run(5);
+            }
+            assertThat(o.ok()).as("%s", o.error).isTrue();
+            refs.put(name, (WorkerRef) o.result);
+        }
+        sim.run(1_000);
+        return sim;
+    }
+
+    private static Map<String, WorkerRef> registered(Simulation sim) {
+        return new HashMap<>(sim.liveNodes().get(0).core.registered());
+    }
+
+    @Test
+    void aFourthNodeTakesAQuarterAndOnlyThose() {
+        for (HandoffDecision.Kind only : HandoffDecision.Kind.values()) {
+            final Map<String, WorkerRef> before = new HashMap<>();
+            final Simulation sim = threeNodesWithNames(only.ordinal(), before);
+            sim.handoffWeights = new int[] {only == HandoffDecision.Kind.RESTART ? 1 : 0,
+                only == HandoffDecision.Kind.RESUME ? 1 : 0, only == HandoffDecision.Kind.IGNORE ? 1 : 0};
+            final Node d = sim.start("n3");
+            sim.run(3_000);
+            final Map<String, WorkerRef> after = registered(sim);
+            assertThat(after.keySet()).isEqualTo(before.keySet());
+            int moved = 0;
+            int placedOnD = 0;
+            for (Map.Entry<String, WorkerRef> e : after.entrySet()) {
+                final boolean toD = d.id.equals(d.core.placementOf(e.getKey(), Simulation.PERMANENT));
+                placedOnD += toD ? 1 : 0;
+                if (!e.getValue().equals(before.get(e.getKey()))) {
+                    moved++;
+                    assertThat(toD).as("%s moved though its placement did not change", e.getKey()).isTrue();
+                    assertThat(e.getValue().node()).isEqualTo(d.id);
+                } else if (only != HandoffDecision.Kind.IGNORE) {
+                    assertThat(toD).as("%s should have moved", e.getKey()).isFalse();
+                }
+            }
+            assertThat(placedOnD).as("names placed on the new node").isBetween(NAMES / 4 - 40, NAMES / 4 + 40);
+            assertThat(moved).as("%s: moved", only).isEqualTo(only == HandoffDecision.Kind.IGNORE ? 0 : placedOnD);
+            assertThat(sim.handoffs.get(only)).as("handoffs answered %s", only).isEqualTo(placedOnD);
+            assertThat(sim.violations).isEmpty();
+            for (Node n : sim.liveNodes()) {
+                // A move is not a duplicate: no instance was told it lost a conflict.
+                assertThat(n.workers.values().stream().mapToInt(w -> w.conflictsResolved).sum()).as("conflicts on %s", n.id).isZero();
+                assertThat(n.liveWorkers()).hasSize((int) after.values().stream().filter(r -> r.node().equals(n.id)).count());
+            }
+        }
+    }
+
+    @Test
+    void aWorkerThatNeverAnswersHoldsUpNoOther() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(7, before);
+        sim.handoffWeights = new int[] {0, 1, 0};
+        // One of the names the new node will take never answers beginHandoff; every other one does.
+        final HashRing four = HashRing.of(Set.of("n0", "n1", "n2", "n3"), Simulation.SETTINGS.virtualNodes());
+        final String blocked = before.keySet().stream().filter(name -> four.owner(name).equals("n3")).findFirst().orElseThrow();
+        sim.stuck.add(blocked);
+        final Node d = sim.start("n3");
+        sim.run(3_000);
+        final Map<String, WorkerRef> after = registered(sim);
+        for (Map.Entry<String, WorkerRef> e : after.entrySet()) {
+            if (!e.getKey().equals(blocked) && d.id.equals(d.core.placementOf(e.getKey(), Simulation.PERMANENT))) {
+                assertThat(e.getValue().node()).as("%s moved", e.getKey()).isEqualTo(d.id);
+            }
+        }
+        assertThat(after.get(blocked)).isEqualTo(before.get(blocked));
+    }
+}
