@@ -94,7 +94,7 @@ public final class RegNode implements AutoCloseable {
         if (!seeds.isEmpty()) {
             membership.setTargets(seeds);
         }
-        host = new LocalWorkerHost(node.id(), ContainerSettings.DEFAULTS);
+        host = new LocalWorkerHost(node.id(), node.roles(), ContainerSettings.DEFAULTS);
         host.addType(new BenchCounterType(), Map.of(WorkerType.WORKER_TYPE, TYPE, "service.id", 1L, "service.bundleid", 0L));
         registry = new RegistryComponent(node, transport, membership, host, RegistryProbe.defaults());
         probe = new RegistryProbe(registry);

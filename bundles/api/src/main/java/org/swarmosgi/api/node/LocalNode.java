@@ -2,6 +2,7 @@ package org.swarmosgi.api.node;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.Set;
 
 import org.swarmosgi.api.NodeId;
 
@@ -43,6 +44,17 @@ public interface LocalNode {
 
     /** A folder of this node's own for runtime files (Aeron directory, state); exists. */
     Path workDirectory();
+
+    /**
+     * This node's roles (setting {@code roles}): a worker type that
+     * {@linkplain org.swarmosgi.api.WorkerType#requiredRoles() requires roles} runs only on nodes that
+     * have them all. Empty by default.
+     *
+     * @since 1.1
+     */
+    default Set<String> roles() {
+        return Set.of();
+    }
 
     /**
      * A 32-byte key derived from the cluster secret and the cluster name for one purpose (HKDF-SHA256

@@ -3,7 +3,7 @@
  * from the {@code org.swarmosgi.node} configuration.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.swarmosgi.api.node;
 
 import org.osgi.annotation.bundle.Export;

@@ -50,7 +50,7 @@ public final class ContainerComponent implements WorkerHost {
             LOG.log(Level.ERROR, e.getMessage());
             throw e;
         }
-        host = new LocalWorkerHost(node.id(), settings);
+        host = new LocalWorkerHost(node.id(), node.roles(), settings);
         LOG.log(Level.INFO, "worker host of " + node.id() + ": " + settings.poolThreads() + " pool threads, mailboxes of "
             + settings.mailboxCapacity() + ", " + settings.maxBatch() + " messages a turn");
     }

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +57,7 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
     final ScheduledThreadPoolExecutor timer;
     private final SerialExecutor events;
     private final ContainerSettings settings;
+    private final Set<String> roles;
     private final ConcurrentHashMap<WorkerRef, WorkerCell<?, ?>> cells = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicReference<HostDriver> driver = new AtomicReference<>();
@@ -66,8 +69,12 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
     private volatile Map<String, WorkerTypeInfo> infos = Map.of();
     private volatile boolean closed;
 
-    public LocalWorkerHost(NodeId node, ContainerSettings settings) {
+    /**
+     * @param roles this node's roles: a type that requires roles this node lacks is not offered here
+     */
+    public LocalWorkerHost(NodeId node, Set<String> roles, ContainerSettings settings) {
         this.node = Objects.requireNonNull(node, "node");
+        this.roles = Set.copyOf(roles);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.maxBatch = settings.maxBatch();
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -105,6 +112,13 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
             type = OfferedType.read(name, service, source);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "refused worker type '" + name + "' " + source + ": " + e.getMessage(), e);
+            return false;
+        }
+        if (!roles.containsAll(type.info.requiredRoles())) {
+            // Not an error: a cluster of mixed nodes runs each type where it belongs.
+            LOG.log(Level.INFO, "not offering worker type '" + name + "' " + source + " on this node: it requires roles "
+                + new TreeSet<>(type.info.requiredRoles()) + ", this node has " + new TreeSet<>(roles)
+                + " (setting roles, PID org.swarmosgi.node)");
             return false;
         }
         synchronized (typesLock) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,7 +73,7 @@ class HostInterleavingPropertyTest {
         Awaitility.pollInSameThread();
         Awaitility.setDefaultPollDelay(Duration.ZERO);
         Awaitility.setDefaultPollInterval(Duration.ofMillis(2));
-        host = new LocalWorkerHost(new NodeId("prop-node", 1), new ContainerSettings(2, 100_000, 8));
+        host = new LocalWorkerHost(new NodeId("prop-node", 1), Set.of(), new ContainerSettings(2, 100_000, 8));
         host.addType(new TestType<>(Codec.BYTES, Codec.BYTES, ctx -> new Worker<byte[], byte[]>() {
             @Override
             public void handleCast(byte[] message) {

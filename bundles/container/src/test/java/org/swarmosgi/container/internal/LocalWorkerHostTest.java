@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -73,7 +74,7 @@ class LocalWorkerHostTest {
     }
 
     private LocalWorkerHost newHost(int threads, int capacity, int batch) {
-        final LocalWorkerHost h = new LocalWorkerHost(NODE, new ContainerSettings(threads, capacity, batch));
+        final LocalWorkerHost h = new LocalWorkerHost(NODE, Set.of(), new ContainerSettings(threads, capacity, batch));
         hosts.add(h);
         return h;
     }
@@ -504,6 +505,23 @@ class LocalWorkerHostTest {
         assertThat(failure(host.start(new StartOrder("f", "bad-factory", new byte[0], null, StartReason.FIRST_START, 1))))
             .isInstanceOf(WorkerFailedException.class).hasMessageContaining("factory").hasRootCauseMessage("bad args");
         await().until(() -> host.workerCount() == 0);
+    }
+
+    @Test
+    void aTypeIsOfferedOnlyOnNodesWithEveryRoleItRequires() {
+        final LocalWorkerHost edge = new LocalWorkerHost(NODE, Set.of("edge", "gpu"), new ContainerSettings(1, 10, 8));
+        final LocalWorkerHost plain = new LocalWorkerHost(NODE, Set.of("edge"), new ContainerSettings(1, 10, 8));
+        hosts.add(edge);
+        hosts.add(plain);
+        for (LocalWorkerHost h : List.of(edge, plain)) {
+            h.addType(TestType.strings(this::probe).requiredRoles("gpu", "edge"), Map.of(WorkerType.WORKER_TYPE, "render"));
+            h.addType(TestType.strings(this::probe), Map.of(WorkerType.WORKER_TYPE, "anywhere"));
+        }
+        assertThat(edge.workerTypes()).containsOnlyKeys("render", "anywhere");
+        assertThat(plain.workerTypes()).containsOnlyKeys("anywhere");
+        assertThat(failure(plain.start(new StartOrder("r", "render", new byte[0], null, StartReason.FIRST_START, 1))))
+            .isInstanceOf(UnknownWorkerTypeException.class);
+        assertThat(start(edge, "r", "render", 1)).isNotNull();
     }
 
     @Test

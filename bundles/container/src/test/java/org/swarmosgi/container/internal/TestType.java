@@ -1,6 +1,7 @@
 package org.swarmosgi.container.internal;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.swarmosgi.api.Codec;
@@ -15,6 +16,7 @@ final class TestType<M, R> implements WorkerType<M, R> {
     private final Function<WorkerContext<M>, Worker<M, R>> factory;
     int capacity;
     Duration handoffTimeout = Duration.ofSeconds(5);
+    Set<String> requiredRoles = Set.of();
 
     TestType(Codec<M> codec, Codec<R> replyCodec, Function<WorkerContext<M>, Worker<M, R>> factory) {
         this.codec = codec;
@@ -29,6 +31,16 @@ final class TestType<M, R> implements WorkerType<M, R> {
     TestType<M, R> capacity(int c) {
         this.capacity = c;
         return this;
+    }
+
+    TestType<M, R> requiredRoles(String... roles) {
+        this.requiredRoles = Set.of(roles);
+        return this;
+    }
+
+    @Override
+    public Set<String> requiredRoles() {
+        return requiredRoles;
     }
 
     TestType<M, R> handoffTimeout(Duration d) {

@@ -42,4 +42,9 @@ public @interface NodeConfig {
 
     @AttributeDefinition(description = "Folder for this node's runtime files. Empty: the bundle's data area.")
     String work_dir() default "";
+
+    @AttributeDefinition(description = "Roles of this node, separated by commas (e.g. 'gpu,edge'): each 1 to 64 "
+            + "letters, digits, '.', '_' or '-'. A worker type that requires roles runs only on nodes that have "
+            + "them all. Empty: no roles.")
+    String roles() default "";
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.Set;
 
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.node.LocalNode;
@@ -25,7 +26,7 @@ final class NodeIdentity implements LocalNode {
         this.settings = settings;
         requireSecretFor("bind.address", settings.bindAddress());
         requireSecretFor("advertise.address", settings.advertiseAddress());
-        this.id = new NodeId(settings.name(), newIncarnation());
+        this.id = new NodeId(settings.name(), IncarnationFloor.next(settings.workDirectory(), newIncarnation()));
     }
 
     /** The SPI rule on one of this node's own addresses, refused as a node setting. */
@@ -41,8 +42,8 @@ final class NodeIdentity implements LocalNode {
     }
 
     /**
-     * Start time in milliseconds, shifted, plus 16 random bits: a restart gets a larger incarnation
-     * (clocks permitting), and two starts in one millisecond still differ.
+     * Start time in milliseconds, shifted, plus 16 random bits: two starts in one millisecond still
+     * differ. A restart whose clock stepped back is kept above the last run by {@link IncarnationFloor}.
      */
     static long newIncarnation() {
         return System.currentTimeMillis() << 16 | (RANDOM.nextInt() & 0xFFFF);
@@ -76,6 +77,11 @@ final class NodeIdentity implements LocalNode {
     @Override
     public Path workDirectory() {
         return settings.workDirectory();
+    }
+
+    @Override
+    public Set<String> roles() {
+        return settings.roles();
     }
 
     @Override

@@ -31,7 +31,8 @@ import org.swarmosgi.api.NodeId;
  * contains the secret.
  */
 record NodeSettings(String name, String clusterName, byte[] secret,
-                    String autocluster, String bindAddress, String advertiseAddress, Path workDirectory) {
+                    String autocluster, String bindAddress, String advertiseAddress, Path workDirectory,
+                    Set<String> roles) {
 
     /** The development secret used when none is configured: fine on loopback, refused elsewhere. */
     static final String DEVELOPMENT_SECRET = "swarm-for-osgi-development-secret";
@@ -46,6 +47,7 @@ record NodeSettings(String name, String clusterName, byte[] secret,
     private static final System.Logger LOG = System.getLogger(NodeSettings.class.getName());
     static final Set<String> STRATEGIES = Set.of("multicast", "kubernetes", "static", "none");
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern ROLE = CLUSTER_NAME;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Where the environment comes in: host name, network interfaces. Replaced in tests. */
@@ -106,7 +108,28 @@ record NodeSettings(String name, String clusterName, byte[] secret,
         } catch (IOException | RuntimeException e) {
             throw new ConfigException("work.dir", "cannot create folder " + work + ": " + e);
         }
-        return new NodeSettings(name, cluster, secret, autocluster, bind, advertise, work.toAbsolutePath());
+        return new NodeSettings(name, cluster, secret, autocluster, bind, advertise, work.toAbsolutePath(),
+                roles(config.roles()));
+    }
+
+    /** Comma-separated roles, each checked; blanks around commas ignored, duplicates folded. */
+    static Set<String> roles(String value) {
+        final Set<String> roles = new java.util.TreeSet<>();
+        for (String raw : value.split(",", -1)) {
+            final String role = raw.trim();
+            if (role.isEmpty()) {
+                if (!value.isBlank()) {
+                    throw new ConfigException("roles", "has an empty role: '" + value + "'");
+                }
+                continue;
+            }
+            if (!ROLE.matcher(role).matches()) {
+                throw new ConfigException("roles", "each role must be 1 to 64 letters, digits, '.', '_' or '-', was '"
+                        + role + "'");
+            }
+            roles.add(role);
+        }
+        return Collections.unmodifiableSet(roles);
     }
 
     /**
@@ -123,7 +146,7 @@ record NodeSettings(String name, String clusterName, byte[] secret,
         return "NodeSettings[name=" + name + ", clusterName=" + clusterName + ", secret=(redacted"
                 + (defaultSecret() ? ", the development secret" : "") + "), autocluster=" + autocluster
                 + ", bindAddress=" + bindAddress + ", advertiseAddress=" + advertiseAddress
-                + ", workDirectory=" + workDirectory + "]";
+                + ", workDirectory=" + workDirectory + ", roles=" + roles + "]";
     }
 
     /** A configured value, or the annotation's default when it is blank: empty always means "the default". */

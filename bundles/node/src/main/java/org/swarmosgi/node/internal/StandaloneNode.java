@@ -2,6 +2,7 @@ package org.swarmosgi.node.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Set;
 
 import org.swarmosgi.api.node.LocalNode;
 
@@ -17,7 +18,7 @@ public final class StandaloneNode {
     /** A node on loopback with a fresh incarnation. */
     public static LocalNode of(String name, String clusterName, String secret, String autocluster, Path workDirectory) {
         return new NodeIdentity(new NodeSettings(name, clusterName, secret.getBytes(StandardCharsets.UTF_8),
-                autocluster, "127.0.0.1", "127.0.0.1", workDirectory));
+                autocluster, "127.0.0.1", "127.0.0.1", workDirectory, Set.of()));
     }
 
     /**

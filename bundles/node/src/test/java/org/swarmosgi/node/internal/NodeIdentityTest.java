@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,6 +25,26 @@ class NodeIdentityTest {
 
     private NodeIdentity node(Map<String, String> values) {
         return new NodeIdentity(NodeSettings.from(TestConfigs.node(values), tmp, env));
+    }
+
+    @Test
+    void aRestartAfterTheClockSteppedBackStillTakesAHigherIncarnation() throws Exception {
+        final long first = node(Map.of("name", "n1")).id().incarnation();
+        assertThat(node(Map.of("name", "n1")).id().incarnation()).isGreaterThan(first);
+        // The last run started a day "later" than this clock says now: peers would refuse a lower incarnation.
+        final long aheadOfTheClock = (System.currentTimeMillis() + 86_400_000L) << 16;
+        Files.writeString(tmp.resolve(IncarnationFloor.FILE), Long.toString(aheadOfTheClock));
+        final long restarted = node(Map.of("name", "n1")).id().incarnation();
+        assertThat(restarted).isGreaterThan(aheadOfTheClock);
+        assertThat(node(Map.of("name", "n1")).id().incarnation()).isGreaterThan(restarted);
+    }
+
+    @Test
+    void anUnreadableIncarnationFileIsIgnored() throws Exception {
+        Files.writeString(tmp.resolve(IncarnationFloor.FILE), "not a number");
+        final long now = System.currentTimeMillis() << 16;
+        assertThat(node(Map.of()).id().incarnation()).isGreaterThanOrEqualTo(now);
+        assertThat(Long.parseLong(Files.readString(tmp.resolve(IncarnationFloor.FILE)))).isGreaterThanOrEqualTo(now);
     }
 
     @Test

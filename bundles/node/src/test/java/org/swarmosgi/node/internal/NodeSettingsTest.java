@@ -41,6 +41,17 @@ class NodeSettingsTest {
     }
 
     @Test
+    void rolesAreACheckedCommaList() {
+        assertThat(settings(Map.of()).roles()).isEmpty();
+        assertThat(settings(Map.of("roles", " gpu, edge ,gpu")).roles()).containsExactly("edge", "gpu");
+        assertThatThrownBy(() -> settings(Map.of("roles", "gpu,,edge")))
+                .hasMessageContaining("roles has an empty role");
+        assertThatThrownBy(() -> settings(Map.of("roles", "gpu node")))
+                .hasMessageContaining("roles each role must be 1 to 64 letters")
+                .hasMessageContaining("'gpu node'");
+    }
+
+    @Test
     void emptyMeansDefault() {
         final NodeSettings s = settings(Map.of("name", "", "cluster.name", " ", "autocluster", "",
                 "bind.address", "", "advertise.address", "", "work.dir", "", "cluster.secret", ""));
