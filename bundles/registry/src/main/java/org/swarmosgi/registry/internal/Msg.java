@@ -113,6 +113,10 @@ sealed interface Msg {
     record ConflictState(String name, WorkerRef winner, byte[] state) implements Msg {
     }
 
+    /** Host to a worker's successor (who would host it next): its latest checkpoint. */
+    record Checkpoint(String name, WorkerRef ref, long gen, byte[] state) implements Msg {
+    }
+
     /** What a request came to. */
     enum Status {
         OK, EXISTS, RETRY, GRANTED, NOT_REGISTERED, UNKNOWN_TYPE, FAILED, QUORUM_LOST

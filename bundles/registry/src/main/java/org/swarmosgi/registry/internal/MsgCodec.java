@@ -35,6 +35,7 @@ final class MsgCodec {
         NAME_DONE = 14, MONITOR = 15, MONITOR_FIRED = 16, CONFLICT_LOSE = 17, CONFLICT_STATE = 18;
     /** Several messages to one peer in one transport message: count, then each as length and bytes. */
     private static final byte BATCH = 19;
+    private static final byte CHECKPOINT = 20;
     private static final byte OP_PUT = 1, OP_REMOVE = 2, OP_TYPES = 3;
     private static final Status[] STATUSES = Status.values();
     private static final NameAction[] ACTIONS = NameAction.values();
@@ -150,6 +151,10 @@ final class MsgCodec {
             if (r.state() != null) {
                 w.bytes(r.state());
             }
+        } else if (m instanceof Msg.Checkpoint c) {
+            w.b(CHECKPOINT).s(c.name());
+            ref(w, c.ref());
+            w.l(c.gen()).bytes(c.state());
         } else {
             throw new IllegalArgumentException("no encoding for " + m.getClass().getName());
         }
@@ -326,6 +331,15 @@ final class MsgCodec {
                 final String name = r.name();
                 final WorkerRef winner = ref(r);
                 yield new Msg.ConflictState(name, winner, r.b() == 0 ? null : r.bytes(MAX_ARGS));
+            }
+            case CHECKPOINT -> {
+                final String name = r.name();
+                final WorkerRef ref = ref(r);
+                final long gen = r.l();
+                if (gen < 0) {
+                    throw new IllegalArgumentException("negative generation");
+                }
+                yield new Msg.Checkpoint(name, ref, gen, r.bytes(MAX_ARGS));
             }
             default -> throw new IllegalArgumentException("unknown registry message tag");
         };

@@ -90,6 +90,12 @@ final class RegistryCore {
     // How many starts of each name are in flight (the index of starts by name).
     private final Map<String, Integer> startingNames = new HashMap<>();
     private final Map<Long, Conflict> checkpoints = new HashMap<>();
+    // Checkpoints of our workers being taken for their successor (by take id), when each type's next round is due,
+    // and the latest checkpoint of each name this node would host next if its host died.
+    private final Map<Long, Record> replicating = new HashMap<>();
+    private final Map<String, Long> nextCheckpointRound = new HashMap<>();
+    private final Map<String, Replica> replicas = new HashMap<>();
+    private final Map<String, HashRing> successorRings = new HashMap<>();
     private final Map<String, Long> conflictAttempts = new HashMap<>();
     private final Map<String, ArrayDeque<Long>> restarts = new HashMap<>();
     // Movable records of nodes that died, until the name runs again somewhere (every node keeps them, so
@@ -185,6 +191,10 @@ final class RegistryCore {
             this.from = from;
             this.target = target;
         }
+    }
+
+    /** A worker's latest checkpoint, kept by the node that would host it next. */
+    private record Replica(WorkerRef ref, long gen, byte[] state) {
     }
 
     /** A movable record whose host died, waiting to be restarted by the name's owner. */
@@ -415,6 +425,104 @@ final class RegistryCore {
         }
     }
 
+    // ================================================================ checkpoints, replicated to the successor
+
+    /**
+     * For each type with a checkpoint interval, once per interval (and at once after a topology change):
+     * takes the checkpoint of each of our workers of that type; {@link #onCheckpoint} sends it to the node
+     * that would host the worker next. What a crash loses: the changes since the last checkpoint.
+     */
+    private void checkpointRounds(long now) {
+        if (!readyFlag || !quorumFlag) {
+            return;
+        }
+        List<String> due = null;
+        for (WorkerTypeInfo info : localTypes.values()) {
+            final long interval = info.checkpointInterval().toMillis();
+            if (interval <= 0) {
+                continue;
+            }
+            final Long next = nextCheckpointRound.get(info.name());
+            if (next == null || now >= next) {
+                nextCheckpointRound.put(info.name(), now + interval);
+                if (due == null) {
+                    due = new ArrayList<>(2);
+                }
+                due.add(info.name());
+            }
+        }
+        if (due == null) {
+            return;
+        }
+        for (Record r : own.all()) {
+            if (r.movable() && due.contains(r.type) && !moves.containsKey(r.name)) {
+                final long id = ++ids;
+                replicating.put(id, r);
+                fx.takeCheckpoint(id, r.ref);
+            }
+        }
+    }
+
+    private void onReplica(NodeId from, Msg.Checkpoint c) {
+        final Record holder = partitions.get(from).get(c.name());
+        if (holder != null && !holder.ref.equals(c.ref())) {
+            return; // an instance that is not the one its host holds: late
+        }
+        final Replica old = replicas.get(c.name());
+        if (old == null || old.gen <= c.gen()) {
+            replicas.put(c.name(), new Replica(c.ref(), c.gen(), c.state()));
+        }
+    }
+
+    /** The latest checkpoint we hold of {@code name} (an instance of generation {@code gen}), taken once. */
+    private byte[] takeReplica(String name, long gen) {
+        final Replica r = replicas.get(name);
+        if (r == null || r.gen != gen) {
+            return null;
+        }
+        replicas.remove(name);
+        return r.state;
+    }
+
+    /** Checkpoints held of {@code name} go when it is unregistered or runs as another instance. */
+    private void dropReplica(String name, Record now, StopReason reasonIfGone) {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        final Replica r = replicas.get(name);
+        if (r != null && (now == null ? reasonIfGone != StopReason.NODE_DOWN : !now.ref.equals(r.ref))) {
+            replicas.remove(name);
+        }
+    }
+
+    /**
+     * Keeps only checkpoints of names we would host next: those whose host is alive and has another
+     * successor now go (its next round sends them there). Those of dead hosts stay for their failover.
+     */
+    private void pruneReplicas() {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        final Map<String, HashRing> without = new HashMap<>();
+        for (Iterator<Map.Entry<String, Replica>> it = replicas.entrySet().iterator(); it.hasNext(); ) {
+            final Map.Entry<String, Replica> e = it.next();
+            final Partition p = partitions.get(e.getValue().ref.node());
+            final Record holder = p == null ? null : p.get(e.getKey());
+            if (holder == null || !holder.ref.equals(e.getValue().ref) || placementOf(holder.name, holder.type) == null) {
+                continue;
+            }
+            final HashRing r = without.computeIfAbsent(holder.type + '\u0000' + p.host.name(),
+                k -> typeRings.get(holder.type).remove(p.host.name()));
+            if (r.isEmpty() || !self.name().equals(r.owner(holder.name))) {
+                it.remove();
+            }
+        }
+    }
+
+    int replicaCount() {
+        return replicas.size();
+    }
+
     // ================================================================ moves (rebalancing)
 
     /**
@@ -427,6 +535,7 @@ final class RegistryCore {
             return;
         }
         rebalanceDue = false;
+        pruneReplicas();
         moveQueue.clear();
         for (Record r : own.all()) {
             if (r.movable() && !moves.containsKey(r.name)) {
@@ -554,7 +663,9 @@ final class RegistryCore {
     /** Placements may have changed: the type rings are built again, and our workers checked on the next tick. */
     private void typesChanged() {
         typeRings.clear();
+        successorRings.clear();
         rebalanceDue = true;
+        nextCheckpointRound.clear(); // successors may have changed: every checkpointing type sends again now
     }
 
     private void updateReady() {
@@ -608,6 +719,18 @@ final class RegistryCore {
             typeRings.put(type, r);
         }
         return liveByName.get(r.owner(name));
+    }
+
+    /**
+     * The node that would host {@code name} if this node died: its placement on the type's ring without us.
+     * Null when no other live node offers the type.
+     */
+    NodeId successorOf(String name, String type) {
+        if (placementOf(name, type) == null) {
+            return null;
+        }
+        final HashRing r = successorRings.computeIfAbsent(type, t -> typeRings.get(t).remove(self.name()));
+        return r.isEmpty() ? null : liveByName.get(r.owner(name));
     }
 
     // ================================================================ API calls
@@ -741,6 +864,7 @@ final class RegistryCore {
         resolveConflicts(now);
         failover();
         rebalance();
+        checkpointRounds(now);
         for (Move m : List.copyOf(moves.values())) {
             if (m.decided && now >= m.resendAt) {
                 askStart(m);
@@ -822,6 +946,8 @@ final class RegistryCore {
             onConflictLose(r);
         } else if (m instanceof Msg.ConflictState r) {
             onConflictState(r);
+        } else if (m instanceof Msg.Checkpoint c) {
+            onReplica(from, c);
         }
     }
 
@@ -1089,6 +1215,7 @@ final class RegistryCore {
         } else {
             conflicted.remove(name);
         }
+        dropReplica(name, best, reasonIfGone);
         if (best == null) {
             if (before != null) {
                 winners.remove(name);
@@ -1310,9 +1437,18 @@ final class RegistryCore {
         if (startingNames.containsKey(r.name())) {
             return; // already starting: its answer goes to the claim
         }
+        byte[] state = r.state();
+        StartReason reason = r.reason();
+        if (reason == StartReason.RESTARTED && state == null) {
+            // A failover: we were its successor, so we may hold its dead instance's last checkpoint.
+            state = takeReplica(r.name(), r.gen() - 1);
+            if (state != null) {
+                reason = StartReason.FROM_CHECKPOINT;
+            }
+        }
         final long startId = ++ids;
         addStart(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null, r.gen(), r.groups()));
-        fx.startWorker(startId, new StartOrder(r.name(), r.type(), r.args(), r.state(), r.reason(), nextVersion()));
+        fx.startWorker(startId, new StartOrder(r.name(), r.type(), r.args(), state, reason, nextVersion()));
     }
 
     private void addStart(long startId, Start s) {
@@ -1651,6 +1787,16 @@ final class RegistryCore {
 
     /** The loser's state is taken: hand it to the winner, then the loser goes. */
     void onCheckpoint(long id, byte[] state) {
+        final Record taken = replicating.remove(id);
+        if (taken != null) {
+            final Record mine = own.get(taken.name);
+            final NodeId successor = mine == null ? null : successorOf(mine.name, mine.type);
+            if (state != null && successor != null && mine.ref.equals(taken.ref)) {
+                send(successor, new Msg.Checkpoint(mine.name, mine.ref, mine.gen, state));
+            }
+            drain();
+            return;
+        }
         final Conflict c = checkpoints.remove(id);
         if (c == null) {
             return;

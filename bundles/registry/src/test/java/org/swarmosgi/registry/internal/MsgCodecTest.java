@@ -39,6 +39,8 @@ class MsgCodecTest {
             new Msg.StartReq(3, "n", "t", new byte[] {4}, 5, new String[] {"g1", "g2"}, StartReason.HANDED_OFF, new byte[] {6}),
             new Msg.StartReq(3, "n", "t", new byte[0], 1, null, StartReason.RESTARTED, null),
             new Msg.Ops(List.of(new Op.Put(MOVED))),
+            new Msg.Checkpoint("n", R.ref, 4, new byte[] {7, 8}),
+            new Msg.Checkpoint("n", R.ref, 0, new byte[0]),
             new Msg.Reply(4, Msg.Status.EXISTS, R, new Op.Put(R), "why"),
             new Msg.Reply(4, Msg.Status.RETRY, null, null, null),
             new Msg.LookupReq(5, "n"),

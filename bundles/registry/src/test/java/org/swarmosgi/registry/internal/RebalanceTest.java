@@ -62,6 +62,13 @@ class RebalanceTest {
                 placedOnD += toD ? 1 : 0;
                 if (!e.getValue().equals(before.get(e.getKey()))) {
                     moved++;
+                    final byte[] was = sim.node(before.get(e.getKey()).node()).workers.get(before.get(e.getKey())).state;
+                    final byte[] is = sim.node(e.getValue().node()).workers.get(e.getValue()).state;
+                    if (only == HandoffDecision.Kind.RESUME) {
+                        assertThat(is).as("%s resumed with its state", e.getKey()).isEqualTo(was);
+                    } else {
+                        assertThat(is).as("%s restarted fresh", e.getKey()).isNotEqualTo(was);
+                    }
                     assertThat(toD).as("%s moved though its placement did not change", e.getKey()).isTrue();
                     assertThat(e.getValue().node()).isEqualTo(d.id);
                 } else if (only != HandoffDecision.Kind.IGNORE) {
@@ -98,5 +105,34 @@ class RebalanceTest {
             }
         }
         assertThat(after.get(blocked)).isEqualTo(before.get(blocked));
+    }
+
+    @Test
+    void aCrashedNodesWorkersStartAgainFromTheirLastCheckpoint() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(11, before);
+        final Node victim = sim.liveNodes().get(1);
+        final Map<String, byte[]> states = new HashMap<>();
+        victim.workers.forEach((ref, w) -> {
+            if (w.alive) {
+                states.put(w.name, w.state);
+            }
+        });
+        assertThat(states).isNotEmpty();
+        for (Node n : sim.liveNodes()) {
+            assertThat(n.core.replicaCount()).as("checkpoints held by %s, only of names it would host next", n.id)
+                .isBetween(NAMES / 3 - 60, NAMES / 3 + 60);
+        }
+        sim.crash(victim.id.name());
+        sim.run(2_000);
+        final Map<String, WorkerRef> after = registered(sim);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        assertThat(sim.fromCheckpoint).isEqualTo(states.size());
+        for (Map.Entry<String, byte[]> e : states.entrySet()) {
+            final WorkerRef now = after.get(e.getKey());
+            assertThat(sim.node(now.node()).workers.get(now).state).as("%s kept its checkpointed state", e.getKey())
+                .isEqualTo(e.getValue());
+        }
+        assertThat(sim.violations).isEmpty();
     }
 }

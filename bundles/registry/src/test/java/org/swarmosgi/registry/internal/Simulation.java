@@ -29,14 +29,14 @@ import org.swarmosgi.api.host.WorkerTypeInfo;
  * and worker hosts whose workers start, stop and crash. The same seed gives the same history.
  */
 final class Simulation {
-    /** A worker type that is restarted after a crash, and one that is not. */
+    /** A worker type that is restarted after a crash and checkpointed every 100 ms, and one that is neither. */
     static final String PERMANENT = "perm";
     static final String TEMPORARY = "temp";
 
     static final RegistrySettings SETTINGS = new RegistrySettings(64, 0, 20, 300, 200, 2_000, 200, 500, 4);
 
     private static final Map<String, WorkerTypeInfo> TYPES = Map.of(
-        PERMANENT, new WorkerTypeInfo(PERMANENT, Duration.ofSeconds(1), Duration.ZERO,
+        PERMANENT, new WorkerTypeInfo(PERMANENT, Duration.ofSeconds(1), Duration.ofMillis(100),
             new RestartPolicy(RestartPolicy.Mode.PERMANENT, 1000, Duration.ofSeconds(1)), Set.of()),
         TEMPORARY, new WorkerTypeInfo(TEMPORARY, Duration.ofSeconds(1), Duration.ZERO,
             new RestartPolicy(RestartPolicy.Mode.TEMPORARY, 0, Duration.ofSeconds(1)), Set.of()));
@@ -65,9 +65,12 @@ final class Simulation {
     /** Handoffs answered, by decision; starts that got the wrong state. */
     final Map<HandoffDecision.Kind, Integer> handoffs = new java.util.EnumMap<>(HandoffDecision.Kind.class);
     final List<String> violations = new ArrayList<>();
-    /** The state each name's next handed-off instance must start with (a resume), by name. */
-    private final Map<String, byte[]> resumed = new HashMap<>();
+    /** Every state handed off by a resume, by name. */
+    private final Map<String, Set<String>> resumed = new HashMap<>();
     private long states;
+    /** Every state a checkpoint took, by name; how many starts were from one. */
+    private final Map<String, Set<String>> checkpointed = new HashMap<>();
+    int fromCheckpoint;
 
     private record Event(long at, long seq, Runnable action) implements Comparable<Event> {
         @Override
@@ -140,10 +143,15 @@ final class Simulation {
                 }
                 final WorkerRef ref = new WorkerRef(id, ++workerIds);
                 final Worker w = new Worker(order.name(), order.workerType(), order.version());
-                final byte[] expected = resumed.remove(order.name());
-                if (order.reason() == StartReason.HANDED_OFF && expected != null
-                    && !java.util.Arrays.equals(expected, order.state())) {
-                    violations.add(order.name() + " resumed on " + id + " without the state its old instance handed off");
+                if (order.reason() == StartReason.HANDED_OFF && order.state() != null && !resumed.getOrDefault(order.name(),
+                    Set.of()).contains(new String(order.state(), StandardCharsets.UTF_8))) {
+                    violations.add(order.name() + " resumed on " + id + " with a state no instance of it handed off");
+                }
+                if (order.reason() == StartReason.FROM_CHECKPOINT) {
+                    fromCheckpoint++;
+                    if (!checkpointed.getOrDefault(order.name(), Set.of()).contains(new String(order.state(), StandardCharsets.UTF_8))) {
+                        violations.add(order.name() + " restarted on " + id + " from a checkpoint it never took");
+                    }
                 }
                 w.state = order.state() != null ? order.state()
                     : ("s" + ++states).getBytes(StandardCharsets.UTF_8);
@@ -160,7 +168,9 @@ final class Simulation {
                     return;
                 }
                 final WorkerRef ref = new WorkerRef(id, ++workerIds);
-                workers.put(ref, new Worker(name, null, version));
+                final Worker w = new Worker(name, null, version);
+                w.state = ("s" + ++states).getBytes(StandardCharsets.UTF_8);
+                workers.put(ref, w);
                 core.onLocalHosted(reqId, name, ref);
                 core.flush();
             });
@@ -197,10 +207,8 @@ final class Simulation {
                 if (kind != HandoffDecision.Kind.IGNORE) {
                     w.alive = false; // stopped with MOVED by its host
                 }
-                if (kind == HandoffDecision.Kind.RESUME && liveInstances(w.name) == 0) {
-                    resumed.put(w.name, w.state);
-                } else {
-                    resumed.remove(w.name); // duplicates after a partition: which one resumes where is not checked
+                if (kind == HandoffDecision.Kind.RESUME) {
+                    resumed.computeIfAbsent(w.name, k -> new HashSet<>()).add(new String(w.state, StandardCharsets.UTF_8));
                 }
                 core.onHandoff(id, kind, kind == HandoffDecision.Kind.RESUME ? w.state : null);
                 core.flush();
@@ -218,7 +226,10 @@ final class Simulation {
                     return;
                 }
                 final Worker w = workers.get(ref);
-                core.onCheckpoint(id, w == null ? null : ("state-of-" + ref).getBytes(StandardCharsets.UTF_8));
+                if (w != null) {
+                    checkpointed.computeIfAbsent(w.name, k -> new HashSet<>()).add(new String(w.state, StandardCharsets.UTF_8));
+                }
+                core.onCheckpoint(id, w == null ? null : w.state);
                 core.flush();
             });
         }
@@ -300,16 +311,6 @@ final class Simulation {
         n.core.localTypes(TYPES);
         n.core.flush();
         scheduleViews();
-        return n;
-    }
-
-    private int liveInstances(String name) {
-        int n = 0;
-        for (Node node : current.values()) {
-            for (Worker w : node.workers.values()) {
-                n += w.alive && w.name.equals(name) ? 1 : 0;
-            }
-        }
         return n;
     }
 
