@@ -105,6 +105,7 @@ public final class RegistryComponent implements SwarmRegistry {
     private final List<Subscription> subscriptions = new ArrayList<>();
     private volatile List<Member> nodes;
     private final HeldMessages held = new HeldMessages(this::forward);
+    private final long drainTimeoutMs;
 
     private record LocalInstance<M, R>(Worker<M, R> worker, Codec<M> codec, Codec<R> replyCodec) {
     }
@@ -112,6 +113,10 @@ public final class RegistryComponent implements SwarmRegistry {
     @Activate
     public RegistryComponent(@Reference LocalNode node, @Reference Transport transport, @Reference Membership membership,
                              @Reference WorkerHost host, RegistryConfig config) {
+        if (config.drain_timeout_ms() < 0 || config.drain_timeout_ms() > 600_000) {
+            throw new IllegalArgumentException(PID + ": drain.timeout.ms must be 0..600000, was " + config.drain_timeout_ms());
+        }
+        this.drainTimeoutMs = config.drain_timeout_ms();
         this.self = node.id();
         this.transport = transport;
         this.membership = membership;
@@ -123,6 +128,7 @@ public final class RegistryComponent implements SwarmRegistry {
         this.callbacks = Executors.newSingleThreadExecutor(named(name + "-callback"));
         this.nodes = List.of(membership.self());
         this.core = new RegistryCore(self, settings(config), new NodeEffects(), System::currentTimeMillis);
+
         members.put(self, membership.self());
         loop.start(core, this::afterBatch);
         subscriptions.add(transport.handle(TOPIC_CONTROL, loop, this::onControl));
@@ -144,6 +150,14 @@ public final class RegistryComponent implements SwarmRegistry {
 
     @Deactivate
     void deactivate() {
+        if (drainTimeoutMs > 0) {
+            try {
+                drain(Duration.ofMillis(drainTimeoutMs)).toCompletableFuture().join();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: stopping without every worker handed off: {1}", self,
+                    unwrap(e).getMessage());
+            }
+        }
         stopOwnWorkers();
         for (int i = subscriptions.size() - 1; i >= 0; i--) {
             try {
@@ -595,6 +609,17 @@ public final class RegistryComponent implements SwarmRegistry {
         @SuppressWarnings("unchecked")
         final CompletionStage<WorkerRef> stage = (CompletionStage<WorkerRef>) (CompletionStage<?>) f;
         return stage;
+    }
+
+    @Override
+    public CompletionStage<Void> drain(Duration timeout) {
+        final long ms = millis(timeout);
+        final CompletableFuture<Void> drained = submit(core::leave);
+        return drained.orTimeout(ms, TimeUnit.MILLISECONDS).exceptionally(e -> {
+            throw unwrap(e) instanceof TimeoutException
+                ? new SwarmTimeoutException("the workers of " + self + " were not all handed off within " + ms + " ms")
+                : e instanceof CompletionException ce ? ce : new CompletionException(e);
+        });
     }
 
     @Override

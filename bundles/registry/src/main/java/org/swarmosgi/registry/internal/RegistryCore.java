@@ -106,6 +106,9 @@ final class RegistryCore {
     private final Map<Long, Move> movesById = new HashMap<>();
     private final ArrayDeque<String> moveQueue = new ArrayDeque<>();
     private boolean rebalanceDue;
+    // A graceful leave: this node offers no type any more, so every worker moves; the request completes once done.
+    private long leaveReq;
+    private boolean left;
     // Monitors: API monitors of workers here, peers' monitors of workers here, ours of remote workers.
     private final Map<WorkerRef, List<Long>> localMonitors = new HashMap<>();
     private final Map<WorkerRef, List<RemoteWatch>> watchedHere = new HashMap<>();
@@ -425,6 +428,48 @@ final class RegistryCore {
         }
     }
 
+    // ================================================================ graceful leave
+
+    /**
+     * Hands every movable worker of this node off to its placement among the other nodes (each as it
+     * answers beginHandoff), before the node stops: this node stops offering any worker type (peers see it
+     * and place nothing new here), so the rebalance that follows moves them all. Completes
+     * {@code reqId} once no worker of ours has another placement to go to (none offers its type) and no move
+     * is under way. registerLocal workers stay: they are never moved. The node offers no type from then on,
+     * until its registry starts again.
+     */
+    void leave(long reqId) {
+        if (leaveReq != 0) {
+            fx.failed(reqId, new org.swarmosgi.api.SwarmException("a drain of " + self + " is under way already"));
+            return;
+        }
+        leaveReq = reqId;
+        left = true;
+        localTypes = Map.of();
+        final Op.Types op = new Op.Types(++own.appliedSeq, Set.of());
+        own.types = op.types();
+        outOps.add(op);
+        typesChanged();
+        rebalance();
+        leftYet();
+        drain();
+    }
+
+    /** Completes a leave once nothing more can move. */
+    private void leftYet() {
+        if (leaveReq == 0 || rebalanceDue || !moves.isEmpty() || !moveQueue.isEmpty()) {
+            return;
+        }
+        for (Record r : own.all()) {
+            if (r.movable() && placementOf(r.name, r.type) != null) {
+                return; // the next rebalance (when our view is whole) moves it
+            }
+        }
+        final long req = leaveReq;
+        leaveReq = 0;
+        fx.completed(req, null);
+    }
+
     // ================================================================ checkpoints, replicated to the successor
 
     /**
@@ -694,6 +739,9 @@ final class RegistryCore {
 
     /** The worker types this node's host offers changed. */
     void localTypes(Map<String, WorkerTypeInfo> types) {
+        if (left) {
+            return; // drained: this node offers nothing until its registry starts again
+        }
         localTypes = Map.copyOf(types);
         final Op.Types op = new Op.Types(++own.appliedSeq, types.keySet());
         own.types = op.types();
@@ -865,6 +913,7 @@ final class RegistryCore {
         failover();
         rebalance();
         checkpointRounds(now);
+        leftYet();
         for (Move m : List.copyOf(moves.values())) {
             if (m.decided && now >= m.resendAt) {
                 askStart(m);

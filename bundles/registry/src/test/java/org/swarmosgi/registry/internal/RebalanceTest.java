@@ -135,4 +135,36 @@ class RebalanceTest {
         }
         assertThat(sim.violations).isEmpty();
     }
+
+    @Test
+    void aDrainedNodeHandsEveryWorkerOffBeforeItStops() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(5, before);
+        sim.handoffWeights = new int[] {0, 1, 0};
+        final Node leaving = sim.liveNodes().get(2);
+        final long onIt = before.values().stream().filter(r -> r.node().equals(leaving.id)).count();
+        assertThat(onIt).isPositive();
+        final Outcome o = sim.call(leaving, id -> leaving.core.leave(id));
+        while (!o.done) {
+            sim.run(5);
+        }
+        assertThat(o.ok()).as("%s", o.error).isTrue();
+        assertThat(leaving.core.ownRecords()).isEmpty();
+        // A peer that sees a handed-off worker before it sees the leaving node's types may move it once more.
+        assertThat(sim.handoffs.get(HandoffDecision.Kind.RESUME)).isBetween((int) onIt, (int) onIt + 5);
+        sim.crash(leaving.id.name());
+        sim.run(2_000);
+        final Map<String, WorkerRef> after = registered(sim);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        assertThat(sim.fromCheckpoint).as("nothing restarted after the stop").isZero();
+        for (Map.Entry<String, WorkerRef> e : before.entrySet()) {
+            if (e.getValue().node().equals(leaving.id)) {
+                final WorkerRef now = after.get(e.getKey());
+                assertThat(sim.node(now.node()).workers.get(now).state).as("%s handed its state on", e.getKey())
+                    .isEqualTo(leaving.workers.get(e.getValue()).state);
+            } else {
+                assertThat(after.get(e.getKey())).as("%s stayed", e.getKey()).isEqualTo(e.getValue());
+            }
+        }
+    }
 }
