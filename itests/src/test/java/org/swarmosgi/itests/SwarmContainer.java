@@ -34,7 +34,7 @@ final class SwarmContainer {
             "org.swarmosgi.api", "org.swarmosgi.ring", "org.swarmosgi.node", "org.swarmosgi.transport.aeron",
             "org.swarmosgi.container", "org.swarmosgi.membership.multicast", "org.swarmosgi.membership.static",
             "org.swarmosgi.membership.kubernetes", "org.swarmosgi.shell", "org.swarmosgi.codec.json",
-            "org.swarmosgi.registry", "org.swarmosgi.examples.counter");
+            "org.swarmosgi.registry", "org.swarmosgi.deployment", "org.swarmosgi.examples.counter");
 
     /** Console bundles read stdin; a test container has no console. */
     private static final Set<String> CONSOLES = Set.of(
@@ -69,6 +69,7 @@ final class SwarmContainer {
                     "autocluster = none",
                     "work.dir = " + target.resolve("node")), StandardCharsets.UTF_8);
             Files.writeString(etc.resolve("org.swarmosgi.transport.aeron.cfg"), "port = 0\n");
+            Files.writeString(etc.resolve("org.swarmosgi.deployment.cfg"), "deploy.dir = " + target.resolve("deploy") + "\n");
             for (Map.Entry<String, String> file : config.entrySet()) {
                 Files.writeString(etc.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
             }

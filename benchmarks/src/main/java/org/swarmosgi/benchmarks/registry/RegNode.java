@@ -229,6 +229,47 @@ public final class RegNode implements AutoCloseable {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
+    /** CPU time of every thread of this JVM so far (JIT and GC included). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Bytes the live threads allocated so far. */
+    static long allocatedBytes() {
+        final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+            sum += Math.max(0, b);
+        }
+        return sum;
+    }
+
+    /** Milliseconds the collectors took so far (pauses, for G1's young and full collections). */
+    static long gcMillis() {
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
+    }
+
+    /** CPU time per live thread so far, as {@code name=ns,...} (node names taken out, so nodes add up). */
+    static String threadCpuNanos() {
+        final java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        final StringBuilder s = new StringBuilder();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            final long ns = mx.getThreadCpuTime(t.getThreadId());
+            if (ns > 0) {
+                s.append(s.length() == 0 ? "" : ",").append(t.getThreadName().replaceAll("node[0-9]+", "N")
+                    .replaceAll("[ ,=]", "_")).append('=').append(ns);
+            }
+        }
+        return s.toString();
+    }
+
     static String encode(Histogram h) {
         final ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
         h.encodeIntoCompressedByteBuffer(b);
@@ -251,7 +292,8 @@ public final class RegNode implements AutoCloseable {
      * <li>{@code await <nodes>} -> {@code CLUSTER}: this node sees that many nodes and is ready</li>
      * <li>{@code reg <prefix> <from> <to> <step> <inflight>} -> {@code REG ok failed startNs endNs histogram}</li>
      * <li>{@code replica <n> <timeoutMs>} -> {@code REPLICA <nanoTime|-1> <size>}</li>
-     * <li>{@code size} -> {@code SIZE <n>}; {@code heap} -> {@code HEAP <bytes after GC>}</li>
+     * <li>{@code size} -> {@code SIZE <n>}; {@code heap} -> {@code HEAP <bytes after GC>}; {@code cpu} -> {@code CPU
+     * <ns of CPU this JVM used so far> <thread=ns,...> <ms of GC so far> <bytes allocated so far>}</li>
      * <li>{@code callrate <prefix> <names> <total> <inflight>} -> {@code CALLRATE <calls/s>}</li>
      * <li>{@code calllat <prefix> <names> <warmup> <samples>} -> {@code CALLLAT histogram}</li>
      * <li>{@code bare-pong} / {@code bare-ping <host:port> <warmup> <samples>}: the bare Aeron floor</li>
@@ -308,6 +350,8 @@ public final class RegNode implements AutoCloseable {
                             out.println("WATCHED " + watched + " " + n.probe.replicaSize());
                         }
                         case "size" -> out.println("SIZE " + n.probe.replicaSize());
+                        case "cpu" -> out.println("CPU " + processCpuNanos() + " " + threadCpuNanos() + " " + gcMillis() + " "
+                            + allocatedBytes());
                         case "heap" -> out.println("HEAP " + heapAfterGc());
                         case "joined" -> out.println("JOINED " + n.startedNs + " " + n.firstPeerUpNs);
                         case "callrate" -> {

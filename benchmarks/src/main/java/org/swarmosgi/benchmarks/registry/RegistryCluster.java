@@ -25,7 +25,8 @@ import org.agrona.IoUtil;
  * <pre>java -cp benchmarks/target/benchmarks.jar org.swarmosgi.benchmarks.registry.RegistryCluster
  *     [--nodes 3] [--names 30000] [--rounds 3] [--inflight 1000] [--burst 10000] [--calls 300000]
  *     [--call-inflight 256] [--samples 20000] [--warmup 10000] [--sync-names 0] [--heap 2g]
- *     [--only register,converge,calls,sync]</pre>
+ *     [--only register,converge,calls,sync]
+ *     [--threads true (CPU per registration by thread)]</pre>
  * All timestamps are System.nanoTime (CLOCK_MONOTONIC: one clock for every process of the machine).
  */
 public final class RegistryCluster {
@@ -41,6 +42,10 @@ public final class RegistryCluster {
     private int syncNames = 0;
     private String heap = "2g";
     private String only = "register,converge,calls,sync";
+    private boolean threads;
+    private java.util.Map<String, Long> threadCpu = java.util.Map.of();
+    private long gcMillis;
+    private long allocatedBytes;
     private final List<NodeProcess> procs = new ArrayList<>();
     private final List<String> jvmExtra = new ArrayList<>();
 
@@ -62,6 +67,7 @@ public final class RegistryCluster {
                 case "--heap" -> b.heap = v;
                 case "--only" -> b.only = v;
                 case "--jvm" -> b.jvmExtra.add(v);
+                case "--threads" -> b.threads = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -127,6 +133,10 @@ public final class RegistryCluster {
 
     /** {@code count} names {@code prefix-i}, node k registering i = k, k + nodes, ...; returns the aggregate rate. */
     private double registerRound(String prefix, int count) throws Exception {
+        final long cpuBefore = cpuNanos();
+        final long gcBefore = gcMillis;
+        final long allocatedBefore = allocatedBytes;
+        final java.util.Map<String, Long> threadsBefore = threadCpu;
         for (int k = 0; k < procs.size(); k++) {
             procs.get(k).send("reg " + prefix + "- " + k + " " + count + " " + procs.size() + " " + inflight);
         }
@@ -148,10 +158,22 @@ public final class RegistryCluster {
             }
         }
         final double rate = ok / ((end - start) / 1e9);
+        final long cpu = cpuNanos() - cpuBefore;
         System.out.printf("%-6s %,d names from %d nodes (%d in flight each): %,.0f registrations/s, latency p50 %.2f ms "
-                + "p99 %.2f ms p99.9 %.2f ms max %.2f ms%s%n", prefix, ok, procs.size(), inflight, rate,
-            h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6,
-            h.getMaxValue() / 1e6, failed == 0 ? "" : ", " + failed + " FAILED, first: " + error);
+                + "p99 %.2f ms p99.9 %.2f ms max %.2f ms; CPU of the node JVMs %.1f us per registration (%.2f cores), %.1f KB allocated per registration, GC %d ms%s%n",
+            prefix, ok, procs.size(), inflight, rate, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+            h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, cpu / 1e3 / Math.max(1, ok + failed),
+            cpu / (double) (end - start), (allocatedBytes - allocatedBefore) / 1024.0 / Math.max(1, ok + failed),
+            gcMillis - gcBefore, failed == 0 ? "" : ", " + failed + " FAILED, first: " + error);
+        if (threads) {
+            final long registered = ok;
+            final StringBuilder per = new StringBuilder("       CPU us per registration by thread (all nodes):");
+            threadCpu.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0).sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(12)
+                .forEach(e -> per.append(String.format(" %s %.1f;", e.getKey(), e.getValue() / 1e3 / Math.max(1, registered))));
+            System.out.println(per);
+        }
         return rate;
     }
 
@@ -262,6 +284,34 @@ public final class RegistryCluster {
                     + "(target <= 200 B); a hosting node's heap: %,d bytes (%.0f B per name, workers included)%n", heapNow,
                 baseline, (heapNow - baseline) / (double) have, hostHeap, hostHeap / (double) have);
         }
+    }
+
+    /** CPU time the node JVMs used so far, all together: the cost of a round whatever else runs on the machine. */
+    private long cpuNanos() throws Exception {
+        long sum = 0;
+        long gc = 0;
+        long allocated = 0;
+        final java.util.Map<String, Long> perThread = new java.util.HashMap<>();
+        for (String s : all("cpu", "CPU ")) {
+            final String[] a = s.split(" ");
+            sum += Long.parseLong(a[1]);
+            if (a.length > 3) {
+                gc += Long.parseLong(a[3]);
+            }
+            if (a.length > 4) {
+                allocated += Long.parseLong(a[4]);
+            }
+            if (a.length > 2) {
+                for (String kv : a[2].split(",")) {
+                    final int eq = kv.lastIndexOf('=');
+                    perThread.merge(kv.substring(0, eq), Long.parseLong(kv.substring(eq + 1)), Long::sum);
+                }
+            }
+        }
+        threadCpu = perThread;
+        gcMillis = gc;
+        allocatedBytes = allocated;
+        return sum;
     }
 
     private static String load() {

@@ -36,8 +36,9 @@ public final class LocalRegistry implements Effects {
         core.register(id, name, TYPE, Record.NO_ARGS, 5_000, false);
     }
 
-    public boolean whereis(String name) {
-        return core.whereis(name).isPresent();
+    /** The worker holding {@code name}, or null: what a caller takes from {@code whereis}. */
+    public WorkerRef whereis(String name) {
+        return core.whereis(name).orElse(null);
     }
 
     public WorkerRef ref(String name) {
@@ -73,6 +74,15 @@ public final class LocalRegistry implements Effects {
 
     @Override
     public void stopWorker(WorkerRef ref, StopReason reason, long version) {
+    }
+
+    @Override
+    public void beginHandoff(long id, WorkerRef ref, long version) {
+        core.onHandoff(id, org.swarmosgi.api.HandoffDecision.Kind.IGNORE, null); // one node: nothing ever moves
+    }
+
+    @Override
+    public void handoffEnded(WorkerRef from, WorkerRef to) {
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.swarmosgi.registry.internal;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.Proxy;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,18 +36,6 @@ public final class RegistryProbe {
 
     /** The configuration a node gets with no configuration at all: every attribute at its default. */
     public static RegistryConfig defaults() {
-        return (RegistryConfig) Proxy.newProxyInstance(RegistryConfig.class.getClassLoader(),
-            new Class<?>[] {RegistryConfig.class}, (proxy, method, args) -> {
-                final Object d = method.getDefaultValue();
-                if (d != null) {
-                    return d;
-                }
-                return switch (method.getName()) {
-                    case "annotationType" -> RegistryConfig.class;
-                    case "hashCode" -> 0;
-                    case "equals" -> proxy == args[0];
-                    default -> "RegistryConfig(defaults)";
-                };
-            });
+        return DefaultConfig.registry();
     }
 }

@@ -18,6 +18,8 @@ public final class Topics {
     public static final int CONTAINER_BASE = 300;
     /** 400-499: the shell's diagnostics ({@code swarm:ping}). */
     public static final int SHELL_BASE = 400;
+    /** 500-599: cluster-wide deployment of worker bundles (catalog, status, bundle bytes). */
+    public static final int DEPLOYMENT_BASE = 500;
     /** 1000 and up: free for applications. */
     public static final int APPLICATION_BASE = 1000;
 }

@@ -1,6 +1,9 @@
 package org.swarmosgi.node.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -17,6 +20,11 @@ public final class StandaloneNode {
 
     /** A node on loopback with a fresh incarnation. */
     public static LocalNode of(String name, String clusterName, String secret, String autocluster, Path workDirectory) {
+        try {
+            Files.createDirectories(workDirectory); // LocalNode promises a folder that exists
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + workDirectory, e);
+        }
         return new NodeIdentity(new NodeSettings(name, clusterName, secret.getBytes(StandardCharsets.UTF_8),
                 autocluster, "127.0.0.1", "127.0.0.1", workDirectory, Set.of()));
     }

@@ -78,6 +78,86 @@ final class MsgCodec {
 
     static byte[] encode(Msg m) {
         final Writer w = new Writer(64);
+        encode(w, m);
+        return w.toArray();
+    }
+
+    /**
+     * A peer's messages as transport payloads of at most {@code limit} bytes each (a batch, or a single
+     * message as it is, as {@link #batch} makes them), written into buffers this instance reuses: a turn's
+     * messages cost no array per message, per frame or per ASCII string. One thread only.
+     */
+    static final class Frames {
+        /** Largest buffer kept between frames: a sync's parts are rare and large. */
+        private static final int KEPT_FRAME_BYTES = 1 << 20;
+        private final Writer w = new Writer(4096);
+        private int count;
+        /** Where the last message's length field is. */
+        private int last;
+
+        /** Starts an empty frame (giving back the room a very large one took). */
+        void clear() {
+            if (w.buf.length > KEPT_FRAME_BYTES) {
+                w.buf = new byte[4096];
+            }
+            w.pos = 0;
+            w.b(BATCH).i(0);
+            count = 0;
+        }
+
+        int count() {
+            return count;
+        }
+
+        int size() {
+            return w.pos;
+        }
+
+        /** Appends {@code m}; one that cannot be encoded leaves the frame as it was. */
+        void add(Msg m) {
+            last = w.pos;
+            w.i(0);
+            try {
+                encode(w, m);
+            } catch (RuntimeException e) {
+                w.pos = last;
+                throw e;
+            }
+            final int length = w.pos - last - 4;
+            w.putInt(last, length);
+            count++;
+        }
+
+        void add(byte[] encoded) {
+            last = w.pos;
+            w.bytes(encoded);
+            count++;
+        }
+
+        /** The last message's bytes (a copy), to add to other peers' frames. */
+        byte[] lastBytes() {
+            return Arrays.copyOfRange(w.buf, last + 4, w.pos);
+        }
+
+        /** Takes the last message out of the frame again: its bytes. */
+        byte[] removeLast() {
+            final byte[] part = lastBytes();
+            w.pos = last;
+            count--;
+            return part;
+        }
+
+        /** The frame's payload, valid until the next change: a batch, or the one message alone. */
+        ByteBuffer payload() {
+            if (count == 1) {
+                return ByteBuffer.wrap(w.buf, 9, w.pos - 9).slice();
+            }
+            w.putInt(1, count);
+            return ByteBuffer.wrap(w.buf, 0, w.pos);
+        }
+    }
+
+    private static void encode(Writer w, Msg m) {
         if (m instanceof Msg.Ops o) {
             w.b(OPS).i(o.ops().size());
             for (Op op : o.ops()) {
@@ -158,7 +238,6 @@ final class MsgCodec {
         } else {
             throw new IllegalArgumentException("no encoding for " + m.getClass().getName());
         }
-        return w.toArray();
     }
 
     private static void op(Writer w, Op op) {
@@ -232,13 +311,18 @@ final class MsgCodec {
         r.b();
         final int n = r.count(MAX_LIST);
         final List<Msg> out = new ArrayList<>(Math.min(n, 1024));
+        final int limit = in.limit();
         for (int i = 0; i < n; i++) {
             final int length = r.count(Integer.MAX_VALUE);
             r.need(length);
-            final ByteBuffer part = in.slice();
-            part.limit(length);
-            in.position(in.position() + length);
-            out.add(decode(part)); // a batch inside a batch is an unknown tag there: refused
+            // Each message is read up to its own end (one reader for them all: no slice, and the
+            // messages share the node ids and types they repeat).
+            in.limit(in.position() + length);
+            try {
+                out.add(decode(r)); // a batch inside a batch is an unknown tag there: refused
+            } finally {
+                in.limit(limit);
+            }
         }
         if (in.hasRemaining()) {
             throw new IllegalArgumentException(in.remaining() + " bytes after the batch");
@@ -247,7 +331,12 @@ final class MsgCodec {
     }
 
     static Msg decode(ByteBuffer in) {
-        final Reader r = new Reader(in);
+        return decode(new Reader(in));
+    }
+
+    /** One message: all of what is left of the reader's buffer (up to its limit). */
+    private static Msg decode(Reader r) {
+        final ByteBuffer in = r.in;
         final Msg m = switch (r.b()) {
             case OPS -> {
                 final int n = r.count(MAX_LIST);
@@ -372,7 +461,7 @@ final class MsgCodec {
     private static Record record(Reader r) {
         final String name = r.name();
         final WorkerRef ref = ref(r);
-        final String type = r.shared(r.ns());
+        final String type = r.sharedType();
         final byte[] args = r.bytes(MAX_ARGS);
         final long version = r.l();
         final long gen = r.l();
@@ -410,11 +499,13 @@ final class MsgCodec {
     }
 
     private static NodeId node(Reader r) {
-        final String name = r.s();
-        final long incarnation = r.l();
         final NodeId last = r.lastNode;
+        // Records of one host share its id: a replica holds one copy, not one per record, and reading it
+        // again costs no string.
+        final String name = last != null && r.skipIfNext(last.name()) ? last.name() : r.s();
+        final long incarnation = r.l();
         if (last != null && last.incarnation() == incarnation && last.name().equals(name)) {
-            return last; // records of one host share its id: a replica holds one copy, not one per record
+            return last;
         }
         return r.lastNode = new NodeId(name, incarnation);
     }
@@ -471,7 +562,33 @@ final class MsgCodec {
             return this;
         }
 
+        void putInt(int at, int v) {
+            for (int s = 24, i = at; s >= 0; s -= 8) {
+                buf[i++] = (byte) (v >>> s);
+            }
+        }
+
         Writer s(String v) {
+            final int n = v.length();
+            if (n <= 0xffff) {
+                // ASCII, by far the common case: written as it is, no array per string.
+                room(2 + n);
+                int p = pos + 2;
+                int i = 0;
+                for (; i < n; i++) {
+                    final char c = v.charAt(i);
+                    if (c >= 0x80) {
+                        break;
+                    }
+                    buf[p++] = (byte) c;
+                }
+                if (i == n) {
+                    buf[pos] = (byte) (n >>> 8);
+                    buf[pos + 1] = (byte) n;
+                    pos = p;
+                    return this;
+                }
+            }
             final byte[] utf8 = v.getBytes(StandardCharsets.UTF_8);
             if (utf8.length > 0xffff) {
                 throw new IllegalArgumentException("string of " + utf8.length + " bytes is too long for the wire");
@@ -505,10 +622,11 @@ final class MsgCodec {
 
     /** Reads with a check of every length against what is left. */
     private static final class Reader {
-        private final ByteBuffer in;
+        final ByteBuffer in;
         /** The node id and worker type read last: the many records of one host share them. */
         NodeId lastNode;
         private String lastType;
+        private byte[] scratch = new byte[64];
 
         Reader(ByteBuffer in) {
             this.in = in;
@@ -551,34 +669,55 @@ final class MsgCodec {
             return values[v];
         }
 
-        /** {@code type}, or the equal string read before it. */
-        String shared(String type) {
-            if (type == null) {
+        /** A nullable worker type: the equal one read before it, if any (read again without a string). */
+        String sharedType() {
+            if (b() == 0) {
                 return null;
             }
-            if (type.equals(lastType)) {
+            if (lastType != null && skipIfNext(lastType)) {
                 return lastType;
             }
-            return lastType = type;
+            return lastType = s();
+        }
+
+        /** True, and past it, when the next string is {@code ascii} (a string of ASCII characters). */
+        boolean skipIfNext(String ascii) {
+            final int n = ascii.length();
+            final int at = in.position();
+            if (in.remaining() < 2 + n || (in.getShort(at) & 0xffff) != n) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                final char c = ascii.charAt(i);
+                if (c >= 0x80 || in.get(at + 2 + i) != (byte) c) {
+                    return false;
+                }
+            }
+            in.position(at + 2 + n);
+            return true;
         }
 
         String s() {
             need(2);
             final int n = in.getShort() & 0xffff;
             need(n);
-            // ASCII, by far the common case: a compact string, no decoder (payloads may be direct or read-only).
-            final byte[] a = new byte[n];
-            in.get(in.position(), a);
+            // ASCII, by far the common case: a compact string, no decoder (payloads may be direct or read-only),
+            // read through a scratch array the reader keeps.
+            if (scratch.length < n) {
+                scratch = new byte[Math.max(n, scratch.length * 2)];
+            }
+            final byte[] a = scratch;
+            in.get(in.position(), a, 0, n);
             boolean ascii = true;
-            for (byte x : a) {
-                if (x < 0) {
+            for (int i = 0; i < n; i++) {
+                if (a[i] < 0) {
                     ascii = false;
                     break;
                 }
             }
             if (ascii) {
                 in.position(in.position() + n);
-                return new String(a, StandardCharsets.ISO_8859_1);
+                return new String(a, 0, n, StandardCharsets.ISO_8859_1);
             }
             final ByteBuffer slice = in.slice();
             slice.limit(n);

@@ -278,23 +278,26 @@ public final class RegistryComponent implements SwarmRegistry {
     // ================================================================ outputs, batched per loop turn
 
     /** Messages the state machine sent during this turn of the loop, per peer, in order. Registry thread. */
-    private final Map<NodeId, List<Msg>> outbox = new java.util.LinkedHashMap<>();
+    private Map<NodeId, List<Msg>> outbox = new java.util.LinkedHashMap<>();
     /** Outcomes of API calls decided during this turn. Registry thread. */
     private List<Runnable> outcomes = new ArrayList<>();
 
     /**
-     * After each turn of the loop: every peer's messages go to the sender as one task and one transport
-     * message (one encoding pass, one MAC, one hand-off on either side instead of one per message), and
-     * the turn's outcomes to the callback thread as one task.
+     * After each turn of the loop: the turn's messages go to the sender as one task, and every peer's as
+     * one transport message (one MAC, one hand-off on either side instead of one per message); a message
+     * to several peers (operations, announcements) is encoded once. The turn's outcomes go to the
+     * callback thread as one task.
      */
     private void afterBatch() {
         if (!outbox.isEmpty()) {
-            for (Map.Entry<NodeId, List<Msg>> e : outbox.entrySet()) {
-                final NodeId to = e.getKey();
-                final List<Msg> batch = e.getValue();
-                sender.execute(() -> transmit(to, batch));
-            }
-            outbox.clear();
+            final Map<NodeId, List<Msg>> turn = outbox;
+            outbox = new java.util.LinkedHashMap<>();
+            sender.execute(() -> {
+                final Map<Msg, byte[]> shared = turn.size() > 1 ? new java.util.IdentityHashMap<>() : null;
+                for (Map.Entry<NodeId, List<Msg>> e : turn.entrySet()) {
+                    transmit(e.getKey(), e.getValue(), shared);
+                }
+            });
         }
         if (!outcomes.isEmpty()) {
             final List<Runnable> done = outcomes;
@@ -307,8 +310,14 @@ public final class RegistryComponent implements SwarmRegistry {
         }
     }
 
-    /** Sender thread: encodes and sends a peer's messages. */
-    private void transmit(NodeId to, List<Msg> messages) {
+    /** Sender thread: the frame it encodes into, reused. */
+    private final MsgCodec.Frames frames = new MsgCodec.Frames();
+
+    /**
+     * Sender thread: encodes and sends a peer's messages; {@code shared} (or null) keeps the encodings of
+     * messages that go to every peer (operations, announcements) for the other peers.
+     */
+    private void transmit(NodeId to, List<Msg> messages, Map<Msg, byte[]> shared) {
         final Member peer = members.get(to);
         if (peer == null) {
             return;
@@ -316,20 +325,35 @@ public final class RegistryComponent implements SwarmRegistry {
         try {
             // Batches stay within one frame: a payload above maxInlinePayload travels in chunks and may be
             // delivered after messages sent later, and the registry's messages to a peer must keep their order.
-            final int limit = Math.min(MAX_BATCH_BYTES, transport.maxInlinePayload()) - 5;
-            final List<byte[]> frame = new ArrayList<>(messages.size());
-            int bytes = 0;
+            final int limit = Math.min(MAX_BATCH_BYTES, transport.maxInlinePayload());
+            frames.clear();
             for (Msg m : messages) {
-                final byte[] encoded = MsgCodec.encode(m);
-                if (!frame.isEmpty() && bytes + encoded.length + 4 > limit) {
-                    transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.batch(frame)));
-                    frame.clear();
-                    bytes = 0;
+                try {
+                    final byte[] done = shared == null ? null : shared.get(m);
+                    if (done != null) {
+                        frames.add(done);
+                    } else {
+                        frames.add(m);
+                        if (shared != null && (m instanceof Msg.Ops || m instanceof Msg.SeqAnnounce)) {
+                            shared.put(m, frames.lastBytes());
+                        }
+                    }
+                } catch (IllegalArgumentException e) {
+                    sendFailures.increment(); // cannot be encoded: the rest still goes
+                    LOG.log(System.Logger.Level.WARNING, "{0}: a registry message to {1} cannot be encoded: {2}", self, to,
+                        e.getMessage());
+                    continue;
                 }
-                frame.add(encoded);
-                bytes += encoded.length + 4;
+                if (frames.size() > limit && frames.count() > 1) {
+                    final byte[] next = frames.removeLast();
+                    transport.send(peer, TOPIC_CONTROL, frames.payload());
+                    frames.clear();
+                    frames.add(next);
+                }
             }
-            transport.send(peer, TOPIC_CONTROL, ByteBuffer.wrap(MsgCodec.batch(frame)));
+            if (frames.count() > 0) {
+                transport.send(peer, TOPIC_CONTROL, frames.payload());
+            }
         } catch (TransportException | IllegalArgumentException e) {
             sendFailures.increment(); // resends and anti-entropy repair it
             LOG.log(System.Logger.Level.DEBUG, "{0}: could not send to {1}: {2}", self, to, e.getMessage());
@@ -377,8 +401,10 @@ public final class RegistryComponent implements SwarmRegistry {
     private final class Listener implements MembershipListener {
         @Override
         public void memberUp(Member member) {
-            members.put(member.id(), member);
+            // On the loop, in event order with downs: a down queued before this up must not remove it afterwards
+            // (a false down and the same incarnation back at once left the peer out of the ring for good).
             loop.execute(() -> {
+                members.put(member.id(), member);
                 core.nodeUp(member.id());
                 refreshNodes();
                 for (TopologyListener l : topologyListeners) {
@@ -436,7 +462,7 @@ public final class RegistryComponent implements SwarmRegistry {
             if (loop.onLoop()) {
                 outbox.computeIfAbsent(to, k -> new ArrayList<>()).add(message);
             } else {
-                sender.execute(() -> transmit(to, List.of(message)));
+                sender.execute(() -> transmit(to, List.of(message), null));
             }
         }
 

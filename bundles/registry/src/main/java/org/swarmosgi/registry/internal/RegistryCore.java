@@ -51,7 +51,8 @@ import org.swarmosgi.ring.HashRing;
  * and tells the other's host to hand its state to the winner and stop.
  *
  * <p>Lookups ({@link #whereis}, {@link #registered}, {@link #members}) may be called from any
- * thread: they read concurrent maps this thread writes. Everything else runs on one thread.
+ * thread: they read a lock-free index ({@link NameIndex}) and concurrent maps this thread writes.
+ * Everything else runs on one thread.
  */
 final class RegistryCore {
     /** Operations kept per host while a sync with it runs. */
@@ -71,7 +72,7 @@ final class RegistryCore {
     private final Map<String, HashRing> typeRings = new HashMap<>();
 
     // The local replica's view, readable from any thread.
-    private final ConcurrentHashMap<String, Record> winners = new ConcurrentHashMap<>();
+    private final NameIndex winners = new NameIndex();
     private final ConcurrentHashMap<String, Set<String>> groups = new ConcurrentHashMap<>();
     private final Set<String> conflicted = new HashSet<>();
     private volatile boolean readyFlag;
@@ -230,14 +231,11 @@ final class RegistryCore {
     // ================================================================ reads (any thread)
 
     Optional<WorkerRef> whereis(String name) {
-        final Record r = winners.get(name);
-        return r == null ? Optional.empty() : Optional.of(r.ref);
+        return Optional.ofNullable(winners.whereis(name));
     }
 
     Map<String, WorkerRef> registered() {
-        final Map<String, WorkerRef> out = new HashMap<>(winners.size() * 2);
-        winners.forEach((name, r) -> out.put(name, r.ref));
-        return out;
+        return winners.registered();
     }
 
     List<WorkerRef> members(String group) {
@@ -403,7 +401,7 @@ final class RegistryCore {
         for (Iterator<Orphan> it = orphans.values().iterator(); it.hasNext(); ) {
             final Orphan o = it.next();
             final String name = o.record.name;
-            if (winners.containsKey(name)) {
+            if (winners.get(name) != null) {
                 it.remove(); // runs (again) somewhere
                 continue;
             }
@@ -1078,7 +1076,7 @@ final class RegistryCore {
             return;
         }
         p.put(r);
-        updateWinner(r.name, StopReason.MOVED);
+        updateWinner(r.name, old, r, StopReason.MOVED);
         final Claim c = claims.get(r.name);
         if (c != null && c.local && c.host.equals(p.host)) {
             claims.remove(r.name); // the local registration we granted is in place
@@ -1092,7 +1090,7 @@ final class RegistryCore {
             return;
         }
         p.remove(name);
-        updateWinner(name, reason);
+        updateWinner(name, old, null, reason);
     }
 
     private void onAnnounce(NodeId from, long seq) {
@@ -1236,6 +1234,21 @@ final class RegistryCore {
 
     // ---------------------------------------------------------------- the replica's view
 
+    /**
+     * {@link #updateWinner(String, StopReason)} after one partition's record of {@code name} changed from
+     * {@code old} to {@code now} (null: none). When that partition held the name alone, or nobody did,
+     * {@code now} is the only holder: no other partition needs a look (the common case, and three to seven
+     * lookups saved per change).
+     */
+    private void updateWinner(String name, Record old, Record now, StopReason reasonIfGone) {
+        final Record before = winners.get(name);
+        if ((before == null || before == old) && !conflicted.contains(name)) {
+            install(name, before, now, reasonIfGone);
+            return;
+        }
+        updateWinner(name, reasonIfGone);
+    }
+
     /** Recomputes which record of {@code name} lookups see, and tells listeners when it changed. */
     private void updateWinner(String name, StopReason reasonIfGone) {
         final Record before = winners.get(name);
@@ -1264,6 +1277,11 @@ final class RegistryCore {
         } else {
             conflicted.remove(name);
         }
+        install(name, before, best, reasonIfGone);
+    }
+
+    /** Makes {@code best} (null: none) the record lookups see of {@code name} instead of {@code before}. */
+    private void install(String name, Record before, Record best, StopReason reasonIfGone) {
         dropReplica(name, best, reasonIfGone);
         if (best == null) {
             if (before != null) {
@@ -1277,7 +1295,7 @@ final class RegistryCore {
             return;
         }
         orphans.remove(name);
-        winners.put(name, best);
+        winners.put(best);
         unindexGroups(before, best);
         indexGroups(best);
         if (before == null || !before.ref.equals(best.ref)) {
@@ -1338,16 +1356,16 @@ final class RegistryCore {
         }
         ownByRef.put(r.ref, r);
         outOps.add(new Op.Put(r));
-        updateWinner(r.name, StopReason.MOVED);
+        updateWinner(r.name, old, r, StopReason.MOVED);
         return r;
     }
 
     private Op.Remove removeOwn(Record r, StopReason reason) {
-        own.remove(r.name);
+        final Record old = own.remove(r.name);
         ownByRef.remove(r.ref);
         final Op.Remove op = new Op.Remove(++own.appliedSeq, r.name, reason);
         outOps.add(op);
-        updateWinner(r.name, reason);
+        updateWinner(r.name, old, null, reason);
         fireMonitors(r.ref, reason);
         return op;
     }

@@ -87,6 +87,63 @@ class MsgCodecTest {
     }
 
     @Test
+    void recordsOfOneMessageShareTheirNodeAndTypeWhenEqual() {
+        final NodeId b = new NodeId("b", 42);
+        final NodeId aLater = new NodeId("a", 43);
+        final List<Record> records = List.of(R, new Record("x", new WorkerRef(A, 8), null, new byte[0], 10, new String[0]),
+            new Record("y", new WorkerRef(b, 1), "counter", new byte[0], 11, new String[0]),
+            new Record("z", new WorkerRef(aLater, 1), "count", new byte[0], 12, new String[0]),
+            new Record("w", new WorkerRef(A, 9), "counter", new byte[0], 13, new String[0]));
+        final Msg.Ops ops = new Msg.Ops(records.stream().<Op>map(Op.Put::new).toList());
+        final List<Record> back = ((Msg.Ops) roundTrip(ops)).ops().stream().map(op -> ((Op.Put) op).record()).toList();
+        assertThat(back).containsExactlyElementsOf(records);
+        assertThat(back.get(1).ref.node()).isSameAs(back.get(0).ref.node());
+        assertThat(back.get(3).ref.node()).isEqualTo(aLater);
+        assertThat(back.get(3).type).isEqualTo("count");
+        assertThat(back.get(4).type).isEqualTo("counter");
+    }
+
+    @Test
+    void framesHoldWhatDecodeAllReadsBack() {
+        final MsgCodec.Frames frames = new MsgCodec.Frames();
+        final Msg one = new Msg.Reply(4, Msg.Status.OK, R, null, null);
+        frames.clear();
+        frames.add(one);
+        assertThat(frames.payload().get(0)).as("a single message goes as it is").isEqualTo(MsgCodec.encode(one)[0]);
+        assertThat(MsgCodec.decodeAll(frames.payload())).usingRecursiveFieldByFieldElementComparator().containsExactly(one);
+
+        // Several, one of them shared as bytes, names with and without non-ASCII characters.
+        final Record accented = new Record("zähler-é", new WorkerRef(new NodeId("knoten-ü", 3), 1), "t", new byte[0], 2,
+            new String[] {"grüppe"});
+        final List<Msg> batch = List.of(new Msg.SeqAnnounce(5), new Msg.Ops(List.of(new Op.Put(accented), new Op.Put(R))),
+            new Msg.RegisterReq(1, "a-ß", "t", new byte[] {3}, false));
+        frames.clear();
+        frames.add(batch.get(0));
+        frames.add(MsgCodec.encode(batch.get(1)));
+        frames.add(batch.get(2));
+        assertThat(MsgCodec.decodeAll(frames.payload())).usingRecursiveFieldByFieldElementComparator()
+            .containsExactlyElementsOf(batch);
+        assertThat(frames.payload().remaining()).isEqualTo(MsgCodec.encodeAll(batch).length);
+
+        // The last one taken out again goes first in the next frame.
+        final byte[] moved = frames.removeLast();
+        assertThat(MsgCodec.decodeAll(frames.payload())).usingRecursiveFieldByFieldElementComparator()
+            .containsExactlyElementsOf(batch.subList(0, 2));
+        frames.clear();
+        frames.add(moved);
+        assertThat(MsgCodec.decodeAll(frames.payload())).usingRecursiveFieldByFieldElementComparator()
+            .containsExactly(batch.get(2));
+
+        // A message that cannot be encoded leaves the frame as it was.
+        final int size = frames.size();
+        assertThatThrownBy(() -> frames.add(new Msg.ClaimReq(9, "x".repeat(70_000))))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThat(frames.size()).isEqualTo(size);
+        assertThat(MsgCodec.decodeAll(frames.payload())).usingRecursiveFieldByFieldElementComparator()
+            .containsExactly(batch.get(2));
+    }
+
+    @Test
     void batchesRoundTripAndRefuseNestingAndTrailingBytes() {
         final List<Msg> batch = List.of(new Msg.SeqAnnounce(5), new Msg.ClaimReq(2, "n"),
             new Msg.Reply(4, Msg.Status.EXISTS, R, new Op.Put(R), "why"));
