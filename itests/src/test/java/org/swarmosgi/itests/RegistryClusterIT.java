@@ -405,7 +405,7 @@ public class RegistryClusterIT {
     }
 
     /** Runs the commands on the node in one write; their answers, one block per command, joined by lines. */
-    private static String all(DistributionNode node, java.util.List<String> commands, java.time.Duration timeout) {
+    static String all(DistributionNode node, java.util.List<String> commands, java.time.Duration timeout) {
         return String.join("\n", node.executeAll(commands, timeout));
     }
 }
