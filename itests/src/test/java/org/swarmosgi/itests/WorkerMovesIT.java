@@ -25,7 +25,8 @@ import org.swarmosgi.test.support.DistributionNode;
  * Workers follow the topology, on node JVMs from the built distribution: 200 counters over three
  * nodes, each counted up to its own value; a fourth node joins and about a quarter of them move to it,
  * resuming their counts (the counter answers beginHandoff with resume); then that node is killed with
- * -9 and its counters run again on the others from their replicated checkpoints, counts kept.
+ * -9 and its counters run again on the others from their replicated checkpoints, counts kept; last a
+ * node is stopped with SIGTERM right after every count changed, and hands its counters off, counts exact.
  */
 public class WorkerMovesIT {
     private static final Duration START = Duration.ofSeconds(90);
@@ -67,16 +68,16 @@ public class WorkerMovesIT {
         }
     }
 
-    /** Every counter answers its own count, asked from {@code node}. */
-    private static void awaitCounts(DistributionNode node, List<String> names) {
-        final List<String> expected = IntStream.range(0, NAMES).mapToObj(i -> Integer.toString(i + 1)).toList();
+    /** Every counter answers its own count (counter i: i + incs), asked from {@code node}. */
+    private static void awaitCounts(DistributionNode node, List<String> names, int incs) {
+        final List<String> expected = IntStream.range(0, NAMES).mapToObj(i -> Integer.toString(i + incs)).toList();
         await("every counter's count, asked on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(500))
             .untilAsserted(() -> assertEquals(expected, List.of(RegistryClusterIT.all(node,
                 names.stream().map(n -> "swarm:call " + n + " get").toList(), ANSWER).split("\n"))));
     }
 
     @Test
-    public void countersMoveToAJoiningNodeWithTheirCountsAndComeBackFromCheckpointsAfterItsKill() {
+    public void countersMoveToAJoiningNodeWithTheirCounts_comeBackFromCheckpointsAfterAKill_andAreHandedOffOnSigterm() {
         processes = new DistributionCluster(SwarmContainer.distribution(), WORK);
         final List<DistributionNode> nodes = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
@@ -95,7 +96,7 @@ public class WorkerMovesIT {
             before.put(m.group(1), m.group(2));
         }
         RegistryClusterIT.all(first, names.stream().map(n -> "swarm:call " + n + " inc").toList(), Duration.ofMinutes(1));
-        awaitCounts(first, names);
+        awaitCounts(first, names, 1);
 
         // A fourth node joins: the counters placed on it now move there, and only those.
         final DistributionNode fourth = start("mv4");
@@ -105,7 +106,7 @@ public class WorkerMovesIT {
         await("counters on mv4").atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
             .until(() -> RegistryClusterIT.listed(first, "mv-*").values().stream()
                 .filter(ref -> RegistryClusterIT.host(ref).equals("mv4")).count() >= NAMES / 8);
-        awaitCounts(fourth, names);
+        awaitCounts(fourth, names, 1);
         final Map<String, String> afterJoin = RegistryClusterIT.listed(first, "mv-*");
         int moved = 0;
         for (String name : names) {
@@ -129,8 +130,24 @@ public class WorkerMovesIT {
                 assertEquals(before.keySet(), now.keySet());
                 assertFalse(now.toString(), now.values().stream().anyMatch(ref -> RegistryClusterIT.host(ref).equals("mv4")));
             });
-        awaitCounts(nodes.get(1), names);
+        awaitCounts(nodes.get(1), names, 1);
         System.out.printf("WorkerMovesIT: after kill -9 of mv4 its %d counters answered again with their counts within"
             + " %d ms%n", moved, (System.nanoTime() - killed) / 1_000_000);
+
+        // SIGTERM right after every count changed: the node drains, handing its counters off with their
+        // current counts (a restart from a checkpoint up to a second old would lose the last increment).
+        final DistributionNode third = nodes.remove(2);
+        RegistryClusterIT.all(first, names.stream().map(n -> "swarm:call " + n + " inc").toList(), Duration.ofMinutes(1));
+        final long terminated = System.nanoTime();
+        third.process().terminate();
+        assertTrue("mv3 exits after SIGTERM", third.process().awaitExit(Duration.ofSeconds(60)));
+        assertTrue("mv3 drained before it stopped", third.process().errorLines().stream()
+            .anyMatch(l -> l.contains("drained: every worker that could move was handed off")));
+        await("no counter left on mv3").atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+            .untilAsserted(() -> assertFalse(RegistryClusterIT.listed(first, "mv-*").values().stream()
+                .anyMatch(ref -> RegistryClusterIT.host(ref).equals("mv3"))));
+        awaitCounts(first, names, 2);
+        System.out.printf("WorkerMovesIT: SIGTERM of mv3: its counters answered on the others with every count within"
+            + " %d ms%n", (System.nanoTime() - terminated) / 1_000_000);
     }
 }

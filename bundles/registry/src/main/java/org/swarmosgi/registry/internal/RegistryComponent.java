@@ -152,7 +152,10 @@ public final class RegistryComponent implements SwarmRegistry {
     void deactivate() {
         if (drainTimeoutMs > 0) {
             try {
+                final long start = System.nanoTime();
                 drain(Duration.ofMillis(drainTimeoutMs)).toCompletableFuture().join();
+                LOG.log(System.Logger.Level.INFO, "{0}: drained: every worker that could move was handed off in {1} ms",
+                    self, (System.nanoTime() - start) / 1_000_000);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: stopping without every worker handed off: {1}", self,
                     unwrap(e).getMessage());
