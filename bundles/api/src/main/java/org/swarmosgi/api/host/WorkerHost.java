@@ -2,6 +2,7 @@ package org.swarmosgi.api.host;
 
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 import org.swarmosgi.api.Codec;
 import org.swarmosgi.api.StopReason;
@@ -62,6 +63,17 @@ public interface WorkerHost {
      * @throws org.swarmosgi.api.MailboxFullException when its mailbox is full
      */
     void deliver(WorkerRef worker, Envelope envelope);
+
+    /**
+     * Where messages that arrive from other nodes are handed to {@link #deliver}: runs tasks one at a
+     * time, in the order given, on the host's own threads, ahead of the workers waiting for one. Saves
+     * the caller a thread of its own and one thread hand-off per message. Its tasks must be short and
+     * must never block or run user code: they check a message and queue it. Refuses tasks with
+     * {@link java.util.concurrent.RejectedExecutionException} once the host has stopped.
+     *
+     * @since 1.1
+     */
+    Executor deliveries();
 
     /**
      * Begins moving a worker: delivery to it stops at once (later envelopes are held), and its

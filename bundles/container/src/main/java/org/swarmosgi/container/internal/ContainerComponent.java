@@ -3,6 +3,7 @@ package org.swarmosgi.container.internal;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -93,6 +94,11 @@ public final class ContainerComponent implements WorkerHost {
     @Override
     public void deliver(WorkerRef worker, Envelope envelope) {
         host.deliver(worker, envelope);
+    }
+
+    @Override
+    public Executor deliveries() {
+        return host.deliveries();
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,7 +43,8 @@ import org.swarmosgi.api.host.WorkerTypeInfo;
  * The worker host, free of OSGi: {@link ContainerComponent} feeds it worker type services and
  * publishes it; tests use it directly.
  *
- * <p>Threads: {@code pool.threads} pool threads run workers ({@link WorkerPool}); one timer thread
+ * <p>Threads: {@code pool.threads} pool threads run workers ({@link WorkerPool}) and check and queue
+ * messages from other nodes ({@link DeliveryLane}); one timer thread
  * fires worker timers and handoff timeouts, and also runs, in order, the events to the driver and the
  * completions of orders ({@link SerialExecutor}), never holding a lock of ours.
  */
@@ -54,6 +56,7 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
     final int maxBatch;
     final HostStats stats = new HostStats();
     final WorkerPool pool;
+    private final DeliveryLane deliveries;
     final ScheduledThreadPoolExecutor timer;
     private final SerialExecutor events;
     private final ContainerSettings settings;
@@ -86,6 +89,7 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.events = new SerialExecutor(timer);
         this.pool = new WorkerPool(settings.poolThreads(), "swarm-worker-");
+        this.deliveries = new DeliveryLane(pool);
     }
 
     // ------------------------------------------------------------------------------------ worker types
@@ -295,6 +299,11 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
     }
 
     @Override
+    public Executor deliveries() {
+        return deliveries;
+    }
+
+    @Override
     public CompletionStage<Handoff> beginHandoff(WorkerRef worker, long version) {
         final WorkerCell<?, ?> cell = cells.get(Objects.requireNonNull(worker, "worker"));
         if (cell == null) {
@@ -420,6 +429,7 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        deliveries.close();
         pool.close(1_000);
         timer.shutdownNow();
         driver.set(null);

@@ -2,6 +2,7 @@ package org.swarmosgi.container.internal;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -10,6 +11,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * the workers themselves ({@link Task#nextTask}), so making a worker runnable allocates nothing. A
  * worker is in the queue at most once (its own flag guards that); after a batch it goes to the back,
  * behind every other runnable worker: round robin, so a long mailbox never starves the others.
+ *
+ * <p>A submit wakes a parked thread only when the threads about to take a task cannot take every
+ * queued one: a thread running a {@link Task#brief brief} task (the {@link DeliveryLane}) takes the
+ * worker it just made runnable itself, without waking a second thread for it. Idle threads park at
+ * once: spinning and yielding before parking was measured, and lost (see the container README).
  */
 final class WorkerPool {
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
@@ -20,6 +26,11 @@ final class WorkerPool {
         Task nextTask;
 
         abstract void runTask();
+
+        /** True for a task that never blocks nor runs user code, and ends within microseconds. */
+        boolean brief() {
+            return false;
+        }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -27,6 +38,15 @@ final class WorkerPool {
     private final Thread[] threads;
     private Task head;
     private Task tail;
+    /** Tasks in the run queue; guarded by the lock. */
+    private int size;
+    /**
+     * Threads running a {@link Task#brief brief} task such as the {@link DeliveryLane}: each takes a
+     * task within microseconds without a wake-up (the lane only queues messages, and the worker it just
+     * made runnable is usually its next task: waking another thread for it would cost a core's time
+     * for nothing).
+     */
+    private final AtomicInteger takers = new AtomicInteger();
     private boolean closed;
 
     WorkerPool(int size, String namePrefix) {
@@ -55,9 +75,38 @@ final class WorkerPool {
                 tail.nextTask = task;
             }
             tail = task;
-            nonEmpty.signal();
+            wakeIfNeeded();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Queues a task at the front of the run queue: the next one a thread takes. Dropped after {@link #close}. */
+    void submitFirst(Task task) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            task.nextTask = head;
+            if (tail == null) {
+                tail = task;
+            }
+            head = task;
+            wakeIfNeeded();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Under the lock, a task just queued. A brief task's thread decrements {@link #takers} when the
+     * task ends, before it takes the lock to take the next task or park: if this read still counts it,
+     * it will see the task.
+     */
+    private void wakeIfNeeded() {
+        if (++size > takers.get()) {
+            nonEmpty.signal();
         }
     }
 
@@ -75,6 +124,7 @@ final class WorkerPool {
             if (head == null) {
                 tail = null;
             }
+            size--;
             task.nextTask = null;
             return task;
         } finally {
@@ -85,11 +135,19 @@ final class WorkerPool {
     private void loop() {
         try {
             for (Task task = take(); task != null; task = take()) {
+                final boolean brief = task.brief();
+                if (brief) {
+                    takers.incrementAndGet();
+                }
                 try {
                     task.runTask();
                 } catch (Throwable t) {
                     // Workers catch their own errors; this is a bug of ours, never a reason to lose a thread.
                     LOG.log(Level.ERROR, "worker pool task failed", t);
+                } finally {
+                    if (brief) {
+                        takers.decrementAndGet();
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -104,6 +162,7 @@ final class WorkerPool {
             closed = true;
             head = null;
             tail = null;
+            size = 0;
             nonEmpty.signalAll();
         } finally {
             lock.unlock();

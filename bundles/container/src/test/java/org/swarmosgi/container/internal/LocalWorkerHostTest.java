@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -157,6 +158,62 @@ class LocalWorkerHostTest {
             assertThat(seqs).as("sender " + s).hasSize(perSender).isSorted();
         }
         assertThat(host.stats().handled()).isEqualTo((long) senders * perSender);
+    }
+
+    // ------------------------------------------------------------------------------------ deliveries
+
+    @Test
+    void deliveriesRunInOrderOneAtATimeOnThePoolAndFeedTheMailboxesInOrder() throws Exception {
+        offer(host, "big", TestType.strings(this::probe).capacity(100_000));
+        final WorkerRef ref = start(host, "remote", "big", 1);
+        final Probe probe = nextProbe();
+        final int tasks = 20_000;
+        final List<Integer> ran = new CopyOnWriteArrayList<>();
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger maxInside = new AtomicInteger();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            final int seq = i;
+            host.deliveries().execute(() -> {
+                maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                if (seq % 1_000 == 0) {
+                    threads.add(Thread.currentThread().getName());
+                }
+                ran.add(seq);
+                cast(host, ref, Integer.toString(seq));
+                inside.decrementAndGet();
+            });
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe.handled.size() == tasks);
+        assertThat(maxInside.get()).as("delivery tasks running at once").isEqualTo(1);
+        assertThat(ran).hasSize(tasks).isSorted();
+        assertThat(probe.handled.stream().map(Integer::parseInt).toList()).as("the worker's order").isSorted();
+        assertThat(threads).isNotEmpty().allMatch(t -> t.startsWith("swarm-worker-"));
+    }
+
+    @Test
+    void aBlockedWorkerHoldsUpNeitherDeliveriesNorOtherWorkers() throws Exception {
+        final WorkerRef slow = start("slow");
+        final Probe slowProbe = nextProbe();
+        final WorkerRef other = start("other");
+        final Probe otherProbe = nextProbe();
+        host.deliveries().execute(() -> cast(host, slow, "block"));
+        assertThat(slowProbe.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 100; i++) {
+            final String m = "m" + i;
+            host.deliveries().execute(() -> cast(host, other, m));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> otherProbe.handled.size() == 100);
+        assertThat(slowProbe.handled).isEmpty(); // still inside "block"
+        slowProbe.gate.countDown();
+        await().until(() -> slowProbe.handled.equals(List.of("block")));
+    }
+
+    @Test
+    void deliveriesAreRefusedOnceTheHostHasStopped() {
+        host.close();
+        assertThatThrownBy(() -> host.deliveries().execute(() -> { }))
+            .isInstanceOf(RejectedExecutionException.class).hasMessageContaining("stopped");
     }
 
     @Test

@@ -66,8 +66,10 @@ import org.swarmosgi.api.transport.TransportException;
  * thread.
  *
  * <p>Threads: {@code swarm-registry-<node>} (the state machine), {@code -send} (encodes and sends its
- * messages, so a slow peer never stalls it), {@code -data} (hands messages from peers to workers) and
- * {@code -callback} (completes API stages, so user code never runs on the others).
+ * messages, so a slow peer never stalls it) and {@code -callback} (completes API stages, so user code
+ * never runs on the others). Messages from peers to workers are checked and queued on the host's
+ * {@link WorkerHost#deliveries() deliveries} lane, which runs on the threads that run the workers: one
+ * thread hand-off between the transport and the worker.
  */
 @Component(service = SwarmRegistry.class, immediate = true, configurationPid = RegistryComponent.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -92,7 +94,6 @@ public final class RegistryComponent implements SwarmRegistry {
     private final RegistryCore core;
     private final RegistryLoop loop;
     private final ExecutorService sender;
-    private final ExecutorService data;
     private final ExecutorService callbacks;
     private final Map<NodeId, Member> members = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Object>> calls = new ConcurrentHashMap<>();
@@ -124,7 +125,6 @@ public final class RegistryComponent implements SwarmRegistry {
         final String name = "swarm-registry-" + self.name();
         this.loop = new RegistryLoop(name);
         this.sender = Executors.newSingleThreadExecutor(named(name + "-send"));
-        this.data = Executors.newSingleThreadExecutor(named(name + "-data"));
         this.callbacks = Executors.newSingleThreadExecutor(named(name + "-callback"));
         this.nodes = List.of(membership.self());
         this.core = new RegistryCore(self, settings(config), new NodeEffects(), System::currentTimeMillis);
@@ -132,7 +132,7 @@ public final class RegistryComponent implements SwarmRegistry {
         members.put(self, membership.self());
         loop.start(core, this::afterBatch);
         subscriptions.add(transport.handle(TOPIC_CONTROL, loop, this::onControl));
-        subscriptions.add(transport.handle(TOPIC_DATA, data, this::onData));
+        subscriptions.add(transport.handle(TOPIC_DATA, host.deliveries(), this::onData));
         subscriptions.add(host.attach(new Driver()));
         subscriptions.add(membership.subscribe(new Listener()));
         LOG.log(System.Logger.Level.INFO, "{0}: registry running", self);
@@ -168,7 +168,6 @@ public final class RegistryComponent implements SwarmRegistry {
         }
         loop.close();
         sender.shutdownNow();
-        data.shutdownNow();
         final SwarmException stopped = new NodeUnavailableException("the registry of " + self + " stopped");
         calls.values().forEach(f -> f.completeExceptionally(stopped));
         calls.clear();

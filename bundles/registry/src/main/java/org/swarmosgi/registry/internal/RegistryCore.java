@@ -594,8 +594,9 @@ final class RegistryCore {
     private void pump() {
         while (moves.size() < settings.handoffsInFlight() && !moveQueue.isEmpty()) {
             final Record r = own.get(moveQueue.poll());
-            if (r == null || !r.movable() || moves.containsKey(r.name) || startingNames.containsKey(r.name)) {
-                continue;
+            if (r == null || !r.movable() || moves.containsKey(r.name) || startingNames.containsKey(r.name)
+                || conflicted.contains(r.name)) {
+                continue; // a duplicate is settled by the conflict rule first (then the survivor moves if it must)
             }
             final NodeId target = placementOf(r.name, r.type);
             if (target == null || target.equals(self)) {
@@ -746,6 +747,20 @@ final class RegistryCore {
         outOps.add(op);
         typesChanged();
         drain();
+    }
+
+    /** Moves one of our workers whose placement is another node, once our view is whole. */
+    private void moveOnIfMisplaced(Record r) {
+        final NodeId target = placementOf(r.name, r.type);
+        if (target == null || target.equals(self)) {
+            return;
+        }
+        if (readyFlag && quorumFlag) {
+            moveQueue.add(r.name);
+            pump();
+        } else {
+            rebalanceDue = true;
+        }
     }
 
     /** The node that runs workers of {@code type} named {@code name}, or null when no live node offers it. */
@@ -1274,8 +1289,8 @@ final class RegistryCore {
         }
         if (holders > 1) {
             conflicted.add(name);
-        } else {
-            conflicted.remove(name);
+        } else if (conflicted.remove(name) && best != null && best.ref.node().equals(self) && best.movable()) {
+            moveOnIfMisplaced(best); // the survivor of a duplicate, held back from moving until now
         }
         install(name, before, best, reasonIfGone);
     }
@@ -1488,8 +1503,13 @@ final class RegistryCore {
 
     private void onStartReq(NodeId from, Msg.StartReq r) {
         final Record mine = own.get(r.name());
-        if (mine != null && mine.gen >= r.gen()) {
-            send(from, new Msg.StartReply(r.claimId(), r.name(), mine, Status.OK, null)); // a resend
+        if (mine != null && (mine.gen >= r.gen() || !from.equals(self))) {
+            // A resend; or another node moves its duplicate of a name we run (a partition healed): ours stays,
+            // and the duplicate's handed-off state goes to ours as a conflict's loser's would.
+            if (mine.gen < r.gen() && r.state() != null && !moves.containsKey(r.name())) {
+                fx.resolveConflict(mine.ref, r.state(), mine.version);
+            }
+            send(from, new Msg.StartReply(r.claimId(), r.name(), mine, Status.OK, null));
             return;
         }
         if (!quorumFlag) {
@@ -1554,15 +1574,8 @@ final class RegistryCore {
         }
         final String[] groupsKept = current == null ? s.groups : current.groups;
         final Record r = putOwn(new Record(s.name, ref, s.type, s.args, nextVersion(), groupsKept, s.gen));
-        if (!self.equals(placementOf(r.name, r.type))) {
-            // Its placement changed while it (re)started (a node came or went): it moves on, once our view is whole.
-            if (readyFlag && quorumFlag) {
-                moveQueue.add(r.name);
-                pump();
-            } else {
-                rebalanceDue = true;
-            }
-        }
+        moveOnIfMisplaced(r); // its placement may have changed while it (re)started
+
         if (s.owner != null) {
             send(s.owner, new Msg.StartReply(s.claimId, s.name, r, Status.OK, null));
         }

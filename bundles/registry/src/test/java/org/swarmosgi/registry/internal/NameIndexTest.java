@@ -50,6 +50,10 @@ class NameIndexTest {
         return new Record(NAMES.get(nameIndex), new WorkerRef(NODE, (long) nameIndex << 32 | v), null, null, v, null);
     }
 
+    private static Record record(String name) {
+        return new Record(name, new WorkerRef(NODE, 1), null, null, 1, null);
+    }
+
     /** An equal String with its own bytes, as a caller would have. */
     private static String copy(String s) {
         return new String(s.toCharArray());
@@ -93,6 +97,41 @@ class NameIndexTest {
      * names up: every record a reader finds must be one of that name's, and a name the writer never
      * removes must always be found.
      */
+    @Test
+    void namesMadeToShareAHashCodeDoNotTurnOperationsIntoScans() {
+        // "Aa" and "BB" have one hashCode, so every string of 12 such pairs has the same: 4,096 names.
+        final List<String> names = new ArrayList<>(List.of(""));
+        for (int pair = 0; pair < 12; pair++) {
+            final List<String> longer = new ArrayList<>();
+            for (String n : names) {
+                longer.add(n + "Aa");
+                longer.add(n + "BB");
+            }
+            names.clear();
+            names.addAll(longer);
+        }
+        assertThat(names.stream().map(String::hashCode).distinct()).hasSize(1);
+        final NameIndex index = new NameIndex();
+        for (String n : names) {
+            index.put(record(n));
+        }
+        assertThat(index.keyed()).isTrue();
+        assertThat(index.longestProbe()).isLessThanOrEqualTo(NameIndex.MAX_PROBE);
+        for (String n : names) {
+            assertThat(index.get(n)).as(n).isNotNull().extracting(r -> r.name).isEqualTo(n);
+        }
+        assertThat(index.registered()).hasSize(names.size());
+    }
+
+    @Test
+    void randomNamesStayOnTheFastHash() {
+        final NameIndex index = new NameIndex();
+        for (int i = 0; i < 200_000; i++) {
+            index.put(record("device-" + i));
+        }
+        assertThat(index.keyed()).isFalse();
+    }
+
     @Test
     void readersNeverSeeAnotherNamesRecordThroughRebuilds() throws Exception {
         final Random random = new Random(7);

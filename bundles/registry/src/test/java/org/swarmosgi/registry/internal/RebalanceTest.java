@@ -167,4 +167,41 @@ class RebalanceTest {
             }
         }
     }
+
+    @Test
+    void aDuplicateFromAPartitionEndsInTheInstanceOnItsPlacementWithTheOthersState() {
+        for (long seed = 0; seed < 20; seed++) {
+            final Simulation sim = new Simulation(seed, Simulation.SETTINGS);
+            for (int i = 0; i < 3; i++) {
+                sim.start("n" + i);
+            }
+            sim.run(1_000);
+            // A name placed on n0 when all three are up: n0's instance is on its placement after the heal.
+            final HashRing three = HashRing.of(Set.of("n0", "n1", "n2"), Simulation.SETTINGS.virtualNodes());
+            final String name = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "dup" + i)
+                .filter(n -> three.owner(n).equals("n0")).findFirst().orElseThrow();
+            sim.partition(Set.of("n0"));
+            sim.run(500);
+            final WorkerRef onN0 = register(sim, sim.node("n0"), name);
+            final WorkerRef other = register(sim, sim.node("n1"), name);
+            assertThat(other.node()).isNotEqualTo(onN0.node());
+            sim.heal();
+            sim.run(3_000);
+            for (Node n : sim.liveNodes()) {
+                assertThat(n.core.whereis(name)).as("seed %d on %s", seed, n.id).contains(onN0);
+            }
+            assertThat(sim.node("n0").workers.get(onN0).conflictsResolved).as("seed %d: the other's state merged", seed)
+                .isEqualTo(1);
+            assertThat(sim.node(other.node()).workers.get(other).alive).isFalse();
+        }
+    }
+
+    private static WorkerRef register(Simulation sim, Node n, String name) {
+        final Outcome o = sim.call(n, id -> n.core.register(id, name, Simulation.PERMANENT, new byte[0], 2_000, false));
+        while (!o.done) {
+            sim.run(5);
+        }
+        assertThat(o.ok()).as("%s", o.error).isTrue();
+        return (WorkerRef) o.result;
+    }
 }
