@@ -36,7 +36,8 @@ import org.swarmosgi.api.WorkerRef;
  * answered matched lastAnswerNs medianAnswerNs failures}: calls ({@code g}) every name that moved since the
  * snapshot (answer wanted from the node now holding it) or that the snapshot placed on {@code node} (answer
  * wanted from any other node), again after each failure or wrong answer, until each answered</li>
- * <li>{@code mstats} -> {@code MSTATS} {@link BenchMoverType.Stats#line()}; {@code mreset} -> {@code MRESET}</li>
+ * <li>{@code mstats} -> {@code MSTATS} {@link BenchMoverType.Stats#line()} and the registry's moves pending;
+ * {@code mreset} -> {@code MRESET}</li>
  * <li>{@code upat <node name>} -> {@code UPAT <nanoTime it was seen up, 0 if not>}</li>
  * <li>{@code drain <ms>} -> {@code DRAINED startNs endNs}</li>
  * <li>{@code probe-start <name>} -> {@code PROBING}: one caller, one {@code g} call at a time, until
@@ -82,7 +83,7 @@ final class MoveCommands {
             case "diff" -> out.println("DIFF " + diff());
             case "callset" -> out.println("CALLSET " + callSet(a[1], Integer.parseInt(a[2]), Long.parseLong(a[3]),
                 Long.parseLong(a[4]), Long.parseLong(a[5])));
-            case "mstats" -> out.println("MSTATS " + BenchMoverType.Stats.line());
+            case "mstats" -> out.println("MSTATS " + BenchMoverType.Stats.line() + " " + n.probe.movesPending());
             case "mreset" -> {
                 BenchMoverType.Stats.reset();
                 out.println("MRESET");

@@ -25,6 +25,11 @@ public final class RegistryProbe {
 
     private final RegistryComponent component;
     private final NameIndex winners;
+    private final RegistryCore core;
+    private final RegistryLoop loop;
+    private final Field moves;
+    private final Field moveQueue;
+    private final Field rebalanceDue;
 
     public RegistryProbe(RegistryComponent component) {
         this.component = component;
@@ -33,7 +38,17 @@ public final class RegistryProbe {
             core.setAccessible(true);
             final Field w = RegistryCore.class.getDeclaredField("winners");
             w.setAccessible(true);
-            this.winners = (NameIndex) w.get(core.get(component));
+            this.core = (RegistryCore) core.get(component);
+            this.winners = (NameIndex) w.get(this.core);
+            final Field l = RegistryComponent.class.getDeclaredField("loop");
+            l.setAccessible(true);
+            this.loop = (RegistryLoop) l.get(component);
+            moves = RegistryCore.class.getDeclaredField("moves");
+            moveQueue = RegistryCore.class.getDeclaredField("moveQueue");
+            rebalanceDue = RegistryCore.class.getDeclaredField("rebalanceDue");
+            moves.setAccessible(true);
+            moveQueue.setAccessible(true);
+            rebalanceDue.setAccessible(true);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
@@ -42,6 +57,23 @@ public final class RegistryProbe {
     /** Names the local replica resolves (any thread; an opaque read of the registry thread's count). */
     public long replicaSize() {
         return (int) LIVE.getOpaque(winners);
+    }
+
+    /**
+     * Moves of this node's workers not finished yet, read on the registry thread: those under way plus
+     * those queued, plus 1 while a rebalance is due (waiting for a complete view).
+     */
+    public int movesPending() {
+        final java.util.concurrent.CompletableFuture<Integer> n = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                n.complete(((java.util.Map<?, ?>) moves.get(core)).size() + ((java.util.Collection<?>) moveQueue.get(core)).size()
+                    + (rebalanceDue.getBoolean(core) ? 1 : 0));
+            } catch (ReflectiveOperationException e) {
+                n.completeExceptionally(e);
+            }
+        });
+        return n.join();
     }
 
     public void close() {
