@@ -72,7 +72,8 @@ final class BenchMoverType implements WorkerType<byte[], byte[]> {
         static final AtomicLong checkpoints = new AtomicLong();
         static final AtomicLong firstBeginNs = new AtomicLong();
         static final AtomicLong lastBeginNs = new AtomicLong();
-        /** Latest moment a handed-off instance had its state (ready for its messages). */
+        /** First and latest moment a handed-off instance had its state (ready for its messages). */
+        static final AtomicLong firstHandedOffReadyNs = new AtomicLong();
         static final AtomicLong lastHandedOffReadyNs = new AtomicLong();
         /** Latest moment a failover instance (restarted or from a checkpoint) was ready. */
         static final AtomicLong lastFailoverReadyNs = new AtomicLong();
@@ -83,7 +84,7 @@ final class BenchMoverType implements WorkerType<byte[], byte[]> {
 
         static void reset() {
             for (AtomicLong a : new AtomicLong[] {begins, handedOff, restarted, fromCheckpoint, badState, checkpoints,
-                firstBeginNs, lastBeginNs, lastHandedOffReadyNs, lastFailoverReadyNs}) {
+                firstBeginNs, lastBeginNs, firstHandedOffReadyNs, lastHandedOffReadyNs, lastFailoverReadyNs}) {
                 a.set(0);
             }
             movedStartNs = 0;
@@ -96,7 +97,7 @@ final class BenchMoverType implements WorkerType<byte[], byte[]> {
             return running.get() + " " + begins.get() + " " + firstBeginNs.get() + " " + lastBeginNs.get() + " "
                 + handedOff.get() + " " + lastHandedOffReadyNs.get() + " " + restarted.get() + " " + fromCheckpoint.get()
                 + " " + lastFailoverReadyNs.get() + " " + badState.get() + " " + checkpoints.get() + " " + movedStartNs
-                + " " + movedReadyNs + " " + movedFirstMessageNs;
+                + " " + movedReadyNs + " " + movedFirstMessageNs + " " + firstHandedOffReadyNs.get();
         }
     }
 
@@ -142,6 +143,7 @@ final class BenchMoverType implements WorkerType<byte[], byte[]> {
             final long now = System.nanoTime();
             if (reason == StartReason.HANDED_OFF) {
                 Stats.handedOff.incrementAndGet();
+                Stats.firstHandedOffReadyNs.compareAndSet(0, now);
                 Stats.lastHandedOffReadyNs.accumulateAndGet(now, Math::max);
                 Stats.movedReadyNs = now;
             } else if (reason == StartReason.FROM_CHECKPOINT) {

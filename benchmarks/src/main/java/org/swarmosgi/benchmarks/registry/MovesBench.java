@@ -179,7 +179,7 @@ public final class MovesBench {
     // MSTATS fields (BenchMoverType.Stats.line)
     private static final int RUNNING = 0, BEGINS = 1, FIRST_BEGIN = 2, LAST_BEGIN = 3, HANDED_OFF = 4, LAST_HANDED_READY = 5,
         RESTARTED = 6, FROM_CKPT = 7, LAST_FAILOVER_READY = 8, BAD_STATE = 9, MOVED_START = 11, MOVED_READY = 12,
-        MOVED_FIRST_MSG = 13, PENDING = 14;
+        MOVED_FIRST_MSG = 13, FIRST_HANDED_READY = 14, PENDING = 15;
 
     private void rebalance() throws Exception {
         System.out.printf("rebalance: 3 node JVMs, %,d movers (state: the count, 8 B; checkpoint interval %d ms), a 4th "
@@ -240,8 +240,8 @@ public final class MovesBench {
                     + "saw it (target <= 2 s; Pekko 4.7 s for 19.8k), %.0f ms after its launch; first beginHandoff %.0f ms"
                     + " after it was seen%n", joiner.name, (ready - seen) / 1e6, (ready - launched) / 1e6,
                 (firstBegin - seen) / 1e6);
-            System.out.printf("  %s's replica held every name %.0f ms after an old node first saw it%n", joiner.name,
-                (synced - seen) / 1e6);
+            System.out.printf("  %s's replica held every name %.0f ms after an old node first saw it; the first moved worker"
+                + " had its state there %.0f ms after%n", joiner.name, (synced - seen) / 1e6, (j[FIRST_HANDED_READY] - seen) / 1e6);
             System.out.println("  progress (s after launch: handoffs begun/resumed on the new node/moves pending on the old):" + timeline);
             System.out.printf("  names moved: %,d of %,d = %.4f of all, %.3f x the ideal 1/4 (target <= 1.05 x; Pekko "
                 + "1.15-1.17 x)%n", moved, rebalanceNames, moved / (double) rebalanceNames, moved / (rebalanceNames / 4.0));
