@@ -72,8 +72,8 @@ public final class RegNode implements AutoCloseable {
     /** @param membershipPort this node's membership UDP port; {@code seeds} the others' (empty: alone) */
     public RegNode(String name, Path work, int membershipPort, List<InetSocketAddress> seeds) throws Exception {
         node = StandaloneNode.of(name, CLUSTER, "regbench-secret-0123456789abcdef", "static", work);
-        transport = AeronTransportEngine.start(TransportSettings.defaults(node.id(), CLUSTER, node.deriveKey("transport"),
-            "127.0.0.1", 0, work.resolve("aeron")));
+        transport = AeronTransportEngine.start(transportSettings(TransportSettings.defaults(node.id(), CLUSTER,
+            node.deriveKey("transport"), "127.0.0.1", 0, work.resolve("aeron"))));
         final InetAddress loopback = InetAddress.getLoopbackAddress();
         membership = MembershipEngine.start(new EngineConfig(CLUSTER, node.id(), transport.localEndpoint(),
             node.deriveKey("membership"), Timing.DEFAULTS), new Delivery.Unicast(new InetSocketAddress(loopback,
@@ -104,6 +104,18 @@ public final class RegNode implements AutoCloseable {
             Map.of(WorkerType.WORKER_TYPE, BenchMoverType.TYPE, "service.id", 2L, "service.bundleid", 0L));
         registry = new RegistryComponent(node, transport, membership, host, RegistryProbe.defaults());
         probe = new RegistryProbe(registry);
+    }
+
+    /** The defaults, with {@code connect.timeout.ms} from {@code -Dbench.transport.connect.ms} when set. */
+    private static TransportSettings transportSettings(TransportSettings d) {
+        final Long connectMs = Long.getLong("bench.transport.connect.ms");
+        if (connectMs == null) {
+            return d;
+        }
+        return new TransportSettings(d.nodeId(), d.clusterName(), d.key(), d.bindHost(), d.port(), d.advertiseHost(),
+            d.aeronDir(), d.externalDriver(), d.threading(), d.idle(), d.maxParkNs(), d.termLength(), d.chunkSize(),
+            d.maxPayload(), d.callTimeout(), d.sendRetryTimeout(), Duration.ofMillis(connectMs), d.helloWindow(),
+            d.callbackThreads(), d.streamSessionLimit(), d.reassemblyMaxBytes(), d.transferTimeout());
     }
 
     /** The digits of a node name ("node4" -> 4), 0 when it has none. */
