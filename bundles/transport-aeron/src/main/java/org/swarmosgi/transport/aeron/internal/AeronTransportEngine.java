@@ -7,7 +7,10 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +78,20 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
     private final TransportStats stats = new TransportStats();
     /** One link per peer incarnation: a successor on the same endpoint gets a link (and a HELLO) of its own. */
     private final ConcurrentHashMap<NodeId, PeerLink> links = new ConcurrentHashMap<>();
+    /**
+     * Peer incarnations released lately (membership saw them go), newest last, at most {@link #RELEASED_MEMORY}.
+     * A stream opened to one again waits {@link #REOPEN_CONNECT} at most for its receiver, not the connect
+     * timeout: messages queued before the down would otherwise hold their senders for it, each, on a dead peer.
+     */
+    private final Map<NodeId, Boolean> released = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<NodeId, Boolean> eldest) {
+            return size() > RELEASED_MEMORY;
+        }
+    });
+    static final int RELEASED_MEMORY = 4096;
+    /** Long enough for a live peer on a LAN to answer Aeron's setup; a released peer is most likely dead. */
+    static final Duration REOPEN_CONNECT = Duration.ofMillis(250);
     private final RefusalLog refusals;
     /** Told once, on a thread of its own, when an error made this transport unusable; it is closed by then. */
     private volatile Consumer<Throwable> onFatal = e -> { };
@@ -307,6 +324,7 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
 
     /** Closes the stream to a peer incarnation and fails its pending calls (membership saw it go down). */
     public void release(Member peer, String why) {
+        released.put(peer.id(), Boolean.TRUE);
         final PeerLink link = links.remove(peer.id());
         if (link != null) {
             link.close();
@@ -371,7 +389,10 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
             .build();
         final OutboundFrames frames = new OutboundFrames(settings.key(), settings.clusterName(), settings.nodeId(),
             localEndpoint, peer);
-        return new PeerLink(peer, aeron.addExclusivePublication(channel, STREAM_ID), frames, settings, random, afterSend);
+        final long connectNs = released.containsKey(peer.id())
+            ? Math.min(settings.connectTimeout().toNanos(), REOPEN_CONNECT.toNanos()) : settings.connectTimeout().toNanos();
+        return new PeerLink(peer, aeron.addExclusivePublication(channel, STREAM_ID), frames, settings, connectNs, random,
+            afterSend);
     }
 
     private static InetAddress resolve(String host) {

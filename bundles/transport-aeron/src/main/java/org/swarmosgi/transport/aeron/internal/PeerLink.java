@@ -55,15 +55,16 @@ final class PeerLink implements AutoCloseable {
     private volatile boolean helloWanted;
     private volatile boolean skipOnce;
 
+    /** @param connectNs how long a send waits for the receiver to connect the first time */
     PeerLink(Member target, ExclusivePublication publication, OutboundFrames frames, TransportSettings settings,
-             SecureRandom random, Runnable afterSend) {
+             long connectNs, SecureRandom random, Runnable afterSend) {
         this.afterSend = afterSend;
         this.target = target;
         this.publication = publication;
         this.frames = frames;
         this.chunkSize = settings.chunkSize();
         this.retryNs = settings.sendRetryTimeout().toNanos();
-        this.connectNs = settings.connectTimeout().toNanos();
+        this.connectNs = connectNs;
         this.random = random;
         this.frameBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
             BitUtil.findNextPositivePowerOfTwo(chunkSize + TransportSettings.FRAME_OVERHEAD), 64));

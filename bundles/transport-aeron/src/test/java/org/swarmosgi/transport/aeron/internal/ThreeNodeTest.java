@@ -93,6 +93,12 @@ class ThreeNodeTest {
         // sender to that peer, such as the registry's one sending thread) as if the peer had never connected.
         assertThatThrownBy(() -> local.send(b.member, TestNodes.SINK, ByteBuffer.allocate(8)))
             .isInstanceOf(TransportException.class).hasMessageContaining("lost its receiver");
+        // Reported down, its link released: a message still queued for it opens a new stream, which waits
+        // for a receiver a short while only, not the connect timeout, since the peer is most likely dead.
+        local.release(b.member, "reported down by membership");
+        assertThatThrownBy(() -> local.send(b.member, TestNodes.SINK, ByteBuffer.allocate(8)))
+            .isInstanceOf(TransportException.class)
+            .hasMessageContaining("within " + AeronTransportEngine.REOPEN_CONNECT.toMillis() + " ms");
         // The other peer is unaffected.
         assertThat(echo(a, 32).remaining()).isEqualTo(32);
     }
