@@ -26,7 +26,8 @@ import org.swarmosgi.test.support.DistributionNode;
  * nodes, each counted up to its own value; a fourth node joins and about a quarter of them move to it,
  * resuming their counts (the counter answers beginHandoff with resume); then that node is killed with
  * -9 and its counters run again on the others from their replicated checkpoints, counts kept; last a
- * node is stopped with SIGTERM right after every count changed, and hands its counters off, counts exact.
+ * node is stopped with SIGTERM right after every count changed, and hands its counters off, counts exact;
+ * and the counter bundle stopped on one node alone hands that node's counters to the other, counts kept.
  */
 public class WorkerMovesIT {
     private static final Duration START = Duration.ofSeconds(90);
@@ -148,5 +149,19 @@ public class WorkerMovesIT {
         awaitCounts(first, names, 2);
         System.out.printf("WorkerMovesIT: SIGTERM of mv3: its counters answered on the others with every count within"
             + " %d ms%n", (System.nanoTime() - terminated) / 1_000_000);
+
+        // The counter bundle stopped on mv2 alone: its counters go to mv1, which still offers the type, counts kept.
+        final DistributionNode second = nodes.get(1);
+        final Matcher id = Pattern.compile("(?m)^\\s*(\\d+)\\|.*org\\.swarmosgi\\.examples\\.counter")
+            .matcher(second.execute("lb -s counter", ANSWER));
+        assertTrue("the counter bundle is listed on mv2", id.find());
+        final long stopped = System.nanoTime();
+        second.execute("felix:stop " + id.group(1), ANSWER);
+        await("no counter left on mv2").atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+            .untilAsserted(() -> assertFalse(RegistryClusterIT.listed(first, "mv-*").values().stream()
+                .anyMatch(ref -> RegistryClusterIT.host(ref).equals("mv2"))));
+        awaitCounts(first, names, 2);
+        System.out.printf("WorkerMovesIT: counter bundle stopped on mv2: its counters answered on mv1 with every count"
+            + " within %d ms%n", (System.nanoTime() - stopped) / 1_000_000);
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import org.swarmosgi.api.Codec;
 import org.swarmosgi.api.NoSuchWorkerException;
@@ -185,13 +186,37 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
         if (gone == null) {
             return;
         }
-        LOG.log(Level.INFO, "worker type '" + gone.name + "' " + gone.source + " went away: its workers stop"
+        final int before = workersOf(gone);
+        if (successor == null && before > 0 && driver.get() != null) {
+            // The driver heard the type is gone from here (publishLocked) and moves its workers to nodes that still
+            // offer it, each as it answers beginHandoff; the service stays usable until this unbind returns. Bounded by
+            // the type's own handoff timeout: with nowhere to go, its workers stop after it, as before.
+            final long deadline = System.nanoTime() + gone.info.handoffTimeout().toNanos();
+            while (workersOf(gone) > 0 && System.nanoTime() - deadline < 0 && !closed) {
+                LockSupport.parkNanos(TYPE_GONE_POLL_NS);
+            }
+        }
+        final int left = workersOf(gone);
+        LOG.log(Level.INFO, "worker type '" + gone.name + "' " + gone.source + " went away: " + (before - left)
+            + " of its workers were handed off, " + left + " stop"
             + (successor == null ? "" : "; " + successor.source + " offers it from now on"));
         for (WorkerCell<?, ?> cell : cells.values()) {
             if (cell.type == gone) {
                 cell.closeBy(StopReason.TYPE_REMOVED, true);
             }
         }
+    }
+
+    private static final long TYPE_GONE_POLL_NS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private int workersOf(OfferedType<?, ?> type) {
+        int n = 0;
+        for (WorkerCell<?, ?> cell : cells.values()) {
+            if (cell.type == type) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void publishLocked() {
