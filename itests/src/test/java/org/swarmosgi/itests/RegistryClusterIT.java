@@ -290,7 +290,7 @@ public class RegistryClusterIT {
     }
 
     @Test
-    public void killDashNineRemovesTheDeadNodesNamesEverywhereAndKeepsTheOthers() {
+    public void killDashNineRestartsTheDeadNodesWorkersOnTheSurvivorsAndKeepsTheOthers() {
         final DistributionNode first = nodes.get(0);
         final DistributionNode victim = nodes.get(nodes.size() - 1);
         final List<String> names = IntStream.range(0, 100).mapToObj(i -> "k-" + i).toList();
@@ -320,15 +320,22 @@ public class RegistryClusterIT {
         nodes.remove(victim);
         final Map<DistributionNode, Long> seen = new java.util.LinkedHashMap<>();
         for (DistributionNode node : nodes) {
-            // One bound for all, from the kill: detection, then the removal on every survivor.
+            // One bound for all, from the kill: detection, then the restart, seen on every survivor.
             final Duration left = DETECTION.minusNanos(System.nanoTime() - killed);
-            await("the names of " + victim.name() + " gone on " + node.name()).atMost(left)
+            await("the names of " + victim.name() + " restarted, seen on " + node.name()).atMost(left)
                     .pollInterval(Duration.ofMillis(50))
-                    .untilAsserted(() -> assertEquals(survivors, listed(node, "k-*")));
+                    .untilAsserted(() -> {
+                        final Map<String, String> now = listed(node, "k-*");
+                        assertEquals(refs.keySet(), now.keySet());
+                        for (Map.Entry<String, String> e : survivors.entrySet()) {
+                            assertEquals(e.getKey(), e.getValue(), now.get(e.getKey()));
+                        }
+                        assertFalse(now.toString(), now.values().stream().anyMatch(ref -> host(ref).equals(victim.name())));
+                    });
             seen.put(node, (System.nanoTime() - killed) / 1_000_000);
         }
         System.out.println("RegistryClusterIT: after kill -9 of " + victim.name()
-                + ", its names were gone on the survivors within (ms, upper bounds, checked in turn): "
+                + ", its workers ran again on the survivors within (ms, upper bounds, checked in turn): "
                 + seen.entrySet().stream().map(e -> e.getKey().name() + "=" + e.getValue())
                         .collect(Collectors.joining(", ")));
 
@@ -340,19 +347,19 @@ public class RegistryClusterIT {
             assertFalse("no record of " + victim.name() + " on " + node.name() + ": " + all,
                     all.values().stream().anyMatch(ref -> host(ref).equals(victim.name())));
         }
-        // Every surviving name answers, from every survivor, in one batch each.
+        // Every name answers, from every survivor, in one batch each: the restarted ones from their start
+        // arguments (the counter keeps no checkpoint here), the others untouched.
         for (DistributionNode node : nodes) {
-            final List<String> calls = survivors.keySet().stream().map(n -> "swarm:call " + n + " get").toList();
+            final List<String> calls = refs.keySet().stream().map(n -> "swarm:call " + n + " get").toList();
             final List<String> replies = all(node, calls, Duration.ofMinutes(1)).lines().toList();
-            assertEquals(node.name() + ": " + replies, survivors.size(), replies.size());
+            assertEquals(node.name() + ": " + replies, refs.size(), replies.size());
             assertTrue(node.name() + ": " + replies, replies.stream().allMatch("100"::equals));
         }
-        // A name of the dead node: not registered any more, a clear error; free to register again.
-        final String orphan = firstOn(refs, victim.name());
-        expectError(first, "swarm:call " + orphan + " get", "cannot call k-", "NotRegisteredException");
-        final String again = nodes.get(1).execute("swarm:register " + orphan + " counter 5", ANSWER);
-        assertTrue(again, REGISTERED.matcher(again).matches());
-        assertEquals("6", nodes.get(2).execute("swarm:call " + orphan + " inc", ANSWER));
+        // A name of the dead node runs once, on its new host: registering it again finds it.
+        final String moved = firstOn(refs, victim.name());
+        assertEquals("101", nodes.get(2).execute("swarm:call " + moved + " inc", ANSWER));
+        final String again = nodes.get(1).execute("swarm:register " + moved + " counter 5", ANSWER);
+        assertTrue(again, again.contains("already registered"));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -398,7 +405,7 @@ public class RegistryClusterIT {
     }
 
     /** Runs the commands on the node in one write; their answers, one block per command, joined by lines. */
-    private static String all(DistributionNode node, java.util.List<String> commands, java.time.Duration timeout) {
+    static String all(DistributionNode node, java.util.List<String> commands, java.time.Duration timeout) {
         return String.join("\n", node.executeAll(commands, timeout));
     }
 }

@@ -153,7 +153,8 @@ public class RegistryPartitionIT {
             System.out.println("RegistryPartitionIT: " + name + " owned by " + host(owners.get(name)) + "; winner "
                     + winners.get(name) + " (count 3), loser " + (aWins ? refB : refA) + " (count 7)");
         }
-        // Names held on one side only: every node has them all after the heal.
+        // Names held on one side only: every node has them all after the heal (those whose placement is on the
+        // other side now move there: the ring of three places them otherwise than a side's ring did).
         final List<String> left = IntStream.range(0, 20).mapToObj(i -> "left-" + i).toList();
         final List<String> right = IntStream.range(0, 20).mapToObj(i -> "right-" + i).toList();
         final Map<String, String> sides = new TreeMap<>(registerAll(a, left));
@@ -181,7 +182,7 @@ public class RegistryPartitionIT {
                     .untilAsserted(() -> {
                         final Map<String, String> all = new TreeMap<>(RegistryClusterIT.listed(node, "left-*"));
                         all.putAll(RegistryClusterIT.listed(node, "right-*"));
-                        assertEquals(sides, all);
+                        assertEquals(sides.keySet(), all.keySet());
                     });
         }
         // The winners go on counting from there.

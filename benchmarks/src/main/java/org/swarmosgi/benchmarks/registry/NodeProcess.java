@@ -70,6 +70,11 @@ final class NodeProcess implements AutoCloseable {
         return line;
     }
 
+    /** SIGKILL (kill -9, {@code Process.destroyForcibly}); returns once the JVM is gone. */
+    void kill() {
+        process.kill();
+    }
+
     @Override
     public void close() {
         processes.close();

@@ -65,13 +65,15 @@ public final class RegNode implements AutoCloseable {
     final RegistryProbe probe;
     final long startedNs = System.nanoTime();
     volatile long firstPeerUpNs;
+    /** When each member (by node name) was last seen up. */
+    final java.util.concurrent.ConcurrentHashMap<String, Long> upAt = new java.util.concurrent.ConcurrentHashMap<>();
     private static volatile long watched;
 
     /** @param membershipPort this node's membership UDP port; {@code seeds} the others' (empty: alone) */
     public RegNode(String name, Path work, int membershipPort, List<InetSocketAddress> seeds) throws Exception {
         node = StandaloneNode.of(name, CLUSTER, "regbench-secret-0123456789abcdef", "static", work);
-        transport = AeronTransportEngine.start(TransportSettings.defaults(node.id(), CLUSTER, node.deriveKey("transport"),
-            "127.0.0.1", 0, work.resolve("aeron")));
+        transport = AeronTransportEngine.start(transportSettings(TransportSettings.defaults(node.id(), CLUSTER,
+            node.deriveKey("transport"), "127.0.0.1", 0, work.resolve("aeron"))));
         final InetAddress loopback = InetAddress.getLoopbackAddress();
         membership = MembershipEngine.start(new EngineConfig(CLUSTER, node.id(), transport.localEndpoint(),
             node.deriveKey("membership"), Timing.DEFAULTS), new Delivery.Unicast(new InetSocketAddress(loopback,
@@ -80,9 +82,11 @@ public final class RegNode implements AutoCloseable {
         membership.subscribe(new MembershipListener() {
             @Override
             public void memberUp(Member member) {
+                final long now = System.nanoTime();
                 if (firstPeerUpNs == 0) {
-                    firstPeerUpNs = System.nanoTime();
+                    firstPeerUpNs = now;
                 }
+                upAt.put(member.id().name(), now);
                 transport.connectLater(member);
             }
 
@@ -96,8 +100,28 @@ public final class RegNode implements AutoCloseable {
         }
         host = new LocalWorkerHost(node.id(), node.roles(), ContainerSettings.DEFAULTS);
         host.addType(new BenchCounterType(), Map.of(WorkerType.WORKER_TYPE, TYPE, "service.id", 1L, "service.bundleid", 0L));
+        host.addType(new BenchMoverType(nodeNumber(name), Duration.ofMillis(Long.getLong("bench.checkpoint.ms", 0))),
+            Map.of(WorkerType.WORKER_TYPE, BenchMoverType.TYPE, "service.id", 2L, "service.bundleid", 0L));
         registry = new RegistryComponent(node, transport, membership, host, RegistryProbe.defaults());
         probe = new RegistryProbe(registry);
+    }
+
+    /** The defaults, with {@code connect.timeout.ms} from {@code -Dbench.transport.connect.ms} when set. */
+    private static TransportSettings transportSettings(TransportSettings d) {
+        final Long connectMs = Long.getLong("bench.transport.connect.ms");
+        if (connectMs == null) {
+            return d;
+        }
+        return new TransportSettings(d.nodeId(), d.clusterName(), d.key(), d.bindHost(), d.port(), d.advertiseHost(),
+            d.aeronDir(), d.externalDriver(), d.threading(), d.idle(), d.maxParkNs(), d.termLength(), d.chunkSize(),
+            d.maxPayload(), d.callTimeout(), d.sendRetryTimeout(), Duration.ofMillis(connectMs), d.helloWindow(),
+            d.callbackThreads(), d.streamSessionLimit(), d.reassemblyMaxBytes(), d.transferTimeout());
+    }
+
+    /** The digits of a node name ("node4" -> 4), 0 when it has none. */
+    static int nodeNumber(String name) {
+        final String digits = name.replaceAll("[^0-9]", "");
+        return digits.isEmpty() ? 0 : Integer.parseInt(digits);
     }
 
     @Override
@@ -130,17 +154,22 @@ public final class RegNode implements AutoCloseable {
 
     /** Registers names {@code prefix + i} for i = from, from+step, ... below to, at most {@code inflight} at once. */
     Batch register(String prefix, int from, int to, int step, int inflight) throws InterruptedException {
+        return register(prefix, from, to, step, inflight, TYPE, new byte[0]);
+    }
+
+    /** As {@link #register(String, int, int, int, int)}, workers of {@code type} started with {@code args}. */
+    Batch register(String prefix, int from, int to, int step, int inflight, String type, byte[] args)
+        throws InterruptedException {
         final Semaphore window = new Semaphore(inflight);
         final Recorder recorder = new Recorder(3);
         final AtomicLong ok = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final String[] firstError = new String[1];
-        final byte[] args = new byte[0];
         final long start = System.nanoTime();
         for (int i = from; i < to; i += step) {
             window.acquire();
             final long t0 = System.nanoTime();
-            registry.register(prefix + i, TYPE, args, TIMEOUT).whenComplete((ref, e) -> {
+            registry.register(prefix + i, type, args, TIMEOUT).whenComplete((ref, e) -> {
                 recorder.recordValue(System.nanoTime() - t0);
                 if (e == null) {
                     ok.incrementAndGet();
@@ -316,6 +345,7 @@ public final class RegNode implements AutoCloseable {
             out.println("UP " + name + " " + n.node.id().incarnation() + " " + n.startedNs + " " + baseline);
             final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             BareFloor bare = null;
+            final MoveCommands moves = new MoveCommands(n);
             Thread watcher = null;
             String line;
             while ((line = in.readLine()) != null && !line.equals("exit")) {
@@ -386,7 +416,11 @@ public final class RegNode implements AutoCloseable {
                             }
                             out.println("BARECLOSED");
                         }
-                        default -> out.println("ERROR unknown command " + a[0]);
+                        default -> {
+                            if (!moves.command(a, out)) {
+                                out.println("ERROR unknown command " + a[0]);
+                            }
+                        }
                     }
                 } catch (Exception | Error e) {
                     out.println("ERROR " + String.valueOf(e).replace('\n', ' '));

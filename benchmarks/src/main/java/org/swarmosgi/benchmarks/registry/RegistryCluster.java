@@ -21,11 +21,13 @@ import org.agrona.IoUtil;
  * each), and one caller's p50/p99 against the bare Aeron round trip between the same two JVMs;</li>
  * <li>{@code sync}: {@code --sync-names} names registered, then one more node joins; the time until its
  * replica holds them all, and its heap per name.</li>
+ * <li>{@code rebalance}, {@code failover}, {@code handoff}: worker moves, each on a cluster of its own; see
+ * {@link MovesBench} (its options are accepted here too).</li>
  * </ol>
  * <pre>java -cp benchmarks/target/benchmarks.jar org.swarmosgi.benchmarks.registry.RegistryCluster
  *     [--nodes 3] [--names 30000] [--rounds 3] [--inflight 1000] [--burst 10000] [--calls 300000]
  *     [--call-inflight 256] [--samples 20000] [--warmup 10000] [--sync-names 0] [--heap 2g]
- *     [--only register,converge,calls,sync]
+ *     [--only register,converge,calls,sync,rebalance,failover,handoff]
  *     [--threads true (CPU per registration by thread)]</pre>
  * All timestamps are System.nanoTime (CLOCK_MONOTONIC: one clock for every process of the machine).
  */
@@ -51,7 +53,13 @@ public final class RegistryCluster {
 
     public static void main(String[] args) throws Exception {
         final RegistryCluster b = new RegistryCluster();
+        final List<String> moveArgs = new ArrayList<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
+            if (MOVE_OPTIONS.contains(args[i])) { // the moves parts' own options (MovesBench)
+                moveArgs.add(args[i]);
+                moveArgs.add(args[i + 1]);
+                continue;
+            }
             final String v = args[i + 1];
             switch (args[i]) {
                 case "--nodes" -> b.nodes = Integer.parseInt(v);
@@ -64,15 +72,40 @@ public final class RegistryCluster {
                 case "--samples" -> b.samples = Integer.parseInt(v);
                 case "--warmup" -> b.warmup = Integer.parseInt(v);
                 case "--sync-names" -> b.syncNames = Integer.parseInt(v);
-                case "--heap" -> b.heap = v;
+                case "--heap" -> {
+                    b.heap = v;
+                    moveArgs.add("--heap");
+                    moveArgs.add(v);
+                }
                 case "--only" -> b.only = v;
-                case "--jvm" -> b.jvmExtra.add(v);
+                case "--jvm" -> {
+                    b.jvmExtra.add(v);
+                    moveArgs.add("--jvm");
+                    moveArgs.add(v);
+                }
                 case "--threads" -> b.threads = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        b.run();
+        // rebalance, failover, handoff: each on its own fresh cluster (MovesBench)
+        final List<String> moves = new ArrayList<>();
+        final List<String> classic = new ArrayList<>();
+        for (String part : b.only.split(",")) {
+            (List.of("rebalance", "failover", "handoff").contains(part) ? moves : classic).add(part);
+        }
+        if (!classic.isEmpty()) {
+            b.only = String.join(",", classic);
+            b.run();
+        }
+        if (!moves.isEmpty()) {
+            moveArgs.add("--only");
+            moveArgs.add(String.join(",", moves));
+            MovesBench.main(moveArgs.toArray(new String[0]));
+        }
     }
+
+    private static final java.util.Set<String> MOVE_OPTIONS = java.util.Set.of("--rebalance-names", "--failover-names",
+        "--checkpoint-ms", "--rebalance-checkpoint-ms", "--handoff-state", "--handoff-rounds");
 
     private void run() throws Exception {
         final Path work = Files.createTempDirectory("swarm-registry-bench");

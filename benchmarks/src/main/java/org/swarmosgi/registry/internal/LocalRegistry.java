@@ -77,6 +77,15 @@ public final class LocalRegistry implements Effects {
     }
 
     @Override
+    public void beginHandoff(long id, WorkerRef ref, long version) {
+        core.onHandoff(id, org.swarmosgi.api.HandoffDecision.Kind.IGNORE, null); // one node: nothing ever moves
+    }
+
+    @Override
+    public void handoffEnded(WorkerRef from, WorkerRef to) {
+    }
+
+    @Override
     public void takeCheckpoint(long id, WorkerRef ref) {
     }
 

@@ -83,6 +83,21 @@ public interface SwarmRegistry {
      */
     CompletionStage<Void> unregister(String name, Duration timeout);
 
+    /**
+     * Drains this node before it stops (a graceful stop does it by itself): the node stops offering
+     * worker types, so nothing new is placed here, and every worker it hosts that was started by
+     * {@link #register} is handed off to its placement among the other nodes, each as it answers
+     * {@link Worker#beginHandoff()}; none is restarted from scratch unless it answers restart.
+     * Workers of {@link #registerLocal} stay: they are never moved. The node offers no worker type
+     * afterwards, until its registry starts again.
+     *
+     * @param timeout how long the handoffs may take
+     * @return completes when no worker here has another node to go to; fails with
+     *         {@link SwarmTimeoutException}
+     * @since 1.1
+     */
+    CompletionStage<Void> drain(Duration timeout);
+
     /** The worker registered under {@code name}, from the local replica: never blocks, never waits. */
     Optional<WorkerRef> whereis(String name);
 

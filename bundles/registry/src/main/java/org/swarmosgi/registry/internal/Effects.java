@@ -24,6 +24,18 @@ interface Effects {
 
     void stopWorker(WorkerRef ref, StopReason reason, long version);
 
+    /**
+     * Begin moving a worker: from now on its messages are held here; answer with
+     * {@link RegistryCore#onHandoff} (restart when the host failed to ask it).
+     */
+    void beginHandoff(long id, WorkerRef ref, long version);
+
+    /**
+     * A move ended: the held messages of {@code from} go to {@code to} in order (the same ref when the
+     * worker answered ignore: they are delivered to it again), or fail when {@code to} is null.
+     */
+    void handoffEnded(WorkerRef from, WorkerRef to);
+
     /** Take a worker's checkpoint; answer with {@link RegistryCore#onCheckpoint}. */
     void takeCheckpoint(long id, WorkerRef ref);
 

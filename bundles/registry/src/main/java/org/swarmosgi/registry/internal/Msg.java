@@ -51,8 +51,21 @@ sealed interface Msg {
     record ClaimAbort(String name) implements Msg {
     }
 
-    /** Owner to the node that will run the worker: start it, record it, answer. */
-    record StartReq(long claimId, String name, String type, byte[] args) implements Msg {
+    /**
+     * Owner (or, for a move, the current host) to the node that will run the worker: start it, record it,
+     * answer. {@code gen} is the record's placement generation, {@code groups} the memberships it keeps
+     * (a restart or a move), {@code state} what its {@code endHandoff} gets (resume, checkpoint), or null.
+     */
+    record StartReq(long claimId, String name, String type, byte[] args, long gen, String[] groups,
+                    org.swarmosgi.api.StartReason reason, byte[] state) implements Msg {
+        public StartReq {
+            groups = groups == null || groups.length == 0 ? Record.NO_GROUPS : groups;
+        }
+
+        /** A first start (a registration). */
+        StartReq(long claimId, String name, String type, byte[] args) {
+            this(claimId, name, type, args, 0, null, org.swarmosgi.api.StartReason.FIRST_START, null);
+        }
     }
 
     /** Answer to {@link StartReq}: the record written, or why not. */
@@ -98,6 +111,10 @@ sealed interface Msg {
 
     /** Loser's host to winner's host: the loser's checkpoint. */
     record ConflictState(String name, WorkerRef winner, byte[] state) implements Msg {
+    }
+
+    /** Host to a worker's successor (who would host it next): its latest checkpoint. */
+    record Checkpoint(String name, WorkerRef ref, long gen, byte[] state) implements Msg {
     }
 
     /** What a request came to. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.StartReason;
 import org.swarmosgi.api.StopReason;
 import org.swarmosgi.api.SwarmRegistry;
 import org.swarmosgi.api.WorkerRef;
@@ -34,10 +35,12 @@ final class MsgCodec {
         NAME_DONE = 14, MONITOR = 15, MONITOR_FIRED = 16, CONFLICT_LOSE = 17, CONFLICT_STATE = 18;
     /** Several messages to one peer in one transport message: count, then each as length and bytes. */
     private static final byte BATCH = 19;
+    private static final byte CHECKPOINT = 20;
     private static final byte OP_PUT = 1, OP_REMOVE = 2, OP_TYPES = 3;
     private static final Status[] STATUSES = Status.values();
     private static final NameAction[] ACTIONS = NameAction.values();
     private static final StopReason[] REASONS = StopReason.values();
+    private static final StartReason[] START_REASONS = StartReason.values();
 
     private MsgCodec() {
     }
@@ -185,7 +188,12 @@ final class MsgCodec {
         } else if (m instanceof Msg.ClaimAbort r) {
             w.b(CLAIM_ABORT).s(r.name());
         } else if (m instanceof Msg.StartReq r) {
-            w.b(START).l(r.claimId()).s(r.name()).s(r.type()).bytes(r.args());
+            w.b(START).l(r.claimId()).s(r.name()).s(r.type()).bytes(r.args()).l(r.gen());
+            groups(w, r.groups());
+            w.b(r.reason().ordinal()).b(r.state() == null ? 0 : 1);
+            if (r.state() != null) {
+                w.bytes(r.state());
+            }
         } else if (m instanceof Msg.StartReply r) {
             w.b(START_REPLY).l(r.claimId()).s(r.name()).b(r.status().ordinal()).ns(r.error());
             optionalRecord(w, r.record());
@@ -223,6 +231,10 @@ final class MsgCodec {
             if (r.state() != null) {
                 w.bytes(r.state());
             }
+        } else if (m instanceof Msg.Checkpoint c) {
+            w.b(CHECKPOINT).s(c.name());
+            ref(w, c.ref());
+            w.l(c.gen()).bytes(c.state());
         } else {
             throw new IllegalArgumentException("no encoding for " + m.getClass().getName());
         }
@@ -250,8 +262,13 @@ final class MsgCodec {
     private static void record(Writer w, Record r) {
         w.s(r.name);
         ref(w, r.ref);
-        w.ns(r.type).bytes(r.args).l(r.version).i(r.groups.length);
-        for (String g : r.groups) {
+        w.ns(r.type).bytes(r.args).l(r.version).l(r.gen);
+        groups(w, r.groups);
+    }
+
+    private static void groups(Writer w, String[] groups) {
+        w.i(groups.length);
+        for (String g : groups) {
             w.s(g);
         }
     }
@@ -359,7 +376,19 @@ final class MsgCodec {
             case REGISTER -> new Msg.RegisterReq(r.l(), r.name(), r.s(), r.bytes(MAX_ARGS), r.b() != 0);
             case CLAIM -> new Msg.ClaimReq(r.l(), r.name());
             case CLAIM_ABORT -> new Msg.ClaimAbort(r.name());
-            case START -> new Msg.StartReq(r.l(), r.name(), r.s(), r.bytes(MAX_ARGS));
+            case START -> {
+                final long claimId = r.l();
+                final String name = r.name();
+                final String type = r.s();
+                final byte[] args = r.bytes(MAX_ARGS);
+                final long gen = r.l();
+                if (gen < 0) {
+                    throw new IllegalArgumentException("negative generation");
+                }
+                final String[] groups = groups(r);
+                final StartReason reason = r.of(START_REASONS);
+                yield new Msg.StartReq(claimId, name, type, args, gen, groups, reason, r.b() == 0 ? null : r.bytes(MAX_ARGS));
+            }
             case START_REPLY -> {
                 final long claimId = r.l();
                 final String name = r.name();
@@ -391,6 +420,15 @@ final class MsgCodec {
                 final String name = r.name();
                 final WorkerRef winner = ref(r);
                 yield new Msg.ConflictState(name, winner, r.b() == 0 ? null : r.bytes(MAX_ARGS));
+            }
+            case CHECKPOINT -> {
+                final String name = r.name();
+                final WorkerRef ref = ref(r);
+                final long gen = r.l();
+                if (gen < 0) {
+                    throw new IllegalArgumentException("negative generation");
+                }
+                yield new Msg.Checkpoint(name, ref, gen, r.bytes(MAX_ARGS));
             }
             default -> throw new IllegalArgumentException("unknown registry message tag");
         };
@@ -426,13 +464,30 @@ final class MsgCodec {
         final String type = r.sharedType();
         final byte[] args = r.bytes(MAX_ARGS);
         final long version = r.l();
+        final long gen = r.l();
+        if (gen < 0) {
+            throw new IllegalArgumentException("negative generation");
+        }
+        return new Record(name, ref, type, args, version, groups(r), gen);
+    }
+
+    /** Sorted, without duplicates (a record's groups are a set). */
+    private static String[] groups(Reader r) {
         final int n = r.count(MAX_GROUPS);
-        final String[] groups = n == 0 ? Record.NO_GROUPS : new String[n];
+        if (n == 0) {
+            return Record.NO_GROUPS;
+        }
+        final String[] groups = new String[n];
         for (int i = 0; i < n; i++) {
             groups[i] = r.name();
         }
         Arrays.sort(groups);
-        return new Record(name, ref, type, args, version, groups);
+        for (int i = 1; i < n; i++) {
+            if (groups[i].equals(groups[i - 1])) {
+                throw new IllegalArgumentException("a group named twice");
+            }
+        }
+        return groups;
     }
 
     private static Record optionalRecord(Reader r) {

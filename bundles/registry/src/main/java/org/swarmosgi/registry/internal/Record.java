@@ -26,8 +26,19 @@ final class Record {
     final long version;
     /** Sorted, no duplicates. */
     final String[] groups;
+    /**
+     * The placement generation of the name: 0 at its first start, one more at each restart on another node
+     * (failover, move). Replicas prefer the higher one, so a move's new record replaces the old without a
+     * conflict; equal generations on two live nodes are a partition's duplicate.
+     */
+    final long gen;
 
     Record(String name, WorkerRef ref, String type, byte[] args, long version, String[] groups) {
+        this(name, ref, type, args, version, groups, 0);
+    }
+
+    Record(String name, WorkerRef ref, String type, byte[] args, long version, String[] groups, long gen) {
+        this.gen = gen;
         this.name = Objects.requireNonNull(name, "name");
         this.ref = Objects.requireNonNull(ref, "ref");
         this.type = type;
@@ -47,23 +58,23 @@ final class Record {
 
     Record withGroup(String group, long newVersion) {
         if (inGroup(group)) {
-            return new Record(name, ref, type, args, newVersion, groups);
+            return new Record(name, ref, type, args, newVersion, groups, gen);
         }
         final String[] g = Arrays.copyOf(groups, groups.length + 1);
         g[groups.length] = group;
         Arrays.sort(g);
-        return new Record(name, ref, type, args, newVersion, g);
+        return new Record(name, ref, type, args, newVersion, g, gen);
     }
 
     Record withoutGroup(String group, long newVersion) {
         final int at = Arrays.binarySearch(groups, group);
         if (at < 0) {
-            return new Record(name, ref, type, args, newVersion, groups);
+            return new Record(name, ref, type, args, newVersion, groups, gen);
         }
         final String[] g = new String[groups.length - 1];
         System.arraycopy(groups, 0, g, 0, at);
         System.arraycopy(groups, at + 1, g, at, groups.length - at - 1);
-        return new Record(name, ref, type, args, newVersion, g.length == 0 ? NO_GROUPS : g);
+        return new Record(name, ref, type, args, newVersion, g.length == 0 ? NO_GROUPS : g, gen);
     }
 
     /** This record's share of its bucket's digest: equal records give equal shares on every node. */
@@ -71,6 +82,7 @@ final class Record {
         long h = NameHash.hash64(name);
         h = mix(h ^ ref.node().incarnation());
         h = mix(h ^ ref.id());
+        h = mix(h ^ gen);
         return mix(h ^ version);
     }
 
@@ -82,7 +94,7 @@ final class Record {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Record r && version == r.version && name.equals(r.name) && ref.equals(r.ref)
+        return o instanceof Record r && version == r.version && gen == r.gen && name.equals(r.name) && ref.equals(r.ref)
             && Objects.equals(type, r.type) && Arrays.equals(args, r.args) && Arrays.equals(groups, r.groups);
     }
 
@@ -93,6 +105,6 @@ final class Record {
 
     @Override
     public String toString() {
-        return name + "->" + ref + "@" + version + (groups.length == 0 ? "" : Arrays.toString(groups));
+        return name + "->" + ref + "@" + version + (gen == 0 ? "" : "/g" + gen) + (groups.length == 0 ? "" : Arrays.toString(groups));
     }
 }

@@ -43,6 +43,8 @@ import org.swarmosgi.api.UnknownWorkerTypeException;
 import org.swarmosgi.api.Worker;
 import org.swarmosgi.api.WorkerFailedException;
 import org.swarmosgi.api.WorkerRef;
+import org.swarmosgi.api.HandoffDecision;
+import org.swarmosgi.api.host.Envelope;
 import org.swarmosgi.api.host.HostDriver;
 import org.swarmosgi.api.host.StaleOrderException;
 import org.swarmosgi.api.host.StartOrder;
@@ -82,6 +84,8 @@ public final class RegistryComponent implements SwarmRegistry {
     private static final System.Logger LOG = System.getLogger(RegistryComponent.class.getName());
     /** Most bytes of messages batched into one transport message (a larger message goes alone). */
     static final int MAX_BATCH_BYTES = 1 << 20;
+    /** How long messages to a moved worker's old ref are still passed on to its new instance. */
+    static final long FOLLOW_MOVED_MS = 30_000;
 
     private final NodeId self;
     private final Transport transport;
@@ -101,6 +105,8 @@ public final class RegistryComponent implements SwarmRegistry {
     private final LongAdder sendFailures = new LongAdder();
     private final List<Subscription> subscriptions = new ArrayList<>();
     private volatile List<Member> nodes;
+    private final HeldMessages held = new HeldMessages(this::forward);
+    private final long drainTimeoutMs;
 
     private record LocalInstance<M, R>(Worker<M, R> worker, Codec<M> codec, Codec<R> replyCodec) {
     }
@@ -108,6 +114,10 @@ public final class RegistryComponent implements SwarmRegistry {
     @Activate
     public RegistryComponent(@Reference LocalNode node, @Reference Transport transport, @Reference Membership membership,
                              @Reference WorkerHost host, RegistryConfig config) {
+        if (config.drain_timeout_ms() < 0 || config.drain_timeout_ms() > 600_000) {
+            throw new IllegalArgumentException(PID + ": drain.timeout.ms must be 0..600000, was " + config.drain_timeout_ms());
+        }
+        this.drainTimeoutMs = config.drain_timeout_ms();
         this.self = node.id();
         this.transport = transport;
         this.membership = membership;
@@ -118,6 +128,7 @@ public final class RegistryComponent implements SwarmRegistry {
         this.callbacks = Executors.newSingleThreadExecutor(named(name + "-callback"));
         this.nodes = List.of(membership.self());
         this.core = new RegistryCore(self, settings(config), new NodeEffects(), System::currentTimeMillis);
+
         members.put(self, membership.self());
         loop.start(core, this::afterBatch);
         subscriptions.add(transport.handle(TOPIC_CONTROL, loop, this::onControl));
@@ -130,7 +141,8 @@ public final class RegistryComponent implements SwarmRegistry {
     static RegistrySettings settings(RegistryConfig c) {
         try {
             return new RegistrySettings(c.virtual_nodes(), c.static_quorum_size(), c.retry_delay_ms(), c.sync_timeout_ms(),
-                c.announce_interval_ms(), c.claim_timeout_ms(), c.conflict_retry_ms(), c.sync_batch_records());
+                c.announce_interval_ms(), c.claim_timeout_ms(), c.conflict_retry_ms(), c.sync_batch_records(),
+                c.handoff_max_inflight());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
         }
@@ -138,6 +150,17 @@ public final class RegistryComponent implements SwarmRegistry {
 
     @Deactivate
     void deactivate() {
+        if (drainTimeoutMs > 0) {
+            try {
+                final long start = System.nanoTime();
+                drain(Duration.ofMillis(drainTimeoutMs)).toCompletableFuture().join();
+                LOG.log(System.Logger.Level.INFO, "{0}: drained: every worker that could move was handed off in {1} ms",
+                    self, (System.nanoTime() - start) / 1_000_000);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: stopping without every worker handed off: {1}", self,
+                    unwrap(e).getMessage());
+            }
+        }
         stopOwnWorkers();
         for (int i = subscriptions.size() - 1; i >= 0; i--) {
             try {
@@ -198,6 +221,59 @@ public final class RegistryComponent implements SwarmRegistry {
         }
         for (Msg msg : messages) {
             core.onMessage(m.sender().id(), msg);
+        }
+    }
+
+    /** To a worker on this node, or, while it moves (or shortly after it moved), after it. */
+    private void deliverHere(WorkerRef ref, Envelope e) {
+        if (held.offer(ref, e)) {
+            return;
+        }
+        try {
+            host.deliver(ref, e);
+        } catch (org.swarmosgi.api.NoSuchWorkerException gone) {
+            if (!held.offer(ref, e)) { // its move began between the look and the delivery
+                throw gone;
+            }
+        }
+    }
+
+    /** Passes a held message on to the moved worker's new instance, its reply back to the sender. */
+    private void forward(WorkerRef to, Envelope e) {
+        if (to.node().equals(self)) {
+            try {
+                host.deliver(to, e);
+            } catch (RuntimeException error) {
+                e.fail(error);
+            }
+            return;
+        }
+        final Member peer = members.get(to.node());
+        if (peer == null) {
+            e.fail(new NodeUnavailableException("the node " + to.node() + " the worker moved to is gone"));
+            return;
+        }
+        final ByteBuffer request = WorkerWire.request(e.isCall() ? WorkerWire.CALL : WorkerWire.CAST,
+            to.node().incarnation(), to.id(), e.payload());
+        try {
+            transport.request(peer, TOPIC_DATA, request, DEFAULT_TIMEOUT).whenComplete((answer, error) -> {
+                if (error != null) {
+                    final Throwable cause = unwrap(error);
+                    e.fail(cause instanceof TransportException te ? unavailable(to, te)
+                        : cause instanceof RuntimeException re ? re : new CompletionException(cause));
+                    return;
+                }
+                try {
+                    final byte[] reply = WorkerWire.replyOf(answer);
+                    if (e.isCall()) {
+                        e.reply(reply);
+                    }
+                } catch (RuntimeException failed) {
+                    e.fail(failed);
+                }
+            });
+        } catch (TransportException te) {
+            e.fail(unavailable(to, te));
         }
     }
 
@@ -313,7 +389,7 @@ public final class RegistryComponent implements SwarmRegistry {
                 throw new org.swarmosgi.api.NoSuchWorkerException("no worker " + id + " on " + self
                     + ": the ref names an earlier run of this node");
             }
-            host.deliver(new WorkerRef(self, id), new RemoteEnvelope(m, payload, kind == WorkerWire.CALL));
+            deliverHere(new WorkerRef(self, id), new RemoteEnvelope(m, payload, kind == WorkerWire.CALL));
             if (kind != WorkerWire.CALL && m.isRequest()) {
                 m.reply(WorkerWire.answer(WorkerWire.OK, new byte[0]));
             }
@@ -432,6 +508,30 @@ public final class RegistryComponent implements SwarmRegistry {
         }
 
         @Override
+        public void beginHandoff(long id, WorkerRef ref, long version) {
+            held.hold(ref);
+            host.beginHandoff(ref, version).whenComplete((handoff, error) -> {
+                if (error != null) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: beginHandoff of {1} failed, it restarts: {2}", self, ref,
+                        unwrap(error).getMessage());
+                    loop.execute(() -> core.onHandoff(id, HandoffDecision.Kind.RESTART, null));
+                    return;
+                }
+                held.pending(ref, handoff.pending());
+                loop.execute(() -> core.onHandoff(id, handoff.decision().kind(), handoff.decision().state()));
+            });
+        }
+
+        @Override
+        public void handoffEnded(WorkerRef from, WorkerRef to) {
+            held.end(from, to);
+            if (to != null && !to.equals(from)) {
+                // Senders whose replica has not seen the move yet still reach it through here for a while.
+                CompletableFuture.delayedExecutor(FOLLOW_MOVED_MS, TimeUnit.MILLISECONDS).execute(() -> held.forget(from));
+            }
+        }
+
+        @Override
         public void takeCheckpoint(long id, WorkerRef ref) {
             host.checkpoint(ref).whenComplete((state, error) -> loop.execute(() -> core.onCheckpoint(id, error == null ? state : null)));
         }
@@ -537,6 +637,17 @@ public final class RegistryComponent implements SwarmRegistry {
         @SuppressWarnings("unchecked")
         final CompletionStage<WorkerRef> stage = (CompletionStage<WorkerRef>) (CompletionStage<?>) f;
         return stage;
+    }
+
+    @Override
+    public CompletionStage<Void> drain(Duration timeout) {
+        final long ms = millis(timeout);
+        final CompletableFuture<Void> drained = submit(core::leave);
+        return drained.orTimeout(ms, TimeUnit.MILLISECONDS).exceptionally(e -> {
+            throw unwrap(e) instanceof TimeoutException
+                ? new SwarmTimeoutException("the workers of " + self + " were not all handed off within " + ms + " ms")
+                : e instanceof CompletionException ce ? ce : new CompletionException(e);
+        });
     }
 
     @Override
@@ -694,7 +805,7 @@ public final class RegistryComponent implements SwarmRegistry {
         if (ref.node().equals(self)) {
             final CompletableFuture<R> result = new CompletableFuture<>();
             try {
-                host.deliver(ref, new LocalEnvelope<>(message, codec, replyCodec, result, call));
+                deliverHere(ref, new LocalEnvelope<>(message, codec, replyCodec, result, call));
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }

@@ -39,4 +39,14 @@ public @interface RegistryConfig {
     @AttributeDefinition(name = "sync.batch.records", description = "Most records in one anti-entropy message "
         + "(1..1000000).")
     int sync_batch_records() default 20_000;
+
+    @AttributeDefinition(name = "handoff.max.inflight", description = "Most of this node's workers being moved "
+        + "(handed off) at once after a topology change; the others wait their turn. One slow beginHandoff "
+        + "holds one of them, never the rest (1..1000000).")
+    int handoff_max_inflight() default 256;
+
+    @AttributeDefinition(name = "drain.timeout.ms", description = "When the registry stops (the node stops, or the "
+        + "registry's configuration changes), how long it may hand its workers off to the other nodes before the ones "
+        + "left stop with it (0..600000; 0: no handoff, they stop at once).")
+    long drain_timeout_ms() default 10_000;
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 import org.swarmosgi.api.AlreadyRegisteredException;
+import org.swarmosgi.api.HandoffDecision;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.NodeUnavailableException;
 import org.swarmosgi.api.NotRegisteredException;
@@ -90,8 +91,25 @@ final class RegistryCore {
     // How many starts of each name are in flight (the index of starts by name).
     private final Map<String, Integer> startingNames = new HashMap<>();
     private final Map<Long, Conflict> checkpoints = new HashMap<>();
+    // Checkpoints of our workers being taken for their successor (by take id), when each type's next round is due,
+    // and the latest checkpoint of each name this node would host next if its host died.
+    private final Map<Long, Record> replicating = new HashMap<>();
+    private final Map<String, Long> nextCheckpointRound = new HashMap<>();
+    private final Map<String, Replica> replicas = new HashMap<>();
+    private final Map<String, HashRing> successorRings = new HashMap<>();
     private final Map<String, Long> conflictAttempts = new HashMap<>();
     private final Map<String, ArrayDeque<Long>> restarts = new HashMap<>();
+    // Movable records of nodes that died, until the name runs again somewhere (every node keeps them, so
+    // a new owner restarts what a dead owner had not yet).
+    private final Map<String, Orphan> orphans = new HashMap<>();
+    // Moves of our own workers whose placement changed: under way (by name and by id), and waiting their turn.
+    private final Map<String, Move> moves = new HashMap<>();
+    private final Map<Long, Move> movesById = new HashMap<>();
+    private final ArrayDeque<String> moveQueue = new ArrayDeque<>();
+    private boolean rebalanceDue;
+    // A graceful leave: this node offers no type any more, so every worker moves; the request completes once done.
+    private long leaveReq;
+    private boolean left;
     // Monitors: API monitors of workers here, peers' monitors of workers here, ours of remote workers.
     private final Map<WorkerRef, List<Long>> localMonitors = new HashMap<>();
     private final Map<WorkerRef, List<RemoteWatch>> watchedHere = new HashMap<>();
@@ -143,6 +161,8 @@ final class RegistryCore {
         final boolean local;
         final long deadline;
         final List<Waiter> waiters = new ArrayList<>(1);
+        /** For a failover: the dead host's record being started again, else null. */
+        Record orphan;
 
         Claim(long id, String name, NodeId host, boolean local, long deadline) {
             this.id = id;
@@ -156,8 +176,41 @@ final class RegistryCore {
     private record Waiter(NodeId origin, long corr, boolean orExisting) {
     }
 
-    /** A start ordered from this node's host: for an owner's claim, or a restart of our own worker. */
-    private record Start(NodeId owner, long claimId, String name, String type, byte[] args, Record restarting) {
+    /**
+     * One of our workers moving to its new placement: its host is asked {@code beginHandoff} (it holds the
+     * worker's messages from then on); after restart or resume the new host is asked to start it one
+     * generation up, and once it answers, our record goes and the held messages follow the new instance.
+     */
+    private static final class Move {
+        final long id;
+        final Record from;
+        NodeId target;
+        /** Set once the worker answered restart or resume: the start is asked (again, until answered). */
+        boolean decided;
+        byte[] state;
+        long resendAt;
+
+        Move(long id, Record from, NodeId target) {
+            this.id = id;
+            this.from = from;
+            this.target = target;
+        }
+    }
+
+    /** A worker's latest checkpoint, kept by the node that would host it next. */
+    private record Replica(WorkerRef ref, long gen, byte[] state) {
+    }
+
+    /** A movable record whose host died, waiting to be restarted by the name's owner. */
+    private record Orphan(Record record, long since) {
+    }
+
+    /**
+     * A start ordered from this node's host: for an owner's claim (a registration or a failover), a move
+     * from another host, or a restart of our own worker ({@code restarting}).
+     */
+    private record Start(NodeId owner, long claimId, String name, String type, byte[] args, Record restarting, long gen,
+                         String[] groups) {
     }
 
     private record Conflict(String name, WorkerRef loser, WorkerRef winner) {
@@ -238,6 +291,13 @@ final class RegistryCore {
         return p == null ? 0 : p.size();
     }
 
+    String debugMoves() {
+        final StringBuilder b = new StringBuilder("due=" + rebalanceDue + " ready=" + readyFlag + " q=" + quorumFlag + " queue=" + moveQueue);
+        moves.values().forEach(m -> b.append(" move ").append(m.from).append("->").append(m.target).append(" decided=").append(m.decided));
+        b.append(" starting=").append(startingNames).append(" orphans=").append(orphans.keySet());
+        return b.toString();
+    }
+
     /** Our own records (tests, and the shell's local view). */
     List<Record> ownRecords() {
         return own.all();
@@ -260,6 +320,8 @@ final class RegistryCore {
         final Partition p = new Partition(node);
         partitions.put(node, p);
         liveByName.put(node.name(), node);
+        // Back after a partition: its own records are the truth again (the sync brings them).
+        orphans.values().removeIf(o -> o.record.ref.node().equals(node));
         topologyChanged();
         requestSync(p);
         drain();
@@ -275,6 +337,15 @@ final class RegistryCore {
         }
         liveByName.remove(node.name(), node);
         topologyChanged();
+        final long now = now();
+        for (Record r : p.all()) {
+            if (r.movable()) {
+                final Orphan o = orphans.get(r.name);
+                if (o == null || o.record.gen < r.gen) {
+                    orphans.put(r.name, new Orphan(r, now));
+                }
+            }
+        }
         for (Record r : p.all()) {
             updateWinner(r.name, StopReason.NODE_DOWN);
         }
@@ -299,6 +370,12 @@ final class RegistryCore {
                 answerWaiters(c, Status.RETRY, null, "the node starting it went down");
             }
         }
+        // Moves whose start was asked there ask their new placement at once.
+        for (Move m : moves.values()) {
+            if (m.decided && node.equals(m.target)) {
+                m.resendAt = now;
+            }
+        }
         // Our requests waiting on it go to the new owner at once.
         for (Pending q : pending.values()) {
             if (node.equals(q.target)) {
@@ -306,18 +383,333 @@ final class RegistryCore {
             }
         }
         resend();
+        failover();
         drain();
+    }
+
+    /**
+     * Restarts, as the owner of their names, the movable workers of dead nodes that run nowhere now: from
+     * their start spec, on their placement, one generation up, with their groups; serialized by a claim
+     * like a registration. Only with a complete view (ready) and quorum. Orphans of names this node does not
+     * own are kept a claim timeout, in case their owner dies too before it restarted them.
+     */
+    private void failover() {
+        if (orphans.isEmpty()) {
+            return;
+        }
+        final long now = now();
+        for (Iterator<Orphan> it = orphans.values().iterator(); it.hasNext(); ) {
+            final Orphan o = it.next();
+            final String name = o.record.name;
+            if (winners.get(name) != null) {
+                it.remove(); // runs (again) somewhere
+                continue;
+            }
+            if (!self.equals(ownerOf(name))) {
+                if (now - o.since > settings.claimTimeoutMs()) {
+                    it.remove();
+                }
+                continue;
+            }
+            if (!readyFlag || !quorumFlag || claims.containsKey(name)) {
+                continue;
+            }
+            final NodeId host = placementOf(name, o.record.type);
+            if (host == null) {
+                continue; // waits for a node that offers its type
+            }
+            final Claim c = new Claim(++ids, name, host, false, now + settings.claimTimeoutMs());
+            c.orphan = o.record;
+            claims.put(name, c);
+            send(host, new Msg.StartReq(c.id, name, o.record.type, o.record.args, o.record.gen + 1, o.record.groups,
+                StartReason.RESTARTED, null));
+        }
+    }
+
+    // ================================================================ graceful leave
+
+    /**
+     * Hands every movable worker of this node off to its placement among the other nodes (each as it
+     * answers beginHandoff), before the node stops: this node stops offering any worker type (peers see it
+     * and place nothing new here), so the rebalance that follows moves them all. Completes
+     * {@code reqId} once no worker of ours has another placement to go to (none offers its type) and no move
+     * is under way. registerLocal workers stay: they are never moved. The node offers no type from then on,
+     * until its registry starts again.
+     */
+    void leave(long reqId) {
+        if (leaveReq != 0) {
+            fx.failed(reqId, new org.swarmosgi.api.SwarmException("a drain of " + self + " is under way already"));
+            return;
+        }
+        leaveReq = reqId;
+        left = true;
+        localTypes = Map.of();
+        final Op.Types op = new Op.Types(++own.appliedSeq, Set.of());
+        own.types = op.types();
+        outOps.add(op);
+        typesChanged();
+        rebalance();
+        leftYet();
+        drain();
+    }
+
+    /** Completes a leave once nothing more can move. */
+    private void leftYet() {
+        if (leaveReq == 0 || rebalanceDue || !moves.isEmpty() || !moveQueue.isEmpty()) {
+            return;
+        }
+        for (Record r : own.all()) {
+            if (r.movable() && placementOf(r.name, r.type) != null) {
+                return; // the next rebalance (when our view is whole) moves it
+            }
+        }
+        final long req = leaveReq;
+        leaveReq = 0;
+        fx.completed(req, null);
+    }
+
+    // ================================================================ checkpoints, replicated to the successor
+
+    /**
+     * For each type with a checkpoint interval, once per interval (and at once after a topology change):
+     * takes the checkpoint of each of our workers of that type; {@link #onCheckpoint} sends it to the node
+     * that would host the worker next. What a crash loses: the changes since the last checkpoint.
+     */
+    private void checkpointRounds(long now) {
+        if (!readyFlag || !quorumFlag) {
+            return;
+        }
+        List<String> due = null;
+        for (WorkerTypeInfo info : localTypes.values()) {
+            final long interval = info.checkpointInterval().toMillis();
+            if (interval <= 0) {
+                continue;
+            }
+            final Long next = nextCheckpointRound.get(info.name());
+            if (next == null || now >= next) {
+                nextCheckpointRound.put(info.name(), now + interval);
+                if (due == null) {
+                    due = new ArrayList<>(2);
+                }
+                due.add(info.name());
+            }
+        }
+        if (due == null) {
+            return;
+        }
+        for (Record r : own.all()) {
+            if (r.movable() && due.contains(r.type) && !moves.containsKey(r.name)) {
+                final long id = ++ids;
+                replicating.put(id, r);
+                fx.takeCheckpoint(id, r.ref);
+            }
+        }
+    }
+
+    private void onReplica(NodeId from, Msg.Checkpoint c) {
+        final Record holder = partitions.get(from).get(c.name());
+        if (holder != null && !holder.ref.equals(c.ref())) {
+            return; // an instance that is not the one its host holds: late
+        }
+        final Replica old = replicas.get(c.name());
+        if (old == null || old.gen <= c.gen()) {
+            replicas.put(c.name(), new Replica(c.ref(), c.gen(), c.state()));
+        }
+    }
+
+    /** The latest checkpoint we hold of {@code name} (an instance of generation {@code gen}), taken once. */
+    private byte[] takeReplica(String name, long gen) {
+        final Replica r = replicas.get(name);
+        if (r == null || r.gen != gen) {
+            return null;
+        }
+        replicas.remove(name);
+        return r.state;
+    }
+
+    /** Checkpoints held of {@code name} go when it is unregistered or runs as another instance. */
+    private void dropReplica(String name, Record now, StopReason reasonIfGone) {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        final Replica r = replicas.get(name);
+        if (r != null && (now == null ? reasonIfGone != StopReason.NODE_DOWN : !now.ref.equals(r.ref))) {
+            replicas.remove(name);
+        }
+    }
+
+    /**
+     * Keeps only checkpoints of names we would host next: those whose host is alive and has another
+     * successor now go (its next round sends them there). Those of dead hosts stay for their failover.
+     */
+    private void pruneReplicas() {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        final Map<String, HashRing> without = new HashMap<>();
+        for (Iterator<Map.Entry<String, Replica>> it = replicas.entrySet().iterator(); it.hasNext(); ) {
+            final Map.Entry<String, Replica> e = it.next();
+            final Partition p = partitions.get(e.getValue().ref.node());
+            final Record holder = p == null ? null : p.get(e.getKey());
+            if (holder == null || !holder.ref.equals(e.getValue().ref) || placementOf(holder.name, holder.type) == null) {
+                continue;
+            }
+            final HashRing r = without.computeIfAbsent(holder.type + '\u0000' + p.host.name(),
+                k -> typeRings.get(holder.type).remove(p.host.name()));
+            if (r.isEmpty() || !self.name().equals(r.owner(holder.name))) {
+                it.remove();
+            }
+        }
+    }
+
+    int replicaCount() {
+        return replicas.size();
+    }
+
+    // ================================================================ moves (rebalancing)
+
+    /**
+     * After a topology or type change, once our view is complete: queues every worker of ours whose
+     * placement is another node now (only those: a consistent-hash ring moves the fewest names), and starts
+     * moving up to {@code handoff.max.inflight} of them; each finished move lets the next one begin.
+     */
+    private void rebalance() {
+        if (!rebalanceDue || !readyFlag || !quorumFlag) {
+            return;
+        }
+        rebalanceDue = false;
+        pruneReplicas();
+        moveQueue.clear();
+        for (Record r : own.all()) {
+            if (r.movable() && !moves.containsKey(r.name)) {
+                final NodeId target = placementOf(r.name, r.type);
+                if (target != null && !target.equals(self)) {
+                    moveQueue.add(r.name);
+                }
+            }
+        }
+        pump();
+    }
+
+    private void pump() {
+        while (moves.size() < settings.handoffsInFlight() && !moveQueue.isEmpty()) {
+            final Record r = own.get(moveQueue.poll());
+            if (r == null || !r.movable() || moves.containsKey(r.name) || startingNames.containsKey(r.name)
+                || conflicted.contains(r.name)) {
+                continue; // a duplicate is settled by the conflict rule first (then the survivor moves if it must)
+            }
+            final NodeId target = placementOf(r.name, r.type);
+            if (target == null || target.equals(self)) {
+                continue;
+            }
+            final Move m = new Move(++ids, r, target);
+            moves.put(r.name, m);
+            movesById.put(m.id, m);
+            fx.beginHandoff(m.id, r.ref, r.version);
+        }
+    }
+
+    /**
+     * The moving worker answered {@code beginHandoff} (restart when it failed or timed out). Ignore: it
+     * stays, holding its name until the next topology change. Otherwise the new host is asked to start it.
+     */
+    void onHandoff(long id, HandoffDecision.Kind decision, byte[] state) {
+        final Move m = movesById.get(id);
+        if (m == null) {
+            return;
+        }
+        final Record current = own.get(m.from.name);
+        if (current == null || !current.ref.equals(m.from.ref)) {
+            abandon(m); // unregistered, crashed or restarted meanwhile: nothing to move
+        } else if (decision == HandoffDecision.Kind.IGNORE) {
+            finish(m);
+            fx.handoffEnded(m.from.ref, m.from.ref);
+        } else {
+            m.decided = true;
+            m.state = decision == HandoffDecision.Kind.RESUME ? state : null;
+            askStart(m);
+        }
+        drain();
+    }
+
+    /** Asks the move's placement (looked up again: it may have changed) to start the worker. */
+    private void askStart(Move m) {
+        final NodeId target = placementOf(m.from.name, m.from.type);
+        if (target != null) {
+            m.target = target;
+        } else if (!partitions.containsKey(m.target)) {
+            m.target = self; // nobody else offers its type any more: it starts again here, or nowhere
+        }
+        m.resendAt = now() + settings.syncTimeoutMs();
+        send(m.target, new Msg.StartReq(m.id, m.from.name, m.from.type, m.from.args, m.from.gen + 1, m.from.groups,
+            StartReason.HANDED_OFF, m.state));
+    }
+
+    /** The new host answered a move's start. */
+    private void onMoveStarted(NodeId from, Msg.StartReply r) {
+        final Move m = movesById.get(r.claimId());
+        if (m == null || !m.decided || !from.equals(m.target)) {
+            return;
+        }
+        if (r.status() == Status.QUORUM_LOST || r.status() == Status.UNKNOWN_TYPE) {
+            m.resendAt = now() + settings.retryDelayMs(); // its view lags ours: ask the placement again soon
+            return;
+        }
+        if (r.status() != Status.OK) {
+            if (!m.target.equals(self) && localTypes.containsKey(m.from.type)) {
+                m.target = self; // the new placement refused: start it here again rather than lose it
+                m.resendAt = now() + settings.syncTimeoutMs();
+                send(self, new Msg.StartReq(m.id, m.from.name, m.from.type, m.from.args, m.from.gen + 1, m.from.groups,
+                    StartReason.HANDED_OFF, m.state));
+            } else {
+                abandon(m);
+            }
+            return;
+        }
+        finish(m);
+        final Record current = own.get(m.from.name);
+        if (current != null && current.ref.equals(m.from.ref)) {
+            removeOwn(current, StopReason.MOVED);
+        } else {
+            fireMonitors(m.from.ref, StopReason.MOVED); // replaced here by the new instance already
+        }
+        applyEarly(r.record());
+        fx.handoffEnded(m.from.ref, r.record().ref);
+    }
+
+    /** A move that cannot complete: the old instance has stopped (or is gone), so its name goes with it. */
+    private void abandon(Move m) {
+        finish(m);
+        final Record current = own.get(m.from.name);
+        if (m.decided && current != null && current.ref.equals(m.from.ref)) {
+            removeOwn(current, StopReason.MOVED);
+        }
+        fx.handoffEnded(m.from.ref, null);
+    }
+
+    private void finish(Move m) {
+        moves.remove(m.from.name);
+        movesById.remove(m.id);
+        pump();
     }
 
     private void topologyChanged() {
         ring = HashRing.of(liveByName.keySet(), settings.virtualNodes());
-        typeRings.clear();
+        typesChanged();
         final boolean quorum = settings.staticQuorumSize() == 0 || liveByName.size() >= settings.staticQuorumSize();
         if (quorumFlag && !quorum) {
             quorumLost();
         }
         quorumFlag = quorum;
         updateReady();
+    }
+
+    /** Placements may have changed: the type rings are built again, and our workers checked on the next tick. */
+    private void typesChanged() {
+        typeRings.clear();
+        successorRings.clear();
+        rebalanceDue = true;
+        nextCheckpointRound.clear(); // successors may have changed: every checkpointing type sends again now
     }
 
     private void updateReady() {
@@ -330,6 +722,10 @@ final class RegistryCore {
 
     /** A minority side stops its movable workers instead of running them twice. */
     private void quorumLost() {
+        for (Move m : List.copyOf(moves.values())) {
+            abandon(m);
+        }
+        moveQueue.clear();
         for (Record r : own.all()) {
             if (r.movable()) {
                 removeOwn(r, StopReason.QUORUM_LOST);
@@ -342,12 +738,29 @@ final class RegistryCore {
 
     /** The worker types this node's host offers changed. */
     void localTypes(Map<String, WorkerTypeInfo> types) {
+        if (left) {
+            return; // drained: this node offers nothing until its registry starts again
+        }
         localTypes = Map.copyOf(types);
         final Op.Types op = new Op.Types(++own.appliedSeq, types.keySet());
         own.types = op.types();
         outOps.add(op);
-        typeRings.clear();
+        typesChanged();
         drain();
+    }
+
+    /** Moves one of our workers whose placement is another node, once our view is whole. */
+    private void moveOnIfMisplaced(Record r) {
+        final NodeId target = placementOf(r.name, r.type);
+        if (target == null || target.equals(self)) {
+            return;
+        }
+        if (readyFlag && quorumFlag) {
+            moveQueue.add(r.name);
+            pump();
+        } else {
+            rebalanceDue = true;
+        }
     }
 
     /** The node that runs workers of {@code type} named {@code name}, or null when no live node offers it. */
@@ -367,6 +780,18 @@ final class RegistryCore {
             typeRings.put(type, r);
         }
         return liveByName.get(r.owner(name));
+    }
+
+    /**
+     * The node that would host {@code name} if this node died: its placement on the type's ring without us.
+     * Null when no other live node offers the type.
+     */
+    NodeId successorOf(String name, String type) {
+        if (placementOf(name, type) == null) {
+            return null;
+        }
+        final HashRing r = successorRings.computeIfAbsent(type, t -> typeRings.get(t).remove(self.name()));
+        return r.isEmpty() ? null : liveByName.get(r.owner(name));
     }
 
     // ================================================================ API calls
@@ -498,6 +923,15 @@ final class RegistryCore {
             broadcast(new Msg.SeqAnnounce(own.appliedSeq));
         }
         resolveConflicts(now);
+        failover();
+        rebalance();
+        checkpointRounds(now);
+        leftYet();
+        for (Move m : List.copyOf(moves.values())) {
+            if (m.decided && now >= m.resendAt) {
+                askStart(m);
+            }
+        }
         drain();
     }
 
@@ -574,6 +1008,8 @@ final class RegistryCore {
             onConflictLose(r);
         } else if (m instanceof Msg.ConflictState r) {
             onConflictState(r);
+        } else if (m instanceof Msg.Checkpoint c) {
+            onReplica(from, c);
         }
     }
 
@@ -644,7 +1080,7 @@ final class RegistryCore {
             removeRecord(p, rm.name(), rm.seq(), rm.reason());
         } else if (op instanceof Op.Types t) {
             p.types = t.types();
-            typeRings.clear();
+            typesChanged();
         }
     }
 
@@ -773,7 +1209,7 @@ final class RegistryCore {
             p.appliedSeq = Math.max(p.appliedSeq, r.seq());
             if (p.syncTypes != null) {
                 p.types = Set.copyOf(p.syncTypes);
-                typeRings.clear();
+                typesChanged();
             }
             p.syncNonce = 0;
             p.syncTypes = null;
@@ -853,14 +1289,15 @@ final class RegistryCore {
         }
         if (holders > 1) {
             conflicted.add(name);
-        } else {
-            conflicted.remove(name);
+        } else if (conflicted.remove(name) && best != null && best.ref.node().equals(self) && best.movable()) {
+            moveOnIfMisplaced(best); // the survivor of a duplicate, held back from moving until now
         }
         install(name, before, best, reasonIfGone);
     }
 
     /** Makes {@code best} (null: none) the record lookups see of {@code name} instead of {@code before}. */
     private void install(String name, Record before, Record best, StopReason reasonIfGone) {
+        dropReplica(name, best, reasonIfGone);
         if (best == null) {
             if (before != null) {
                 winners.remove(name);
@@ -872,6 +1309,7 @@ final class RegistryCore {
         if (before == best) {
             return;
         }
+        orphans.remove(name);
         winners.put(best);
         unindexGroups(before, best);
         indexGroups(best);
@@ -883,8 +1321,15 @@ final class RegistryCore {
         }
     }
 
-    /** The instance on the owner wins; otherwise the one on the smaller node id. Same answer on every node. */
+    /**
+     * The newer placement generation wins (a move or a failover replaces the old record); between equal ones
+     * (a partition's duplicates), the instance on the owner, else the one on the smaller node id. Same answer
+     * on every node.
+     */
     private static boolean beats(Record a, Record b, NodeId owner) {
+        if (a.gen != b.gen) {
+            return a.gen > b.gen;
+        }
         final boolean aOwner = a.ref.node().equals(owner);
         final boolean bOwner = b.ref.node().equals(owner);
         if (aOwner != bOwner) {
@@ -968,6 +1413,10 @@ final class RegistryCore {
             send(from, new Msg.Reply(r.corr(), Status.EXISTS, existing, null, null));
             return;
         }
+        if (orphans.containsKey(r.name()) && !claims.containsKey(r.name())) {
+            send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null)); // its restart comes first
+            return;
+        }
         final Claim held = claims.get(r.name());
         if (held != null) {
             final Waiter w = new Waiter(from, r.corr(), r.orExisting());
@@ -997,6 +1446,10 @@ final class RegistryCore {
             send(from, new Msg.Reply(r.corr(), Status.EXISTS, existing, null, null));
             return;
         }
+        if (orphans.containsKey(r.name()) && !claims.containsKey(r.name())) {
+            send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null));
+            return;
+        }
         final Claim held = claims.get(r.name());
         if (held != null) {
             if (held.local && held.host.equals(from)) {
@@ -1021,11 +1474,14 @@ final class RegistryCore {
     private void onStartReply(NodeId from, Msg.StartReply r) {
         final Claim c = claims.get(r.name());
         if (c == null || c.id != r.claimId()) {
+            onMoveStarted(from, r);
             return;
         }
         claims.remove(r.name());
         if (r.status() == Status.OK) {
             applyEarly(r.record());
+        } else if (c.orphan != null && (r.status() == Status.FAILED || r.status() == Status.UNKNOWN_TYPE)) {
+            orphans.remove(r.name()); // its restart failed: the name is given up, as after a crash beyond its policy
         }
         answerWaiters(c, r.status(), r.record(), r.error());
     }
@@ -1047,8 +1503,13 @@ final class RegistryCore {
 
     private void onStartReq(NodeId from, Msg.StartReq r) {
         final Record mine = own.get(r.name());
-        if (mine != null) {
-            send(from, new Msg.StartReply(r.claimId(), r.name(), mine, Status.OK, null)); // a resend
+        if (mine != null && (mine.gen >= r.gen() || !from.equals(self))) {
+            // A resend; or another node moves its duplicate of a name we run (a partition healed): ours stays,
+            // and the duplicate's handed-off state goes to ours as a conflict's loser's would.
+            if (mine.gen < r.gen() && r.state() != null && !moves.containsKey(r.name())) {
+                fx.resolveConflict(mine.ref, r.state(), mine.version);
+            }
+            send(from, new Msg.StartReply(r.claimId(), r.name(), mine, Status.OK, null));
             return;
         }
         if (!quorumFlag) {
@@ -1063,9 +1524,18 @@ final class RegistryCore {
         if (startingNames.containsKey(r.name())) {
             return; // already starting: its answer goes to the claim
         }
+        byte[] state = r.state();
+        StartReason reason = r.reason();
+        if (reason == StartReason.RESTARTED && state == null) {
+            // A failover: we were its successor, so we may hold its dead instance's last checkpoint.
+            state = takeReplica(r.name(), r.gen() - 1);
+            if (state != null) {
+                reason = StartReason.FROM_CHECKPOINT;
+            }
+        }
         final long startId = ++ids;
-        addStart(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null));
-        fx.startWorker(startId, new StartOrder(r.name(), r.type(), r.args(), null, StartReason.FIRST_START, nextVersion()));
+        addStart(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null, r.gen(), r.groups()));
+        fx.startWorker(startId, new StartOrder(r.name(), r.type(), r.args(), state, reason, nextVersion()));
     }
 
     private void addStart(long startId, Start s) {
@@ -1087,7 +1557,7 @@ final class RegistryCore {
             return;
         }
         final Record current = own.get(s.name);
-        final boolean stillWanted = s.restarting == null ? current == null
+        final boolean stillWanted = s.restarting == null ? current == null || current.gen < s.gen
             : current != null && current.ref.equals(s.restarting.ref);
         if (!stillWanted) {
             // Registered meanwhile by another start, or unregistered while restarting.
@@ -1095,8 +1565,17 @@ final class RegistryCore {
             drain();
             return;
         }
-        final String[] groupsKept = current == null ? Record.NO_GROUPS : current.groups;
-        final Record r = putOwn(new Record(s.name, ref, s.type, s.args, nextVersion(), groupsKept));
+        if (s.restarting == null && current != null) {
+            // A newer placement of a name we hold (our own move onto ourselves, or a duplicate): it replaces ours.
+            if (!moves.containsKey(s.name)) {
+                fx.stopWorker(current.ref, StopReason.MOVED, nextVersion());
+                fireMonitors(current.ref, StopReason.MOVED);
+            }
+        }
+        final String[] groupsKept = current == null ? s.groups : current.groups;
+        final Record r = putOwn(new Record(s.name, ref, s.type, s.args, nextVersion(), groupsKept, s.gen));
+        moveOnIfMisplaced(r); // its placement may have changed while it (re)started
+
         if (s.owner != null) {
             send(s.owner, new Msg.StartReply(s.claimId, s.name, r, Status.OK, null));
         }
@@ -1152,7 +1631,7 @@ final class RegistryCore {
             fireMonitors(ref, reason);
             ownByRef.remove(ref);
             final long startId = ++ids;
-            addStart(startId, new Start(null, 0, r.name, r.type, r.args, r));
+            addStart(startId, new Start(null, 0, r.name, r.type, r.args, r, r.gen, r.groups));
             fx.startWorker(startId, new StartOrder(r.name, r.type, r.args, null, StartReason.RESTARTED, nextVersion()));
         } else {
             removeOwn(r, reason);
@@ -1262,7 +1741,8 @@ final class RegistryCore {
 
     private void onLookupReq(NodeId from, Msg.LookupReq r) {
         final Record known = winners.get(r.name());
-        if (known == null && (!self.equals(ownerOf(r.name())) || !readyFlag || claims.containsKey(r.name()))) {
+        if (known == null && (!self.equals(ownerOf(r.name())) || !readyFlag || claims.containsKey(r.name())
+            || orphans.containsKey(r.name()))) {
             send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null)); // the owner will know soon
             return;
         }
@@ -1276,8 +1756,8 @@ final class RegistryCore {
         }
         final Record w = winners.get(r.name());
         if (w == null) {
-            send(from, new Msg.Reply(r.corr(), claims.containsKey(r.name()) ? Status.RETRY : Status.NOT_REGISTERED,
-                null, null, null));
+            final boolean coming = claims.containsKey(r.name()) || orphans.containsKey(r.name());
+            send(from, new Msg.Reply(r.corr(), coming ? Status.RETRY : Status.NOT_REGISTERED, null, null, null));
             return;
         }
         send(w.ref.node(), new Msg.NameFwd(from, r.corr(), r.action(), r.name(), r.group()));
@@ -1285,7 +1765,7 @@ final class RegistryCore {
 
     private void onNameFwd(NodeId owner, Msg.NameFwd r) {
         final Record mine = own.get(r.name());
-        if (mine == null) {
+        if (mine == null || moves.containsKey(r.name())) {
             send(owner, new Msg.NameDone(r.origin(), r.corr(), Status.RETRY, null, null)); // moved or going: ask again
             return;
         }
@@ -1372,8 +1852,8 @@ final class RegistryCore {
 
     private void onConflictLose(Msg.ConflictLose r) {
         final Record mine = own.get(r.name());
-        if (mine == null || !mine.ref.equals(r.loser())) {
-            return;
+        if (mine == null || !mine.ref.equals(r.loser()) || moves.containsKey(r.name())) {
+            return; // gone, or moving: the move's newer generation replaces it
         }
         for (Conflict c : checkpoints.values()) {
             if (c.loser.equals(r.loser())) {
@@ -1387,6 +1867,16 @@ final class RegistryCore {
 
     /** The loser's state is taken: hand it to the winner, then the loser goes. */
     void onCheckpoint(long id, byte[] state) {
+        final Record taken = replicating.remove(id);
+        if (taken != null) {
+            final Record mine = own.get(taken.name);
+            final NodeId successor = mine == null ? null : successorOf(mine.name, mine.type);
+            if (state != null && successor != null && mine.ref.equals(taken.ref)) {
+                send(successor, new Msg.Checkpoint(mine.name, mine.ref, mine.gen, state));
+            }
+            drain();
+            return;
+        }
         final Conflict c = checkpoints.remove(id);
         if (c == null) {
             return;

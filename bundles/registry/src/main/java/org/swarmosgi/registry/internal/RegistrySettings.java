@@ -12,11 +12,13 @@ package org.swarmosgi.registry.internal;
  * @param claimTimeoutMs     how long an owner holds a name for a start that does not answer
  * @param conflictRetryMs    how long an owner waits before it resolves a duplicate again
  * @param syncBatchRecords   most records in one sync reply message
+ * @param handoffsInFlight   most moves of this node's workers under way at once
  */
 record RegistrySettings(int virtualNodes, int staticQuorumSize, long retryDelayMs, long syncTimeoutMs,
-                        long announceIntervalMs, long claimTimeoutMs, long conflictRetryMs, int syncBatchRecords) {
+                        long announceIntervalMs, long claimTimeoutMs, long conflictRetryMs, int syncBatchRecords,
+                        int handoffsInFlight) {
 
-    static final RegistrySettings DEFAULTS = new RegistrySettings(2048, 0, 20, 2_000, 500, 10_000, 1_000, 20_000);
+    static final RegistrySettings DEFAULTS = new RegistrySettings(2048, 0, 20, 2_000, 500, 10_000, 1_000, 20_000, 256);
 
     RegistrySettings {
         check("virtual.nodes", virtualNodes, 1, 65_536);
@@ -27,6 +29,7 @@ record RegistrySettings(int virtualNodes, int staticQuorumSize, long retryDelayM
         check("claim.timeout.ms", claimTimeoutMs, 10, 600_000);
         check("conflict.retry.ms", conflictRetryMs, 10, 600_000);
         check("sync.batch.records", syncBatchRecords, 1, 1_000_000);
+        check("handoff.max.inflight", handoffsInFlight, 1, 1_000_000);
     }
 
     private static void check(String key, long value, long min, long max) {

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.StartReason;
 import org.swarmosgi.api.StopReason;
 import org.swarmosgi.api.WorkerRef;
 
@@ -20,6 +21,7 @@ class MsgCodecTest {
     private static final NodeId A = new NodeId("a", 42);
     private static final Record R = new Record("counter-1", new WorkerRef(A, 7), "counter", new byte[] {1, 2},
         9, new String[] {"g1", "g2"});
+    private static final Record MOVED = new Record("counter-2", new WorkerRef(A, 8), "counter", null, 10, null, 3);
 
     private static Msg roundTrip(Msg m) {
         return MsgCodec.decode(ByteBuffer.wrap(MsgCodec.encode(m)));
@@ -34,6 +36,11 @@ class MsgCodecTest {
             new Msg.ClaimReq(2, "n"),
             new Msg.ClaimAbort("n"),
             new Msg.StartReq(3, "n", "t", new byte[0]),
+            new Msg.StartReq(3, "n", "t", new byte[] {4}, 5, new String[] {"g1", "g2"}, StartReason.HANDED_OFF, new byte[] {6}),
+            new Msg.StartReq(3, "n", "t", new byte[0], 1, null, StartReason.RESTARTED, null),
+            new Msg.Ops(List.of(new Op.Put(MOVED))),
+            new Msg.Checkpoint("n", R.ref, 4, new byte[] {7, 8}),
+            new Msg.Checkpoint("n", R.ref, 0, new byte[0]),
             new Msg.Reply(4, Msg.Status.EXISTS, R, new Op.Put(R), "why"),
             new Msg.Reply(4, Msg.Status.RETRY, null, null, null),
             new Msg.LookupReq(5, "n"),
@@ -57,6 +64,26 @@ class MsgCodecTest {
         assertThat(sync.types()).containsExactly("t");
         final Msg.StartReply start = (Msg.StartReply) roundTrip(new Msg.StartReply(1, "n", R, Msg.Status.OK, null));
         assertThat(start.record()).isEqualTo(R);
+    }
+
+    @Test
+    void refusesANegativeGenerationAndAGroupNamedTwice() {
+        final byte[] ok = MsgCodec.encode(new Msg.StartReq(3, "n", "t", new byte[0], 7, new String[] {"g1", "g2"},
+            StartReason.HANDED_OFF, null));
+        final byte[] negative = MsgCodec.encode(new Msg.StartReq(3, "n", "t", new byte[0], -1, null, StartReason.HANDED_OFF, null));
+        assertThatThrownBy(() -> MsgCodec.decode(ByteBuffer.wrap(negative))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("generation");
+        final byte[] twice = MsgCodec.encode(new Msg.StartReq(3, "n", "t", new byte[0], 7, new String[] {"g1", "g1"},
+            StartReason.HANDED_OFF, null));
+        assertThatThrownBy(() -> MsgCodec.decode(ByteBuffer.wrap(twice))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("twice");
+        final byte[] badReason = ok.clone();
+        badReason[badReason.length - 2] = 99; // the start reason
+        assertThatThrownBy(() -> MsgCodec.decode(ByteBuffer.wrap(badReason))).isInstanceOf(IllegalArgumentException.class);
+        final Record moved = ((Msg.Ops) MsgCodec.decode(ByteBuffer.wrap(MsgCodec.encode(new Msg.Ops(List.of(new Op.Put(MOVED)))))))
+            .ops().get(0) instanceof Op.Put p ? p.record() : null;
+        assertThat(moved).isEqualTo(MOVED);
+        assertThat(moved.gen).isEqualTo(3);
     }
 
     @Test

@@ -67,7 +67,19 @@ class RegistryModelTest {
     record CrashNode(int node) implements Action {
     }
 
+    /** Two node crashes {@code gapMs} apart: the second often hits a failover of the first in flight. */
+    record CrashTwice(int first, int second, int gapMs) implements Action {
+    }
+
     record StartNode(int node) implements Action {
+    }
+
+    /** A graceful stop: the node hands its workers off (drain), then stops. */
+    record Drain(int node) implements Action {
+    }
+
+    /** A node stops offering the permanent type (its workers of it stop), or offers it again. */
+    record TogglePermanent(int node) implements Action {
     }
 
     record Partition(int mask) implements Action {
@@ -114,7 +126,10 @@ class RegistryModelTest {
             net.jqwik.api.Tuple.of(2, name.map(CrashWorker::new)),
             net.jqwik.api.Tuple.of(3, Combinators.combine(node, name).as(Send::new)),
             net.jqwik.api.Tuple.of(1, node.map(CrashNode::new)),
-            net.jqwik.api.Tuple.of(1, node.map(StartNode::new)),
+            net.jqwik.api.Tuple.of(1, Combinators.combine(node, node, Arbitraries.integers().between(0, 120)).as(CrashTwice::new)),
+            net.jqwik.api.Tuple.of(2, node.map(StartNode::new)),
+            net.jqwik.api.Tuple.of(1, node.map(TogglePermanent::new)),
+            net.jqwik.api.Tuple.of(1, node.map(Drain::new)),
             net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 126).map(Partition::new)),
             net.jqwik.api.Tuple.of(1, Arbitraries.just(new Heal())),
             net.jqwik.api.Tuple.of(1, Combinators.combine(Arbitraries.of(0, 0, 5, 20), Arbitraries.of(1, 3, 20)).as(Loss::new)),
@@ -124,12 +139,21 @@ class RegistryModelTest {
 
     /** What the model knows of one name: certain absent, certain present (one of some refs), or unknown. */
     private static final class Expect {
+        /** A candidate that stands for any live worker: a movable name restarted somewhere after a crash. */
+        static final WorkerRef ANYWHERE = new WorkerRef(new NodeId("*", 0), -2);
         boolean known = true;
         boolean present;
         /** Refs it may have; id -1 means any worker on that node (restarted after a crash). */
         final Set<WorkerRef> candidates = new HashSet<>();
         /** Group membership the model is sure of. */
         final Map<String, Boolean> groups = new HashMap<>();
+        /**
+         * When it was last registered or unregistered: a change only just made may not have reached every
+         * replica when a partition or a crash comes, and a side that restarts what it last saw may undo it.
+         */
+        long since;
+        /** When its groups last changed: a change may die with its host before it reached the restarting owner. */
+        long groupsSince = -1_000_000;
 
         void unknown() {
             known = false;
@@ -137,14 +161,16 @@ class RegistryModelTest {
             groups.clear();
         }
 
-        void absent() {
+        void absent(long now) {
+            since = now;
             known = true;
             present = false;
             candidates.clear();
             groups.clear();
         }
 
-        void present(WorkerRef ref) {
+        void present(WorkerRef ref, long now) {
+            since = now;
             known = true;
             present = true;
             candidates.clear();
@@ -154,7 +180,7 @@ class RegistryModelTest {
 
         boolean matches(WorkerRef ref) {
             for (WorkerRef c : candidates) {
-                if (c.equals(ref) || c.id() == -1 && c.node().equals(ref.node())) {
+                if (c.equals(ref) || c.id() == -1 && c.node().equals(ref.node()) || c.equals(ANYWHERE)) {
                     return true;
                 }
             }
@@ -168,7 +194,12 @@ class RegistryModelTest {
         final Map<String, Long> changedAt = new HashMap<>();
         final int size;
         final Map<String, Expect> model = new TreeMap<>();
+        /** Workers of registerLocal: never moved nor restarted elsewhere. */
+        final Set<WorkerRef> localRefs = new HashSet<>();
         boolean partitioned;
+        /** The last partition, heal or node start: replicas need a while to catch up after one. */
+        long lastDisturbance;
+        long lastTopologyChange = -1_000_000;
         final List<String> log = new ArrayList<>();
 
         final int quorum;
@@ -177,7 +208,7 @@ class RegistryModelTest {
             this.quorum = quorum;
             final RegistrySettings s = Simulation.SETTINGS;
             this.sim = new Simulation(seed, new RegistrySettings(s.virtualNodes(), quorum, s.retryDelayMs(), s.syncTimeoutMs(),
-                s.announceIntervalMs(), s.claimTimeoutMs(), s.conflictRetryMs(), s.syncBatchRecords()));
+                s.announceIntervalMs(), s.claimTimeoutMs(), s.conflictRetryMs(), s.syncBatchRecords(), s.handoffsInFlight()));
             this.size = size;
             for (String n : NAMES) {
                 model.put(n, new Expect());
@@ -257,6 +288,9 @@ class RegistryModelTest {
                 final String name = NAMES[r.name()];
                 final Outcome o = sim.call(n, id -> n.core.registerLocal(id, name, OP_TIMEOUT_MS));
                 await(o);
+                if (o.ok()) {
+                    localRefs.add((WorkerRef) o.result);
+                }
                 registered(name, o, false);
             } else if (a instanceof Unregister u) {
                 final Node n = live(u.node());
@@ -268,7 +302,7 @@ class RegistryModelTest {
                 final Outcome o = sim.call(n, id -> n.core.unregister(id, name, OP_TIMEOUT_MS));
                 await(o);
                 if (o.ok() && e.known && e.candidates.size() == 1 && !partitioned) {
-                    e.absent();
+                    e.absent(sim.now());
                 } else if (!(o.done && o.error instanceof org.swarmosgi.api.NotRegisteredException && e.known && !e.present)) {
                     e.unknown();
                 }
@@ -290,6 +324,7 @@ class RegistryModelTest {
                 await(o);
                 if (o.ok() && e.known && e.present && e.candidates.size() == 1 && !partitioned) {
                     e.groups.put(group, !j.leave());
+                    e.groupsSince = sim.now();
                 } else if (!(o.done && o.error instanceof org.swarmosgi.api.NotRegisteredException && e.known && !e.present)) {
                     e.groups.remove(group);
                     if (!o.done || o.error != null) {
@@ -307,7 +342,7 @@ class RegistryModelTest {
                 await(o);
                 log.add("   -> " + name + " " + (o.done ? (o.error == null ? "found " + o.result : o.error.toString()) : "pending"));
                 final boolean exact = e.known && e.present && e.candidates.size() == 1
-                    && e.candidates.iterator().next().id() != -1;
+                    && e.candidates.iterator().next().id() >= 0;
                 // A replica that holds the name's previous record until the host's change reaches it answers
                 // with that record (eventual consistency); one that holds no record must ask the owner.
                 final boolean stale = o.result instanceof Optional<?> found && found.isPresent()
@@ -334,7 +369,7 @@ class RegistryModelTest {
                                     e.candidates.clear();
                                     e.candidates.add(new WorkerRef(ref.node(), -1));
                                 } else {
-                                    e.absent();
+                                    e.absent(sim.now());
                                 }
                             } else {
                                 e.unknown();
@@ -345,24 +380,30 @@ class RegistryModelTest {
                     }
                 }
             } else if (a instanceof CrashNode c) {
-                final Node n = live(c.node());
+                if (crash(c.node())) {
+                    sim.run(200);
+                }
+            } else if (a instanceof Drain d) {
+                final Node n = live(d.node());
                 if (n == null || sim.liveNodes().size() <= 1) {
                     return;
                 }
-                sim.crash(n.id.name());
-                if (quorum > 0) {
-                    model.values().forEach(Expect::unknown); // losing the quorum stops movable workers
+                final Outcome o = sim.call(n, id -> n.core.leave(id));
+                await(o);
+                log.add("   -> drain " + (o.done ? (o.error == null ? "done" : o.error.toString()) : "pending"));
+                final boolean clean = o.ok() && !partitioned && sim.liveNodes().stream().allMatch(live -> live.offersPermanent);
+                if (clean) {
+                    // Every movable worker was handed off: none is on the node any more.
+                    assertThat(n.core.ownRecords().stream().filter(Record::movable).toList()).as("drained %s%s", n.id, trace()).isEmpty();
                 }
-                for (Expect e : model.values()) {
-                    if (e.known && e.present && e.candidates.stream().anyMatch(ref -> ref.node().equals(n.id))) {
-                        if (e.candidates.size() == 1) {
-                            e.absent();
-                        } else {
-                            e.unknown(); // the one that died may have been the winner, the others gone already
-                        }
-                    }
-                }
+                crash(d.node(), clean);
                 sim.run(200);
+            } else if (a instanceof CrashTwice c) {
+                if (crash(c.first())) {
+                    sim.run(c.gapMs());
+                    crash(c.second());
+                    sim.run(200);
+                }
             } else if (a instanceof StartNode s) {
                 if (quorum > 0 && s.node() % 7 >= size) {
                     return; // a static quorum is a majority of a fixed cluster size: the cluster does not grow
@@ -371,8 +412,24 @@ class RegistryModelTest {
                 final Node n = sim.node(name);
                 if (n == null || !n.alive) {
                     sim.start(name);
+                    lastDisturbance = sim.now();
+                    mayMove();
                     sim.run(300);
                 }
+            } else if (a instanceof TogglePermanent t) {
+                final Node n = live(t.node());
+                if (n == null) {
+                    return;
+                }
+                sim.togglePermanent(n.id.name());
+                lastDisturbance = sim.now();
+                for (Expect e : model.values()) {
+                    if (e.known && e.present && e.candidates.stream().anyMatch(ref -> ref.node().equals(n.id) || ref.equals(Expect.ANYWHERE))) {
+                        e.unknown(); // a permanent worker there stopped with its type
+                    }
+                }
+                mayMove();
+                sim.run(300);
             } else if (a instanceof Partition p) {
                 final Set<String> side = new HashSet<>();
                 for (int i = 0; i < 7; i++) {
@@ -382,18 +439,90 @@ class RegistryModelTest {
                 }
                 sim.partition(side);
                 partitioned = true;
+                lastDisturbance = sim.now();
+                // Each side restarts the other's movable workers; after the heal either instance may win.
+                for (Expect e : model.values()) {
+                    if (e.known && sim.now() - e.since < 1_000) {
+                        e.unknown(); // the other side may not have seen its last change, and restarts what it saw
+                    } else if (e.known && e.present && e.candidates.stream().noneMatch(localRefs::contains)) {
+                        e.candidates.clear();
+                        e.candidates.add(Expect.ANYWHERE);
+                    }
+                }
                 if (quorum > 0) {
                     model.values().forEach(Expect::unknown); // the side without quorum stops its workers
                 }
                 sim.run(300);
             } else if (a instanceof Heal) {
                 sim.heal();
+                lastDisturbance = sim.now();
+                mayMove();
                 sim.run(300);
             } else if (a instanceof Loss l) {
                 sim.loss = l.percent() / 100.0;
                 sim.maxDelay = l.maxDelay();
             } else if (a instanceof Wait w) {
                 sim.run(w.ms());
+            }
+        }
+
+        /**
+         * Crashes a live node: its movable names run again elsewhere (same groups), its registerLocal ones
+         * are gone. False when there was no node to crash.
+         */
+        private boolean crash(int index) {
+            return crash(index, false);
+        }
+
+        /** As {@link #crash(int)}; after a clean drain its movable names are elsewhere already. */
+        private boolean crash(int index, boolean drained) {
+            final Node n = live(index);
+            if (n == null || sim.liveNodes().size() <= 1) {
+                return false;
+            }
+            sim.crash(n.id.name());
+            mayMove();
+            if (quorum > 0) {
+                model.values().forEach(Expect::unknown); // losing the quorum stops movable workers
+            }
+            // A restart needs a live node that offers the type (the model does not track which type a name has).
+            final boolean calm = !partitioned && sim.liveNodes().stream().allMatch(live -> live.offersPermanent);
+            for (Expect e : model.values()) {
+                if (sim.now() - e.groupsSince < 1_000) {
+                    e.groups.clear(); // if it ran there, its restart may have the groups from before the last change
+                }
+                final boolean settled = calm && sim.now() - Math.max(e.since, lastDisturbance) >= 1_000;
+                if (e.known && !e.present && !settled) {
+                    e.unknown(); // its removal may not have reached the new owner, which restarts what it saw
+                } else if (e.known && e.present && e.candidates.contains(Expect.ANYWHERE) && !settled) {
+                    e.unknown(); // wherever it runs now may be the node that died, its record not yet everywhere
+                } else if (e.known && e.present && e.candidates.stream().anyMatch(ref -> ref.node().equals(n.id))) {
+                    if (e.candidates.size() > 1) {
+                        e.unknown(); // the one that died may have been the winner, the others gone already
+                    } else if (localRefs.contains(e.candidates.iterator().next())) {
+                        e.absent(sim.now());
+                    } else if (!settled && !drained) {
+                        e.unknown(); // its record may not have reached the name's owner before its host died
+                    } else {
+                        e.candidates.clear();
+                        e.candidates.add(Expect.ANYWHERE); // restarted on its new placement, groups kept
+                    }
+                }
+            }
+            return true;
+        }
+
+        /**
+         * The topology changed: movable names may move (each as its worker answers beginHandoff), for a
+         * while after it: what the model learns of their refs meanwhile may be stale by the end.
+         */
+        private void mayMove() {
+            lastTopologyChange = sim.now();
+            for (Expect e : model.values()) {
+                if (e.known && e.present && !localRefs.containsAll(e.candidates)) {
+                    e.candidates.removeIf(ref -> !localRefs.contains(ref));
+                    e.candidates.add(Expect.ANYWHERE);
+                }
             }
         }
 
@@ -408,9 +537,9 @@ class RegistryModelTest {
                     e.candidates.add(ref);
                     e.groups.clear();
                 } else if (e.known && !e.present) {
-                    e.present(ref);
+                    e.present(ref, sim.now());
                 } else if (!e.known && !partitioned) {
-                    e.present(ref); // unknown before, but with one side there is one holder
+                    e.present(ref, sim.now()); // unknown before, but with one side there is one holder
                 }
             } else if (o.done && o.error instanceof AlreadyRegisteredException already) {
                 if (!e.known && !partitioned) {
@@ -437,6 +566,9 @@ class RegistryModelTest {
         }
 
         private void settle() {
+            if (partitioned || sim.now() - lastTopologyChange < 3_000) {
+                mayMove();
+            }
             sim.heal();
             sim.loss = 0;
             sim.maxDelay = 3;
@@ -445,6 +577,7 @@ class RegistryModelTest {
         }
 
         private void check() {
+            assertThat(sim.violations).as("handoffs%s", trace()).isEmpty();
             final List<Node> live = sim.liveNodes();
             final Map<String, WorkerRef> truth = new TreeMap<>();
             final Map<String, Set<WorkerRef>> groupTruth = new TreeMap<>();
@@ -461,6 +594,13 @@ class RegistryModelTest {
                     }
                 }
                 assertThat(recorded).as("%s records exactly its live workers%s", n.id, trace()).isEqualTo(n.liveWorkers());
+                // Every movable worker runs on its placement, unless it answered ignore to its last handoff (or its
+                // node, without quorum, moves nothing).
+                for (Record r : n.core.ownRecords()) {
+                    if (r.movable() && !n.workers.get(r.ref).ignored && n.core.ready()) {
+                        assertThat(n.core.placementOf(r.name, r.type)).as("%s runs on its placement %s%s", r, n.core.debugMoves(), trace()).isEqualTo(n.id);
+                    }
+                }
             }
             for (Node n : live) {
                 assertThat(new TreeMap<>(n.core.registered())).as("replica of %s%s", n.id, trace()).isEqualTo(truth);

@@ -13,7 +13,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.swarmosgi.api.HandoffDecision;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.StartReason;
 import org.swarmosgi.api.RestartPolicy;
 import org.swarmosgi.api.StopReason;
 import org.swarmosgi.api.SwarmException;
@@ -27,14 +29,14 @@ import org.swarmosgi.api.host.WorkerTypeInfo;
  * and worker hosts whose workers start, stop and crash. The same seed gives the same history.
  */
 final class Simulation {
-    /** A worker type that is restarted after a crash, and one that is not. */
+    /** A worker type that is restarted after a crash and checkpointed every 100 ms, and one that is neither. */
     static final String PERMANENT = "perm";
     static final String TEMPORARY = "temp";
 
-    static final RegistrySettings SETTINGS = new RegistrySettings(64, 0, 20, 300, 200, 2_000, 200, 500);
+    static final RegistrySettings SETTINGS = new RegistrySettings(64, 0, 20, 300, 200, 2_000, 200, 500, 4);
 
     private static final Map<String, WorkerTypeInfo> TYPES = Map.of(
-        PERMANENT, new WorkerTypeInfo(PERMANENT, Duration.ofSeconds(1), Duration.ZERO,
+        PERMANENT, new WorkerTypeInfo(PERMANENT, Duration.ofSeconds(1), Duration.ofMillis(100),
             new RestartPolicy(RestartPolicy.Mode.PERMANENT, 1000, Duration.ofSeconds(1)), Set.of()),
         TEMPORARY, new WorkerTypeInfo(TEMPORARY, Duration.ofSeconds(1), Duration.ZERO,
             new RestartPolicy(RestartPolicy.Mode.TEMPORARY, 0, Duration.ofSeconds(1)), Set.of()));
@@ -56,6 +58,19 @@ final class Simulation {
     /** How long a worker takes to start; negative: 0-2 ms at random. */
     long startDelayMs = -1;
     long messages;
+    /** How the simulated workers answer beginHandoff, by weight: restart, resume, ignore. */
+    int[] handoffWeights = {1, 2, 1};
+    /** Names whose worker never answers beginHandoff (a blocked worker). */
+    final Set<String> stuck = new HashSet<>();
+    /** Handoffs answered, by decision; starts that got the wrong state. */
+    final Map<HandoffDecision.Kind, Integer> handoffs = new java.util.EnumMap<>(HandoffDecision.Kind.class);
+    final List<String> violations = new ArrayList<>();
+    /** Every state handed off by a resume, by name. */
+    private final Map<String, Set<String>> resumed = new HashMap<>();
+    private long states;
+    /** Every state a checkpoint took, by name; how many starts were from one. */
+    private final Map<String, Set<String>> checkpointed = new HashMap<>();
+    int fromCheckpoint;
 
     private record Event(long at, long seq, Runnable action) implements Comparable<Event> {
         @Override
@@ -82,6 +97,7 @@ final class Simulation {
         final Map<WorkerRef, Worker> workers = new LinkedHashMap<>();
         final Set<NodeId> view = new HashSet<>();
         boolean alive = true;
+        boolean offersPermanent = true;
         private long workerIds;
 
         Node(NodeId id) {
@@ -126,7 +142,20 @@ final class Simulation {
                     return;
                 }
                 final WorkerRef ref = new WorkerRef(id, ++workerIds);
-                workers.put(ref, new Worker(order.name(), order.workerType(), order.version()));
+                final Worker w = new Worker(order.name(), order.workerType(), order.version());
+                if (order.reason() == StartReason.HANDED_OFF && order.state() != null && !resumed.getOrDefault(order.name(),
+                    Set.of()).contains(new String(order.state(), StandardCharsets.UTF_8))) {
+                    violations.add(order.name() + " resumed on " + id + " with a state no instance of it handed off");
+                }
+                if (order.reason() == StartReason.FROM_CHECKPOINT) {
+                    fromCheckpoint++;
+                    if (!checkpointed.getOrDefault(order.name(), Set.of()).contains(new String(order.state(), StandardCharsets.UTF_8))) {
+                        violations.add(order.name() + " restarted on " + id + " from a checkpoint it never took");
+                    }
+                }
+                w.state = order.state() != null ? order.state()
+                    : ("s" + ++states).getBytes(StandardCharsets.UTF_8);
+                workers.put(ref, w);
                 core.onWorkerStarted(startId, ref);
                 core.flush();
             });
@@ -139,7 +168,9 @@ final class Simulation {
                     return;
                 }
                 final WorkerRef ref = new WorkerRef(id, ++workerIds);
-                workers.put(ref, new Worker(name, null, version));
+                final Worker w = new Worker(name, null, version);
+                w.state = ("s" + ++states).getBytes(StandardCharsets.UTF_8);
+                workers.put(ref, w);
                 core.onLocalHosted(reqId, name, ref);
                 core.flush();
             });
@@ -154,13 +185,51 @@ final class Simulation {
         }
 
         @Override
+        public void beginHandoff(long id, WorkerRef ref, long version) {
+            at(random.nextInt(4), () -> {
+                if (!alive) {
+                    return;
+                }
+                final Worker w = workers.get(ref);
+                if (w != null && stuck.contains(w.name)) {
+                    return;
+                }
+                if (w == null || !w.alive) {
+                    core.onHandoff(id, HandoffDecision.Kind.RESTART, null); // as the host answers for a worker gone
+                    core.flush();
+                    return;
+                }
+                final int pick = random.nextInt(handoffWeights[0] + handoffWeights[1] + handoffWeights[2]);
+                final HandoffDecision.Kind kind = pick < handoffWeights[0] ? HandoffDecision.Kind.RESTART
+                    : pick < handoffWeights[0] + handoffWeights[1] ? HandoffDecision.Kind.RESUME : HandoffDecision.Kind.IGNORE;
+                handoffs.merge(kind, 1, Integer::sum);
+                w.ignored = kind == HandoffDecision.Kind.IGNORE;
+                if (kind != HandoffDecision.Kind.IGNORE) {
+                    w.alive = false; // stopped with MOVED by its host
+                }
+                if (kind == HandoffDecision.Kind.RESUME) {
+                    resumed.computeIfAbsent(w.name, k -> new HashSet<>()).add(new String(w.state, StandardCharsets.UTF_8));
+                }
+                core.onHandoff(id, kind, kind == HandoffDecision.Kind.RESUME ? w.state : null);
+                core.flush();
+            });
+        }
+
+        @Override
+        public void handoffEnded(WorkerRef from, WorkerRef to) {
+        }
+
+        @Override
         public void takeCheckpoint(long id, WorkerRef ref) {
             at(random.nextInt(2), () -> {
                 if (!alive) {
                     return;
                 }
                 final Worker w = workers.get(ref);
-                core.onCheckpoint(id, w == null ? null : ("state-of-" + ref).getBytes(StandardCharsets.UTF_8));
+                if (w != null) {
+                    checkpointed.computeIfAbsent(w.name, k -> new HashSet<>()).add(new String(w.state, StandardCharsets.UTF_8));
+                }
+                core.onCheckpoint(id, w == null ? null : w.state);
                 core.flush();
             });
         }
@@ -207,6 +276,10 @@ final class Simulation {
         final long version;
         boolean alive = true;
         int conflictsResolved;
+        /** Its state: fresh at a start, handed on by a resume. */
+        byte[] state;
+        /** It answered ignore to its last beginHandoff: it stays off its placement until the next change. */
+        boolean ignored;
 
         Worker(String name, String type, long version) {
             this.name = name;
@@ -239,6 +312,25 @@ final class Simulation {
         n.core.flush();
         scheduleViews();
         return n;
+    }
+
+    /** The node stops (or starts again) offering the permanent type; its workers of that type stop. */
+    void togglePermanent(String name) {
+        final Node n = current.get(name);
+        if (n == null || !n.alive) {
+            return;
+        }
+        n.offersPermanent = !n.offersPermanent;
+        n.core.localTypes(n.offersPermanent ? TYPES : Map.of(TEMPORARY, TYPES.get(TEMPORARY)));
+        if (!n.offersPermanent) {
+            for (Map.Entry<WorkerRef, Worker> e : List.copyOf(n.workers.entrySet())) {
+                if (e.getValue().alive && PERMANENT.equals(e.getValue().type)) {
+                    e.getValue().alive = false;
+                    n.core.onWorkerEnded(e.getValue().name, e.getKey(), StopReason.TYPE_REMOVED);
+                }
+            }
+        }
+        n.core.flush();
     }
 
     void crash(String name) {

@@ -42,7 +42,7 @@ import org.swarmosgi.api.WorkerRef;
         property = {"osgi.command.scope=swarm",
             "osgi.command.function=register", "osgi.command.function=whereis",
             "osgi.command.function=registered", "osgi.command.function=call",
-            "osgi.command.function=send", "osgi.command.function=unregister"})
+            "osgi.command.function=send", "osgi.command.function=unregister", "osgi.command.function=drain"})
 public final class RegistryCommands {
 
     /** Waited past an operation's own timeout, for the registry to report it. */
@@ -207,6 +207,30 @@ public final class RegistryCommands {
         return run("send to " + quote(name), SwarmRegistry.DEFAULT_TIMEOUT,
                 r -> r.send(name, message, Codec.UTF8),
                 done -> "sent to " + quote(name), null);
+    }
+
+    // ---------------------------------------------------------------- this node
+
+    /** Handing off hundreds of thousands of workers takes longer than one call. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+
+    @Descriptor("hands every worker of this node off to the other nodes, before stopping it; the node takes no new "
+            + "workers until its registry starts again")
+    public String drain() {
+        return drain(null);
+    }
+
+    @Descriptor("hands every worker of this node off to the other nodes, before stopping it; the node takes no new "
+            + "workers until its registry starts again")
+    public String drain(@Descriptor("how long the handoffs may take, in ms (default 60000)") String timeoutMs) {
+        final Duration timeout;
+        try {
+            timeout = timeoutMs == null ? DRAIN_TIMEOUT : ShellArgs.timeoutMs(timeoutMs);
+        } catch (IllegalArgumentException e) {
+            return RegistryReport.refused("drain", e.getMessage());
+        }
+        return run("drain this node", timeout, r -> r.drain(timeout),
+                done -> "drained: every worker that can move was handed off; this node takes no new workers", null);
     }
 
     // ---------------------------------------------------------------- waiting and errors

@@ -65,6 +65,12 @@ final class FakeRegistry implements SwarmRegistry {
     }
 
     @Override
+    public CompletionStage<Void> drain(Duration timeout) {
+        asked.add("drain " + timeout.toMillis());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public CompletionStage<Void> unregister(String name, Duration timeout) {
         asked.add("unregister " + name + " " + timeout.toMillis());
         if (stage != null) {

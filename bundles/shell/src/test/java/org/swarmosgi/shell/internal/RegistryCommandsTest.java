@@ -127,6 +127,16 @@ class RegistryCommandsTest {
     }
 
     @Test
+    void drainWaitsForTheHandoffs() {
+        assertThat(commands.drain()).startsWith("drained: every worker that can move was handed off");
+        assertThat(commands.drain("2000")).startsWith("drained");
+        assertThat(commands.drain("soon")).startsWith("cannot drain: timeoutMs must be a whole number");
+        assertThat(registry.asked).contains("drain 60000", "drain 2000");
+        assertThat(new RegistryCommands(null).drain())
+                .isEqualTo("cannot drain this node: the registry is not running (bundle org.swarmosgi.registry)");
+    }
+
+    @Test
     void withoutARegistryEveryCommandSaysSo() {
         final RegistryCommands none = new RegistryCommands(null);
         final String notRunning = "the registry is not running (bundle org.swarmosgi.registry)";
@@ -171,7 +181,8 @@ class RegistryCommandsTest {
             threadIO.start();
         }
         final CommandProcessorImpl processor = new CommandProcessorImpl(threadIO);
-        for (String function : new String[] {"register", "whereis", "registered", "call", "send", "unregister"}) {
+        for (String function : new String[] {"register", "whereis", "registered", "call", "send", "unregister",
+            "drain"}) {
             processor.addCommand("swarm", commands, function);
         }
         final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -50,6 +50,8 @@ final class PeerLink implements AutoCloseable {
     // Guarded by transferLock.
     private long transfers;
     private volatile boolean broken;
+    /** Set at the first frame taken: from then on a lost receiver fails sends at once instead of waiting to connect. */
+    private volatile boolean connectedOnce;
     private volatile boolean helloWanted;
     private volatile boolean skipOnce;
 
@@ -171,6 +173,7 @@ final class PeerLink implements AutoCloseable {
                 result = publication.offer(frameBuffer, 0, frameLength);
                 if (result > 0) {
                     seq++;
+                    connectedOnce = true;
                     afterSend.run();
                     return;
                 }
@@ -193,6 +196,11 @@ final class PeerLink implements AutoCloseable {
             broken = true;
             throw new TransportException(Reason.MAX_POSITION_EXCEEDED,
                 "the stream to " + target + " reached its end; the next send opens a new one");
+        }
+        if (result == Publication.NOT_CONNECTED && connectedOnce) {
+            // Its receiver was there and is gone (the peer stopped, crashed or is cut off): waiting for the connect
+            // timeout would hold every sender to this peer, and the threads they share, for nothing.
+            throw new TransportException(Reason.NOT_CONNECTED, "the link to " + target + " lost its receiver");
         }
         if (result == Publication.NOT_CONNECTED && waitedNs > connectNs) {
             throw new TransportException(Reason.NOT_CONNECTED,

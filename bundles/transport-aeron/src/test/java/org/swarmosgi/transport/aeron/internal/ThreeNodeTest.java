@@ -89,6 +89,10 @@ class ThreeNodeTest {
             .satisfies(e -> assertThat(e.getCause()).isInstanceOf(TransportException.class))
             .satisfies(e -> assertThat(((TransportException) e.getCause()).reason()).isEqualTo(Reason.NOT_CONNECTED));
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(30);
+        // A send to it now fails at once: it does not wait the connect timeout holding the link (and every
+        // sender to that peer, such as the registry's one sending thread) as if the peer had never connected.
+        assertThatThrownBy(() -> local.send(b.member, TestNodes.SINK, ByteBuffer.allocate(8)))
+            .isInstanceOf(TransportException.class).hasMessageContaining("lost its receiver");
         // The other peer is unaffected.
         assertThat(echo(a, 32).remaining()).isEqualTo(32);
     }

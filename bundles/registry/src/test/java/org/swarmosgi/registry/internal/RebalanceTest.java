@@ -1,0 +1,207 @@
+package org.swarmosgi.registry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.swarmosgi.api.HandoffDecision;
+import org.swarmosgi.api.WorkerRef;
+import org.swarmosgi.registry.internal.Simulation.Node;
+import org.swarmosgi.registry.internal.Simulation.Outcome;
+import org.swarmosgi.ring.HashRing;
+
+/**
+ * A fourth node joins three that hold 400 names: only the names whose placement is the new node move
+ * (about a quarter), each as its worker answers beginHandoff, a blocked one holding up no other.
+ */
+class RebalanceTest {
+    private static final int NAMES = 400;
+
+    private static Simulation threeNodesWithNames(long seed, Map<String, WorkerRef> refs) {
+        final Simulation sim = new Simulation(seed, Simulation.SETTINGS);
+        for (int i = 0; i < 3; i++) {
+            sim.start("n" + i);
+        }
+        sim.run(1_000);
+        for (int i = 0; i < NAMES; i++) {
+            final Node n = sim.liveNodes().get(i % 3);
+            final String name = "w" + i;
+            final Outcome o = sim.call(n, id -> n.core.register(id, name, Simulation.PERMANENT, new byte[0], 2_000, false));
+            while (!o.done) {
+                sim.run(5);
+            }
+            assertThat(o.ok()).as("%s", o.error).isTrue();
+            refs.put(name, (WorkerRef) o.result);
+        }
+        sim.run(1_000);
+        return sim;
+    }
+
+    private static Map<String, WorkerRef> registered(Simulation sim) {
+        return new HashMap<>(sim.liveNodes().get(0).core.registered());
+    }
+
+    @Test
+    void aFourthNodeTakesAQuarterAndOnlyThose() {
+        for (HandoffDecision.Kind only : HandoffDecision.Kind.values()) {
+            final Map<String, WorkerRef> before = new HashMap<>();
+            final Simulation sim = threeNodesWithNames(only.ordinal(), before);
+            sim.handoffWeights = new int[] {only == HandoffDecision.Kind.RESTART ? 1 : 0,
+                only == HandoffDecision.Kind.RESUME ? 1 : 0, only == HandoffDecision.Kind.IGNORE ? 1 : 0};
+            final Node d = sim.start("n3");
+            sim.run(3_000);
+            final Map<String, WorkerRef> after = registered(sim);
+            assertThat(after.keySet()).isEqualTo(before.keySet());
+            int moved = 0;
+            int placedOnD = 0;
+            for (Map.Entry<String, WorkerRef> e : after.entrySet()) {
+                final boolean toD = d.id.equals(d.core.placementOf(e.getKey(), Simulation.PERMANENT));
+                placedOnD += toD ? 1 : 0;
+                if (!e.getValue().equals(before.get(e.getKey()))) {
+                    moved++;
+                    final byte[] was = sim.node(before.get(e.getKey()).node()).workers.get(before.get(e.getKey())).state;
+                    final byte[] is = sim.node(e.getValue().node()).workers.get(e.getValue()).state;
+                    if (only == HandoffDecision.Kind.RESUME) {
+                        assertThat(is).as("%s resumed with its state", e.getKey()).isEqualTo(was);
+                    } else {
+                        assertThat(is).as("%s restarted fresh", e.getKey()).isNotEqualTo(was);
+                    }
+                    assertThat(toD).as("%s moved though its placement did not change", e.getKey()).isTrue();
+                    assertThat(e.getValue().node()).isEqualTo(d.id);
+                } else if (only != HandoffDecision.Kind.IGNORE) {
+                    assertThat(toD).as("%s should have moved", e.getKey()).isFalse();
+                }
+            }
+            assertThat(placedOnD).as("names placed on the new node").isBetween(NAMES / 4 - 40, NAMES / 4 + 40);
+            assertThat(moved).as("%s: moved", only).isEqualTo(only == HandoffDecision.Kind.IGNORE ? 0 : placedOnD);
+            assertThat(sim.handoffs.get(only)).as("handoffs answered %s", only).isEqualTo(placedOnD);
+            assertThat(sim.violations).isEmpty();
+            for (Node n : sim.liveNodes()) {
+                // A move is not a duplicate: no instance was told it lost a conflict.
+                assertThat(n.workers.values().stream().mapToInt(w -> w.conflictsResolved).sum()).as("conflicts on %s", n.id).isZero();
+                assertThat(n.liveWorkers()).hasSize((int) after.values().stream().filter(r -> r.node().equals(n.id)).count());
+            }
+        }
+    }
+
+    @Test
+    void aWorkerThatNeverAnswersHoldsUpNoOther() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(7, before);
+        sim.handoffWeights = new int[] {0, 1, 0};
+        // One of the names the new node will take never answers beginHandoff; every other one does.
+        final HashRing four = HashRing.of(Set.of("n0", "n1", "n2", "n3"), Simulation.SETTINGS.virtualNodes());
+        final String blocked = before.keySet().stream().filter(name -> four.owner(name).equals("n3")).findFirst().orElseThrow();
+        sim.stuck.add(blocked);
+        final Node d = sim.start("n3");
+        sim.run(3_000);
+        final Map<String, WorkerRef> after = registered(sim);
+        for (Map.Entry<String, WorkerRef> e : after.entrySet()) {
+            if (!e.getKey().equals(blocked) && d.id.equals(d.core.placementOf(e.getKey(), Simulation.PERMANENT))) {
+                assertThat(e.getValue().node()).as("%s moved", e.getKey()).isEqualTo(d.id);
+            }
+        }
+        assertThat(after.get(blocked)).isEqualTo(before.get(blocked));
+    }
+
+    @Test
+    void aCrashedNodesWorkersStartAgainFromTheirLastCheckpoint() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(11, before);
+        final Node victim = sim.liveNodes().get(1);
+        final Map<String, byte[]> states = new HashMap<>();
+        victim.workers.forEach((ref, w) -> {
+            if (w.alive) {
+                states.put(w.name, w.state);
+            }
+        });
+        assertThat(states).isNotEmpty();
+        for (Node n : sim.liveNodes()) {
+            assertThat(n.core.replicaCount()).as("checkpoints held by %s, only of names it would host next", n.id)
+                .isBetween(NAMES / 3 - 60, NAMES / 3 + 60);
+        }
+        sim.crash(victim.id.name());
+        sim.run(2_000);
+        final Map<String, WorkerRef> after = registered(sim);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        assertThat(sim.fromCheckpoint).isEqualTo(states.size());
+        for (Map.Entry<String, byte[]> e : states.entrySet()) {
+            final WorkerRef now = after.get(e.getKey());
+            assertThat(sim.node(now.node()).workers.get(now).state).as("%s kept its checkpointed state", e.getKey())
+                .isEqualTo(e.getValue());
+        }
+        assertThat(sim.violations).isEmpty();
+    }
+
+    @Test
+    void aDrainedNodeHandsEveryWorkerOffBeforeItStops() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(5, before);
+        sim.handoffWeights = new int[] {0, 1, 0};
+        final Node leaving = sim.liveNodes().get(2);
+        final long onIt = before.values().stream().filter(r -> r.node().equals(leaving.id)).count();
+        assertThat(onIt).isPositive();
+        final Outcome o = sim.call(leaving, id -> leaving.core.leave(id));
+        while (!o.done) {
+            sim.run(5);
+        }
+        assertThat(o.ok()).as("%s", o.error).isTrue();
+        assertThat(leaving.core.ownRecords()).isEmpty();
+        // A peer that sees a handed-off worker before it sees the leaving node's types may move it once more.
+        assertThat(sim.handoffs.get(HandoffDecision.Kind.RESUME)).isBetween((int) onIt, (int) onIt + 5);
+        sim.crash(leaving.id.name());
+        sim.run(2_000);
+        final Map<String, WorkerRef> after = registered(sim);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        assertThat(sim.fromCheckpoint).as("nothing restarted after the stop").isZero();
+        for (Map.Entry<String, WorkerRef> e : before.entrySet()) {
+            if (e.getValue().node().equals(leaving.id)) {
+                final WorkerRef now = after.get(e.getKey());
+                assertThat(sim.node(now.node()).workers.get(now).state).as("%s handed its state on", e.getKey())
+                    .isEqualTo(leaving.workers.get(e.getValue()).state);
+            } else {
+                assertThat(after.get(e.getKey())).as("%s stayed", e.getKey()).isEqualTo(e.getValue());
+            }
+        }
+    }
+
+    @Test
+    void aDuplicateFromAPartitionEndsInTheInstanceOnItsPlacementWithTheOthersState() {
+        for (long seed = 0; seed < 20; seed++) {
+            final Simulation sim = new Simulation(seed, Simulation.SETTINGS);
+            for (int i = 0; i < 3; i++) {
+                sim.start("n" + i);
+            }
+            sim.run(1_000);
+            // A name placed on n0 when all three are up: n0's instance is on its placement after the heal.
+            final HashRing three = HashRing.of(Set.of("n0", "n1", "n2"), Simulation.SETTINGS.virtualNodes());
+            final String name = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "dup" + i)
+                .filter(n -> three.owner(n).equals("n0")).findFirst().orElseThrow();
+            sim.partition(Set.of("n0"));
+            sim.run(500);
+            final WorkerRef onN0 = register(sim, sim.node("n0"), name);
+            final WorkerRef other = register(sim, sim.node("n1"), name);
+            assertThat(other.node()).isNotEqualTo(onN0.node());
+            sim.heal();
+            sim.run(3_000);
+            for (Node n : sim.liveNodes()) {
+                assertThat(n.core.whereis(name)).as("seed %d on %s", seed, n.id).contains(onN0);
+            }
+            assertThat(sim.node("n0").workers.get(onN0).conflictsResolved).as("seed %d: the other's state merged", seed)
+                .isEqualTo(1);
+            assertThat(sim.node(other.node()).workers.get(other).alive).isFalse();
+        }
+    }
+
+    private static WorkerRef register(Simulation sim, Node n, String name) {
+        final Outcome o = sim.call(n, id -> n.core.register(id, name, Simulation.PERMANENT, new byte[0], 2_000, false));
+        while (!o.done) {
+            sim.run(5);
+        }
+        assertThat(o.ok()).as("%s", o.error).isTrue();
+        return (WorkerRef) o.result;
+    }
+}

@@ -1,0 +1,152 @@
+package org.swarmosgi.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+import org.junit.After;
+import org.junit.Test;
+import org.swarmosgi.test.support.DistributionCluster;
+import org.swarmosgi.test.support.DistributionNode;
+
+/**
+ * Workers follow the topology, on node JVMs from the built distribution: 200 counters over three
+ * nodes, each counted up to its own value; a fourth node joins and about a quarter of them move to it,
+ * resuming their counts (the counter answers beginHandoff with resume); then that node is killed with
+ * -9 and its counters run again on the others from their replicated checkpoints, counts kept; last a
+ * node is stopped with SIGTERM right after every count changed, and hands its counters off, counts exact.
+ */
+public class WorkerMovesIT {
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final Duration CONVERGE = Duration.ofSeconds(30);
+    private static final Duration ANSWER = Duration.ofSeconds(30);
+    private static final Path WORK = Path.of("target", "itest", "WorkerMovesIT");
+    private static final String SECRET = "itest-moves-secret-0123456789abcd";
+    private static final int NAMES = 200;
+    private static final Pattern REGISTERED = Pattern.compile("^registered (\\S+): (<\\S+>)$");
+
+    private DistributionCluster processes;
+    private final List<DistributionNode> started = new ArrayList<>();
+
+    @After
+    public void stop() throws java.io.IOException {
+        if (processes != null) {
+            processes.close();
+        }
+        for (DistributionNode node : started) {
+            Files.writeString(WORK.resolve(node.name() + ".log"), String.join("\n", node.process().lines())
+                + "\n--- log:\n" + String.join("\n", node.process().errorLines()));
+        }
+    }
+
+    private DistributionNode start(String name) {
+        final DistributionNode node = processes.start(name, "--secret", SECRET);
+        started.add(node);
+        node.execute("swarm:status", START);
+        return node;
+    }
+
+    private static void awaitRing(List<DistributionNode> nodes) {
+        for (DistributionNode node : nodes) {
+            await("ring of " + nodes.size() + " on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    final String status = node.execute("swarm:status", ANSWER);
+                    return status.contains("Ring: " + nodes.size() + " members,") && status.contains("running, ready");
+                });
+        }
+    }
+
+    /** Every counter answers its own count (counter i: i + incs), asked from {@code node}. */
+    private static void awaitCounts(DistributionNode node, List<String> names, int incs) {
+        final List<String> expected = IntStream.range(0, NAMES).mapToObj(i -> Integer.toString(i + incs)).toList();
+        await("every counter's count, asked on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(500))
+            .untilAsserted(() -> assertEquals(expected, List.of(RegistryClusterIT.all(node,
+                names.stream().map(n -> "swarm:call " + n + " get").toList(), ANSWER).split("\n"))));
+    }
+
+    @Test
+    public void countersMoveToAJoiningNodeWithTheirCounts_comeBackFromCheckpointsAfterAKill_andAreHandedOffOnSigterm() {
+        processes = new DistributionCluster(SwarmContainer.distribution(), WORK);
+        final List<DistributionNode> nodes = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            nodes.add(start("mv" + i));
+        }
+        awaitRing(nodes);
+        final DistributionNode first = nodes.get(0);
+        final List<String> names = IntStream.range(0, NAMES).mapToObj(i -> "mv-" + i).toList();
+        // Counter i starts at i and is counted up once: i + 1.
+        final String out = RegistryClusterIT.all(first,
+            IntStream.range(0, NAMES).mapToObj(i -> "swarm:register mv-" + i + " counter " + i).toList(), Duration.ofMinutes(1));
+        final Map<String, String> before = new TreeMap<>();
+        for (String line : out.lines().toList()) {
+            final Matcher m = REGISTERED.matcher(line);
+            assertTrue(line, m.matches());
+            before.put(m.group(1), m.group(2));
+        }
+        RegistryClusterIT.all(first, names.stream().map(n -> "swarm:call " + n + " inc").toList(), Duration.ofMinutes(1));
+        awaitCounts(first, names, 1);
+
+        // A fourth node joins: the counters placed on it now move there, and only those.
+        final DistributionNode fourth = start("mv4");
+        nodes.add(fourth);
+        final long joined = System.nanoTime();
+        awaitRing(nodes);
+        await("counters on mv4").atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+            .until(() -> RegistryClusterIT.listed(first, "mv-*").values().stream()
+                .filter(ref -> RegistryClusterIT.host(ref).equals("mv4")).count() >= NAMES / 8);
+        awaitCounts(fourth, names, 1);
+        final Map<String, String> afterJoin = RegistryClusterIT.listed(first, "mv-*");
+        int moved = 0;
+        for (String name : names) {
+            if (!afterJoin.get(name).equals(before.get(name))) {
+                moved++;
+                assertEquals(name + " moved, to the new node only", "mv4", RegistryClusterIT.host(afterJoin.get(name)));
+            }
+        }
+        System.out.printf("WorkerMovesIT: %d of %d counters moved to the 4th node (ideal %d), all answering with their"
+            + " counts %d ms after it started%n", moved, NAMES, NAMES / 4, (System.nanoTime() - joined) / 1_000_000);
+        assertTrue("about a quarter moved: " + moved, moved >= NAMES / 8 && moved <= NAMES * 3 / 8);
+
+        // kill -9 the new node: its counters run again on the others, from their replicated checkpoints. The
+        // counters took a checkpoint after the move and every second since; their counts have not changed.
+        fourth.process().kill();
+        nodes.remove(fourth);
+        final long killed = System.nanoTime();
+        await("counters of mv4 back on the others").atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+            .untilAsserted(() -> {
+                final Map<String, String> now = RegistryClusterIT.listed(first, "mv-*");
+                assertEquals(before.keySet(), now.keySet());
+                assertFalse(now.toString(), now.values().stream().anyMatch(ref -> RegistryClusterIT.host(ref).equals("mv4")));
+            });
+        awaitCounts(nodes.get(1), names, 1);
+        System.out.printf("WorkerMovesIT: after kill -9 of mv4 its %d counters answered again with their counts within"
+            + " %d ms%n", moved, (System.nanoTime() - killed) / 1_000_000);
+
+        // SIGTERM right after every count changed: the node drains, handing its counters off with their
+        // current counts (a restart from a checkpoint up to a second old would lose the last increment).
+        final DistributionNode third = nodes.remove(2);
+        RegistryClusterIT.all(first, names.stream().map(n -> "swarm:call " + n + " inc").toList(), Duration.ofMinutes(1));
+        final long terminated = System.nanoTime();
+        third.process().terminate();
+        // (Its log line saying so may be lost: JUL's own shutdown hook closes the handlers as the framework stops.)
+        assertTrue("mv3 exits after SIGTERM", third.process().awaitExit(Duration.ofSeconds(60)));
+        await("no counter left on mv3").atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+            .untilAsserted(() -> assertFalse(RegistryClusterIT.listed(first, "mv-*").values().stream()
+                .anyMatch(ref -> RegistryClusterIT.host(ref).equals("mv3"))));
+        awaitCounts(first, names, 2);
+        System.out.printf("WorkerMovesIT: SIGTERM of mv3: its counters answered on the others with every count within"
+            + " %d ms%n", (System.nanoTime() - terminated) / 1_000_000);
+    }
+}
