@@ -44,8 +44,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * A stock Karaf (the apache-karaf tar.gz, a Maven artifact) with only the settings features/README.md
  * tells users to make: the KAR built by features/ installed with {@code kar:install}, then
  * {@code feature:install swarm swarm-example-counter}, then the shell: {@code swarm:status} and a
- * counter registered and called. Runs in the Karaf container of Pax Exam (one Karaf JVM), selected by
- * {@link ExamFactory}: the other in-container tests keep the native container.
+ * counter registered and called. Runs in the Karaf container of Pax Exam (one Karaf JVM), in a failsafe
+ * execution of its own (itests/pom.xml): the other in-container tests keep the native container.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
