@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.util.Dictionary;
 import java.util.Hashtable;
 
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -17,11 +18,15 @@ import org.swarmosgi.api.node.LocalNode;
  * Reads PID {@code org.swarmosgi.node} and registers {@link LocalNode}. The service is registered
  * by hand rather than by DS so that its properties are chosen ({@value LocalNode#AUTOCLUSTER} and
  * names) and the secret, a configuration property, never becomes a service property. A
- * configuration change reactivates the component: a new incarnation.
+ * configuration change reactivates the component: a new incarnation. The capability tells resolvers
+ * (Karaf's feature resolver) what DS would have declared: every {@code @Reference LocalNode} is an
+ * {@code osgi.service} requirement.
  */
 @Component(service = {}, immediate = true, configurationPid = "org.swarmosgi.node",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = NodeConfig.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.swarmosgi.api.node.LocalNode\"",
+        uses = LocalNode.class)
 public final class NodeComponent {
     private static final System.Logger LOG = System.getLogger(NodeComponent.class.getName());
 
