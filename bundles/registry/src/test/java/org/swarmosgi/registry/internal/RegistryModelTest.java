@@ -421,10 +421,20 @@ class RegistryModelTest {
                 if (n == null) {
                     return;
                 }
+                // Which names run there is the host's fact, not the model's: a name the model last saw elsewhere may
+                // have moved there since (a rebalance after a node started) and stop with its type now.
+                final Set<String> ranThere = new HashSet<>();
+                n.workers.values().forEach(w -> {
+                    if (w.alive && Simulation.PERMANENT.equals(w.type)) {
+                        ranThere.add(w.name);
+                    }
+                });
                 sim.togglePermanent(n.id.name());
                 lastDisturbance = sim.now();
-                for (Expect e : model.values()) {
-                    if (e.known && e.present && e.candidates.stream().anyMatch(ref -> ref.node().equals(n.id) || ref.equals(Expect.ANYWHERE))) {
+                for (Map.Entry<String, Expect> entry : model.entrySet()) {
+                    final Expect e = entry.getValue();
+                    if (e.known && e.present && (ranThere.contains(entry.getKey())
+                        || e.candidates.stream().anyMatch(ref -> ref.node().equals(n.id) || ref.equals(Expect.ANYWHERE)))) {
                         e.unknown(); // a permanent worker there stopped with its type
                     }
                 }
