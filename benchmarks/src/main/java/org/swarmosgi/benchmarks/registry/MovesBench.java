@@ -98,13 +98,7 @@ public final class MovesBench {
             for (int i = 0; i < nodes + extra; i++) {
                 ports.add(NodeProcess.freeUdpPort());
             }
-            final Path dir = Files.createTempDirectory(work, "cluster");
-            for (int i = 0; i < nodes; i++) {
-                final List<Integer> seeds = new ArrayList<>(ports.subList(0, nodes));
-                seeds.remove(i);
-                procs.add(new NodeProcess("node" + (i + 1), dir, ports.get(i), seeds, heap, jvm));
-            }
-            all("await " + nodes, "CLUSTER");
+            procs.addAll(NodeProcess.startCluster(nodes, Files.createTempDirectory(work, "cluster"), ports, heap, jvm));
         }
 
         NodeProcess join() throws Exception {
@@ -119,14 +113,7 @@ public final class MovesBench {
         }
 
         List<String> all(String command, String prefix) {
-            for (NodeProcess p : procs) {
-                p.send(command);
-            }
-            final List<String> answers = new ArrayList<>();
-            for (NodeProcess p : procs) {
-                answers.add(p.expect(prefix));
-            }
-            return answers;
+            return NodeProcess.all(procs, command, prefix);
         }
 
         /** Registers {@code count} movers, node k registering i = k, k + nodes, ...; then counts each up once. */

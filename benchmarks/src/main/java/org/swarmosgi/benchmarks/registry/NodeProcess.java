@@ -5,6 +5,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.swarmosgi.test.support.ChildJvm;
@@ -40,6 +41,33 @@ final class NodeProcess implements AutoCloseable {
             .args(name, work.resolve(name).toString(), Integer.toString(membershipPort), s.toString())
             .stopLine("exit"));
         up = expect("UP ").split(" ");
+    }
+
+    /**
+     * Starts {@code node1..node<nodes>} on the first {@code nodes} of {@code ports}, each seeded with the
+     * others, and waits until every one sees them all.
+     */
+    static List<NodeProcess> startCluster(int nodes, Path work, List<Integer> ports, String heap, List<String> jvmExtra) {
+        final List<NodeProcess> procs = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            final List<Integer> seeds = new ArrayList<>(ports.subList(0, nodes));
+            seeds.remove(i);
+            procs.add(new NodeProcess("node" + (i + 1), work, ports.get(i), seeds, heap, jvmExtra));
+        }
+        all(procs, "await " + nodes, "CLUSTER");
+        return procs;
+    }
+
+    /** Sends {@code command} to every node, then collects each one's answer (starting with {@code prefix}). */
+    static List<String> all(List<NodeProcess> procs, String command, String prefix) {
+        for (NodeProcess p : procs) {
+            p.send(command);
+        }
+        final List<String> answers = new ArrayList<>();
+        for (NodeProcess p : procs) {
+            answers.add(p.expect(prefix));
+        }
+        return answers;
     }
 
     /** A port for a node's membership socket (the node binds it at once). */

@@ -114,12 +114,7 @@ public final class RegistryCluster {
             for (int i = 0; i <= nodes; i++) {
                 ports.add(NodeProcess.freeUdpPort());
             }
-            for (int i = 0; i < nodes; i++) {
-                final List<Integer> seeds = new ArrayList<>(ports.subList(0, nodes));
-                seeds.remove(i);
-                procs.add(new NodeProcess("node" + (i + 1), work, ports.get(i), seeds, heap, jvmExtra));
-            }
-            all("await " + nodes, "CLUSTER");
+            procs.addAll(NodeProcess.startCluster(nodes, work, ports, heap, jvmExtra));
             System.out.printf("Registry cluster benchmark: %d node JVMs on 127.0.0.1, %d cores, heap %s each, load average %s%n",
                 nodes, Runtime.getRuntime().availableProcessors(), heap, load());
             // Warm-up: every path (claim, start, reply, replication) compiled before measuring.
@@ -153,15 +148,8 @@ public final class RegistryCluster {
         }
     }
 
-    private List<String> all(String command, String prefix) throws Exception {
-        for (NodeProcess p : procs) {
-            p.send(command);
-        }
-        final List<String> answers = new ArrayList<>();
-        for (NodeProcess p : procs) {
-            answers.add(p.expect(prefix));
-        }
-        return answers;
+    private List<String> all(String command, String prefix) {
+        return NodeProcess.all(procs, command, prefix);
     }
 
     /** {@code count} names {@code prefix-i}, node k registering i = k, k + nodes, ...; returns the aggregate rate. */
