@@ -27,6 +27,8 @@ import org.swarmosgi.api.host.StartOrder;
 import org.swarmosgi.api.host.WorkerHost;
 import org.swarmosgi.api.host.WorkerTypeInfo;
 import org.swarmosgi.api.host.WorkerTypeStatus;
+import org.swarmosgi.api.metrics.Metric;
+import org.swarmosgi.api.metrics.MetricSource;
 import org.swarmosgi.api.node.LocalNode;
 
 /**
@@ -36,10 +38,10 @@ import org.swarmosgi.api.node.LocalNode;
  * ({@link StopReason#SHUTDOWN}) since refs name an incarnation.
  */
 // Immediate: workers live in this instance; a delayed component would drop them when its last user ungets it.
-@Component(service = WorkerHost.class, configurationPid = ContainerSettings.PID,
+@Component(service = {WorkerHost.class, MetricSource.class}, configurationPid = ContainerSettings.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = ContainerConfig.class)
-public final class ContainerComponent implements WorkerHost {
+public final class ContainerComponent implements WorkerHost, MetricSource {
     private static final System.Logger LOG = System.getLogger(ContainerComponent.class.getName());
 
     private final LocalWorkerHost host;
@@ -71,6 +73,16 @@ public final class ContainerComponent implements WorkerHost {
     @Deactivate
     void deactivate() {
         host.close();
+    }
+
+    @Override
+    public String group() {
+        return "Container";
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        return host.metrics();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The host's {@link LocalWorkerHost#deliveries() deliveries} executor: a serial lane on the worker
@@ -24,8 +25,12 @@ final class DeliveryLane extends WorkerPool.Task implements Executor {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile boolean closed;
 
-    DeliveryLane(WorkerPool pool) {
+    private final LongAdder errors;
+
+    /** @param errors counts tasks that threw (each also logged) */
+    DeliveryLane(WorkerPool pool, LongAdder errors) {
         this.pool = pool;
+        this.errors = errors;
     }
 
     @Override
@@ -54,6 +59,7 @@ final class DeliveryLane extends WorkerPool.Task implements Executor {
             try {
                 task.run();
             } catch (RuntimeException | LinkageError e) {
+                errors.increment();
                 LOG.log(Level.ERROR, "a delivery task failed; the lane carries on", e);
             }
         }

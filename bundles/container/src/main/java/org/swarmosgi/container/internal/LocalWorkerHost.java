@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import org.swarmosgi.api.metrics.Metric;
 import org.swarmosgi.api.Codec;
 import org.swarmosgi.api.NoSuchWorkerException;
 import org.swarmosgi.api.NodeId;
@@ -94,9 +95,9 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
         });
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.events = new SerialExecutor(timer);
+        this.events = new SerialExecutor(timer, stats.errors);
         this.pool = new WorkerPool(settings.poolThreads(), "swarm-worker-");
-        this.deliveries = new DeliveryLane(pool);
+        this.deliveries = new DeliveryLane(pool, stats.errors);
     }
 
     // ------------------------------------------------------------------------------------ worker types
@@ -453,6 +454,10 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
     }
 
     /** Counters and the number of workers running. */
+    public List<Metric> metrics() {
+        return stats.metrics(cells.size());
+    }
+
     public HostStats.Snapshot stats() {
         return stats.snapshot(cells.size());
     }

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs tasks one at a time, in the order given, on another executor: the host's events to its driver
@@ -18,8 +19,12 @@ final class SerialExecutor implements Executor {
     private final AtomicBoolean active = new AtomicBoolean();
     private final Runnable drain = this::drain;
 
-    SerialExecutor(Executor target) {
+    private final LongAdder errors;
+
+    /** @param errors counts handlers that threw (each also logged) */
+    SerialExecutor(Executor target, LongAdder errors) {
         this.target = target;
+        this.errors = errors;
     }
 
     @Override
@@ -41,6 +46,7 @@ final class SerialExecutor implements Executor {
                 try {
                     task.run();
                 } catch (Throwable t) {
+                    errors.increment();
                     LOG.log(Level.ERROR, "host event handler failed", t);
                 }
             }

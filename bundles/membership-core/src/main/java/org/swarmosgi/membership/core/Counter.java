@@ -29,5 +29,27 @@ public enum Counter {
     /** A heartbeat under this node's own name but another incarnation (a name clash or a stale self). */
     REFUSED_OWN_NAME,
     /** An unexpected error in the engine's loop, which carries on (logged at most once per interval). */
-    LOOP_ERROR
+    LOOP_ERROR,
+    /** Turns of the engine's loop (it turns at least every 50 ms): liveness reads it. */
+    LOOPS,
+    /** Members reported up. */
+    UP,
+    /** Members reported down because they left ({@link org.swarmosgi.api.membership.DownReason#LEFT}). */
+    DOWN_LEFT,
+    /** Members reported down by the failure detector ({@code FAILED}). */
+    DOWN_FAILED,
+    /** Members reported down because a newer incarnation came ({@code REPLACED}). */
+    DOWN_REPLACED,
+    /** Members reported down because the strategy no longer lists them ({@code EVICTED}). */
+    DOWN_EVICTED;
+
+    /** The counter of a down for {@code reason}. */
+    static Counter down(org.swarmosgi.api.membership.DownReason reason) {
+        return switch (reason) {
+            case LEFT -> DOWN_LEFT;
+            case FAILED -> DOWN_FAILED;
+            case REPLACED -> DOWN_REPLACED;
+            case EVICTED -> DOWN_EVICTED;
+        };
+    }
 }

@@ -25,11 +25,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.Subscription;
+import org.swarmosgi.api.membership.DownReason;
 import org.swarmosgi.api.membership.Membership;
 import org.swarmosgi.api.membership.MembershipListener;
+import org.swarmosgi.api.metrics.Metric;
 
 /**
  * A running membership: one UDP socket and one thread that receives heartbeats, sends this node's
@@ -64,7 +67,13 @@ public final class MembershipEngine implements Membership, AutoCloseable {
     private final InetSocketAddress localAddress;
     private final InetSocketAddress advertised;
     private final Notifier notifier;
+    /**
+     * Written by the engine thread only: a plain read and a release store per count (no lock prefix, no
+     * allocation); readers on other threads read with acquire.
+     */
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
+    /** Engine thread: counts an up or down, then hands it to the notifier (one object, not a lambda per call). */
+    private final Consumer<MemberEvent> publish = this::publish;
     private final Thread thread;
     private volatile Set<InetSocketAddress> targets = Set.of();
     /** Set by {@link #setTargets}: the engine thread asks the filter again about current members. */
@@ -152,6 +161,47 @@ public final class MembershipEngine implements Membership, AutoCloseable {
     /** How many times {@code counter} has counted so far. */
     public long count(Counter counter) {
         return counters.get(counter.ordinal());
+    }
+
+    /** Engine thread only (the single writer). */
+    private void count(Counter counter, long n) {
+        final int i = counter.ordinal();
+        counters.lazySet(i, counters.get(i) + n);
+    }
+
+    private void publish(MemberEvent event) {
+        count(event.up() ? Counter.UP : Counter.down(event.reason()), 1);
+        notifier.publish(event);
+    }
+
+    /** The figures for {@code org.swarmosgi.api.metrics} readers (shell, JMX, Prometheus). */
+    public List<Metric> metrics() {
+        final List<Metric> m = new ArrayList<>(24);
+        m.add(Metric.gauge("swarm_membership_members", "Members up, this node included", members().size()));
+        m.add(Metric.counter("swarm_membership_ups_total", "Members reported up", count(Counter.UP)));
+        for (DownReason reason : DownReason.values()) {
+            m.add(Metric.counter("swarm_membership_downs_total", "Members reported down, by reason",
+                    Map.of("reason", reason.name()), count(Counter.down(reason))));
+        }
+        m.add(Metric.counter("swarm_membership_heartbeats_sent_total", "Heartbeat datagrams sent", count(Counter.SENT)));
+        m.add(Metric.counter("swarm_membership_send_failures_total",
+                "Heartbeat datagrams the socket could not take", count(Counter.SEND_FAILED)));
+        m.add(Metric.counter("swarm_membership_datagrams_received_total", "Datagrams received, before any check",
+                count(Counter.RECEIVED)));
+        m.add(Metric.counter("swarm_membership_heartbeats_accepted_total",
+                "Heartbeats that passed every check (this node's own echo included)", count(Counter.ACCEPTED)));
+        for (Counter c : Counter.values()) {
+            if (c.name().startsWith("REFUSED_")) {
+                m.add(Metric.counter("swarm_membership_refused_total",
+                        "Datagrams refused, by reason (BAD_MAC, FOREIGN_CLUSTER, REPLAY: forged or foreign)",
+                        Map.of("reason", c.name().substring("REFUSED_".length())), count(c)));
+            }
+        }
+        m.add(Metric.counter("swarm_membership_duty_cycles_total", "Turns of the membership engine's loop",
+                count(Counter.LOOPS)));
+        m.add(Metric.counter("swarm_membership_errors_total",
+                "Unexpected errors in the membership engine's loop (it carries on)", count(Counter.LOOP_ERROR)));
+        return m;
     }
 
     @Override
@@ -248,16 +298,17 @@ public final class MembershipEngine implements Membership, AutoCloseable {
                         selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
                         selector.selectedKeys().clear();
                     }
+                    count(Counter.LOOPS, 1);
                     // Read the clock, then drain, then judge by that reading: heartbeats that queued
                     // while this thread was stopped or starved count, wherever the stall fell.
                     final long now = System.nanoTime();
                     receiveAll();
                     if (recheckAdmission) {
                         recheckAdmission = false;
-                        table.recheck(filter, notifier::publish);
+                        table.recheck(filter, publish);
                     }
                     if (now - nextCheck >= 0) {
-                        table.check(now, notifier::publish);
+                        table.check(now, publish);
                         expireLearned(now);
                         nextCheck = now + checkPeriod;
                     }
@@ -268,7 +319,7 @@ public final class MembershipEngine implements Membership, AutoCloseable {
                     }
                 } catch (IOException | RuntimeException | Error e) {
                     // Counted and logged at most once per interval: the loop must outlive any one datagram.
-                    counters.incrementAndGet(Counter.LOOP_ERROR.ordinal());
+                    count(Counter.LOOP_ERROR, 1);
                     if (running && logLimiter.hit(e.getClass(), System.nanoTime()) > 0) {
                         LOG.log(System.Logger.Level.WARNING, "membership loop error, continuing ("
                                 + count(Counter.LOOP_ERROR) + " so far)", e);
@@ -297,18 +348,18 @@ public final class MembershipEngine implements Membership, AutoCloseable {
             if (from == null) {
                 return;
             }
-            counters.incrementAndGet(Counter.RECEIVED.ordinal());
+            count(Counter.RECEIVED, 1);
             receiveBuffer.flip();
             final InetSocketAddress source = (InetSocketAddress) from;
             try {
                 final Heartbeat heartbeat = codec.decode(receiveBuffer);
                 final long now = System.nanoTime();
-                final Counter refused = table.onHeartbeat(heartbeat, source, now, filter, notifier::publish);
+                final Counter refused = table.onHeartbeat(heartbeat, source, now, filter, publish);
                 if (refused != null) {
                     refuse(refused, source, heartbeat.id().toString());
                     continue;
                 }
-                counters.incrementAndGet(Counter.ACCEPTED.ordinal());
+                count(Counter.ACCEPTED, 1);
                 if (delivery instanceof Delivery.Unicast u && !heartbeat.id().equals(config.self())) {
                     learn(heartbeat, source, u.gossip(), now);
                 }
@@ -319,7 +370,7 @@ public final class MembershipEngine implements Membership, AutoCloseable {
     }
 
     private void refuse(Counter reason, InetSocketAddress source, String detail) {
-        counters.incrementAndGet(reason.ordinal());
+        count(reason, 1);
         if (reason == Counter.REFUSED_REPLAY) {
             return; // routine: a LEAVE sent twice, a packet reordered; counted only
         }
@@ -393,13 +444,13 @@ public final class MembershipEngine implements Membership, AutoCloseable {
             sendBuffer.rewind();
             try {
                 if (channel.send(sendBuffer, target) > 0) {
-                    counters.incrementAndGet(Counter.SENT.ordinal());
+                    count(Counter.SENT, 1);
                 } else {
-                    counters.incrementAndGet(Counter.SEND_FAILED.ordinal());
+                    count(Counter.SEND_FAILED, 1);
                 }
             } catch (IOException e) {
                 // Unreachable or refused target: count it; the others still get their heartbeat.
-                counters.incrementAndGet(Counter.SEND_FAILED.ordinal());
+                count(Counter.SEND_FAILED, 1);
             }
         }
     }

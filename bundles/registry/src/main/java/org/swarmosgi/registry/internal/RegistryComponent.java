@@ -58,6 +58,8 @@ import org.swarmosgi.api.transport.InboundMessage;
 import org.swarmosgi.api.transport.Topics;
 import org.swarmosgi.api.transport.Transport;
 import org.swarmosgi.api.transport.TransportException;
+import org.swarmosgi.api.metrics.Metric;
+import org.swarmosgi.api.metrics.MetricSource;
 
 /**
  * The {@link SwarmRegistry} service of a node: {@link RegistryCore} on its own thread, fed by
@@ -71,10 +73,10 @@ import org.swarmosgi.api.transport.TransportException;
  * {@link WorkerHost#deliveries() deliveries} lane, which runs on the threads that run the workers: one
  * thread hand-off between the transport and the worker.
  */
-@Component(service = SwarmRegistry.class, immediate = true, configurationPid = RegistryComponent.PID,
+@Component(service = {SwarmRegistry.class, MetricSource.class}, immediate = true, configurationPid = RegistryComponent.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = RegistryConfig.class)
-public final class RegistryComponent implements SwarmRegistry {
+public final class RegistryComponent implements SwarmRegistry, MetricSource {
     public static final String PID = "org.swarmosgi.registry";
     /** Registry protocol between nodes. */
     static final int TOPIC_CONTROL = Topics.REGISTRY_BASE;
@@ -936,6 +938,45 @@ public final class RegistryComponent implements SwarmRegistry {
         Objects.requireNonNull(listener, "listener");
         nameListeners.add(listener);
         return () -> nameListeners.remove(listener);
+    }
+
+    // ================================================================ figures
+
+    @Override
+    public String group() {
+        return "Registry";
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        final RegistryStats st = core.stats;
+        return List.of(
+            Metric.gauge("swarm_registry_names", "Names in this node's replica", core.registered().size()),
+            Metric.gauge("swarm_registry_ready", "1 when the replica is synced with the topology (and quorum held, if configured)",
+                core.ready() ? 1 : 0),
+            Metric.gauge("swarm_registry_quorum", "1 while this side of the cluster has quorum (always 1 without a quorum size)",
+                core.hasQuorum() ? 1 : 0),
+            Metric.counter("swarm_registry_register_requests_total", "register and whereisOrRegister calls made on this node",
+                st.get(RegistryStats.Figure.REGISTER_REQUESTS)),
+            Metric.counter("swarm_registry_lookups_asking_owner_total",
+                "Lookups (also by send and call by name) the local replica could not answer, so the owner was asked",
+                st.get(RegistryStats.Figure.LOOKUPS_ASKING_OWNER)),
+            Metric.counter("swarm_registry_workers_started_total",
+                "Workers started on this node for a name (registered, moved here or restarted)",
+                st.get(RegistryStats.Figure.WORKERS_STARTED)),
+            Metric.counter("swarm_registry_restarts_total",
+                "Workers restarted after they crashed, or after their node died", st.get(RegistryStats.Figure.RESTARTS)),
+            Metric.counter("swarm_registry_handoffs_total", "Handoffs begun: workers of this node asked to move",
+                st.get(RegistryStats.Figure.HANDOFFS)),
+            Metric.counter("swarm_registry_conflicts_total",
+                "Duplicates of a name (after a partition healed) told to give way", st.get(RegistryStats.Figure.CONFLICTS)),
+            Metric.counter("swarm_registry_malformed_total", "Malformed registry or worker messages from peers, dropped",
+                malformed.sum()),
+            Metric.counter("swarm_registry_send_failures_total",
+                "Registry messages that could not be sent (resends and anti-entropy repair them)", sendFailures.sum()),
+            Metric.counter("swarm_registry_duty_cycles_total", "Turns of the registry's thread", loop.turns()),
+            Metric.counter("swarm_registry_errors_total", "Registry tasks that threw (the registry carries on)",
+                loop.errors()));
     }
 
     // ================================================================ API: topology

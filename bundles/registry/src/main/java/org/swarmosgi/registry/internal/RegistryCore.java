@@ -216,6 +216,9 @@ final class RegistryCore {
     private record Conflict(String name, WorkerRef loser, WorkerRef winner) {
     }
 
+    /** What this core counted (its thread writes, anyone reads). */
+    final RegistryStats stats = new RegistryStats();
+
     RegistryCore(NodeId self, RegistrySettings settings, Effects fx, LongSupplier clock) {
         this.self = self;
         this.settings = settings;
@@ -421,6 +424,7 @@ final class RegistryCore {
             final Claim c = new Claim(++ids, name, host, false, now + settings.claimTimeoutMs());
             c.orphan = o.record;
             claims.put(name, c);
+            stats.count(RegistryStats.Figure.RESTARTS);
             send(host, new Msg.StartReq(c.id, name, o.record.type, o.record.args, o.record.gen + 1, o.record.groups,
                 StartReason.RESTARTED, null));
         }
@@ -605,6 +609,7 @@ final class RegistryCore {
             final Move m = new Move(++ids, r, target);
             moves.put(r.name, m);
             movesById.put(m.id, m);
+            stats.count(RegistryStats.Figure.HANDOFFS);
             fx.beginHandoff(m.id, r.ref, r.version);
         }
     }
@@ -797,6 +802,7 @@ final class RegistryCore {
     // ================================================================ API calls
 
     void register(long reqId, String name, String type, byte[] args, long timeoutMs, boolean orExisting) {
+        stats.count(RegistryStats.Figure.REGISTER_REQUESTS);
         final Record existing = own.get(name);
         if (existing != null && orExisting) {
             fx.completed(reqId, existing.ref); // ours: alive for sure; any other holder is confirmed by the owner
@@ -816,6 +822,7 @@ final class RegistryCore {
             fx.completed(reqId, Optional.of(r.ref));
             return;
         }
+        stats.count(RegistryStats.Figure.LOOKUPS_ASKING_OWNER);
         submit(new Pending(reqId, Kind.LOOKUP, name, null, null, false, null, null, now() + timeoutMs));
     }
 
@@ -1572,6 +1579,7 @@ final class RegistryCore {
                 fireMonitors(current.ref, StopReason.MOVED);
             }
         }
+        stats.count(RegistryStats.Figure.WORKERS_STARTED);
         final String[] groupsKept = current == null ? s.groups : current.groups;
         final Record r = putOwn(new Record(s.name, ref, s.type, s.args, nextVersion(), groupsKept, s.gen));
         moveOnIfMisplaced(r); // its placement may have changed while it (re)started
@@ -1632,6 +1640,7 @@ final class RegistryCore {
             ownByRef.remove(ref);
             final long startId = ++ids;
             addStart(startId, new Start(null, 0, r.name, r.type, r.args, r, r.gen, r.groups));
+            stats.count(RegistryStats.Figure.RESTARTS);
             fx.startWorker(startId, new StartOrder(r.name, r.type, r.args, null, StartReason.RESTARTED, nextVersion()));
         } else {
             removeOwn(r, reason);
@@ -1843,6 +1852,7 @@ final class RegistryCore {
             for (Partition p : partitions.values()) {
                 final Record r = p.get(name);
                 if (r != null && r != winner) {
+                    stats.count(RegistryStats.Figure.CONFLICTS);
                     send(r.ref.node(), new Msg.ConflictLose(name, r.ref, winner.ref));
                 }
             }

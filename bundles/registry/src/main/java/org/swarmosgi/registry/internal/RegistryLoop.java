@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -26,7 +26,8 @@ final class RegistryLoop implements Executor, AutoCloseable {
     private volatile boolean idle;
     private Runnable afterBatch = () -> { };
     private final Thread thread;
-    private final LongAdder errors = new LongAdder();
+    /** [0] turns, [1] errors: this thread writes (release store), anyone reads (acquire). */
+    private final AtomicLongArray counts = new AtomicLongArray(2);
     private volatile RegistryCore core;
     private volatile boolean closed;
 
@@ -62,12 +63,22 @@ final class RegistryLoop implements Executor, AutoCloseable {
     }
 
     long errors() {
-        return errors.sum();
+        return counts.get(1);
+    }
+
+    /** Turns of the loop (at least one per tick): liveness reads it. */
+    long turns() {
+        return counts.get(0);
+    }
+
+    private void count(int i) {
+        counts.lazySet(i, counts.get(i) + 1);
     }
 
     private void run() {
         long nextTick = System.nanoTime();
         while (!closed) {
+            count(0);
             Runnable task = inbox.poll();
             if (task == null) {
                 final long wait = nextTick - System.nanoTime();
@@ -101,7 +112,7 @@ final class RegistryLoop implements Executor, AutoCloseable {
         try {
             task.run();
         } catch (RuntimeException | LinkageError e) {
-            errors.increment();
+            count(1);
             LOG.log(System.Logger.Level.ERROR, thread.getName() + ": a registry task failed; the registry carries on", e);
         }
     }

@@ -53,6 +53,11 @@ final class KubernetesDiscovery implements AutoCloseable {
         return engine;
     }
 
+    /** Unexpected errors while polling the pods API (each also logged). */
+    long pollErrors() {
+        return poller.errors();
+    }
+
     private boolean admit(NodeId id, Endpoint transport, InetSocketAddress source) {
         final PodTarget pod = pods.get(source.getAddress());
         return pod != null && pod.nodeName().equals(id.name());

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -11,6 +13,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.swarmosgi.api.membership.Membership;
+import org.swarmosgi.api.metrics.Metric;
+import org.swarmosgi.api.metrics.MetricSource;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.api.transport.Transport;
 import org.swarmosgi.membership.core.EngineMembership;
@@ -24,7 +28,7 @@ import org.swarmosgi.membership.core.Timing;
  * {@code kubernetes}; publishes the membership of the pods that match the selector.
  */
 @Component(
-        service = Membership.class,
+        service = {Membership.class, MetricSource.class},
         // Heartbeats must run whether or not anyone uses the service yet; a delayed component would
         // also close (and leave the cluster) whenever its last user let go.
         immediate = true,
@@ -82,5 +86,14 @@ public final class KubernetesMembership extends EngineMembership {
     @Override
     protected MembershipEngine engine() {
         return discovery.engine();
+    }
+
+    /** The engine's figures and the pod poller's errors. */
+    @Override
+    public List<Metric> metrics() {
+        final List<Metric> metrics = new ArrayList<>(super.metrics());
+        metrics.add(Metric.counter("swarm_membership_kubernetes_poll_errors_total",
+                "Unexpected errors while polling the Kubernetes pods API (each also logged)", discovery.pollErrors()));
+        return metrics;
     }
 }

@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.membership.Membership;
+import org.swarmosgi.api.metrics.MetricSource;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.api.transport.Transport;
 import org.swarmosgi.membership.core.AdmissionFilter;
@@ -22,7 +23,7 @@ import org.swarmosgi.membership.core.MembershipEngine;
  * {@code autocluster} is {@code static}.
  */
 // Immediate: a node heartbeats from start-up, not from its first service consumer.
-@Component(service = Membership.class, property = Membership.STRATEGY + "=static", immediate = true,
+@Component(service = {Membership.class, MetricSource.class}, property = Membership.STRATEGY + "=static", immediate = true,
         configurationPid = "org.swarmosgi.membership.static")
 @Designate(ocd = StaticConfig.class)
 public final class StaticMembership extends EngineMembership {

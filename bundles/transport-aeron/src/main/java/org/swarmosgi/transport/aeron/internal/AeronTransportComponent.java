@@ -2,6 +2,7 @@ package org.swarmosgi.transport.aeron.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,6 +23,8 @@ import org.swarmosgi.api.membership.DownReason;
 import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.membership.Membership;
 import org.swarmosgi.api.membership.MembershipListener;
+import org.swarmosgi.api.metrics.Metric;
+import org.swarmosgi.api.metrics.MetricSource;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.api.transport.Transport;
 
@@ -36,14 +39,15 @@ import org.swarmosgi.api.transport.Transport;
  * reports them up and released when it reports them down.
  */
 // Immediate: a delayed component would stop when its last user ungets it and come back on another
-// ephemeral port, a new endpoint the cluster has not heard of. No DS service: the supervisor registers
-// it; the capability tells resolvers (Karaf's) that this bundle provides the service.
-@Component(service = {}, configurationPid = AeronTransportComponent.PID,
+// ephemeral port, a new endpoint the cluster has not heard of. The Transport is no DS service: the
+// supervisor registers it; the capability tells resolvers (Karaf's) that this bundle provides it. The
+// component itself is the transport's MetricSource (its figures survive engine restarts).
+@Component(service = MetricSource.class, configurationPid = AeronTransportComponent.PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = TransportConfig.class)
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.swarmosgi.api.transport.Transport\"",
     uses = Transport.class)
-public final class AeronTransportComponent {
+public final class AeronTransportComponent implements MetricSource {
     public static final String PID = "org.swarmosgi.transport.aeron";
     static final long INITIAL_BACKOFF_MS = 1_000;
     static final long MAX_BACKOFF_MS = 30_000;
@@ -93,6 +97,16 @@ public final class AeronTransportComponent {
 
     TransportSupervisor supervisor() {
         return supervisor;
+    }
+
+    @Override
+    public String group() {
+        return "Transport";
+    }
+
+    @Override
+    public List<Metric> metrics() {
+        return supervisor.stats().metrics();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

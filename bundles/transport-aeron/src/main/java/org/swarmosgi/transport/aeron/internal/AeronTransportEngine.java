@@ -75,7 +75,7 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AeronTransportEngine.class.getName());
 
     private final TransportSettings settings;
-    private final TransportStats stats = new TransportStats();
+    private final TransportStats stats;
     /** One link per peer incarnation: a successor on the same endpoint gets a link (and a HELLO) of its own. */
     private final ConcurrentHashMap<NodeId, PeerLink> links = new ConcurrentHashMap<>();
     /**
@@ -117,8 +117,9 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
     private volatile Throwable fatal;
     private AgentInvoker clientInvoker;
 
-    private AeronTransportEngine(TransportSettings settings) {
+    private AeronTransportEngine(TransportSettings settings, TransportStats stats) {
         this.settings = settings;
+        this.stats = stats;
         this.name = THREAD_PREFIX + settings.nodeId().name();
         this.callbacks = new ThreadPoolExecutor(settings.callbackThreads(), settings.callbackThreads(), 0, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), threads(name + "-callback"));
@@ -146,7 +147,12 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
      * the service, closes it and starts another.
      */
     public static AeronTransportEngine start(TransportSettings settings, Consumer<Throwable> onFatal) {
-        final AeronTransportEngine engine = new AeronTransportEngine(settings);
+        return start(settings, new TransportStats(), onFatal);
+    }
+
+    /** As {@link #start(TransportSettings, Consumer)}, counting into {@code stats} (the supervisor's, kept across restarts). */
+    static AeronTransportEngine start(TransportSettings settings, TransportStats stats, Consumer<Throwable> onFatal) {
+        final AeronTransportEngine engine = new AeronTransportEngine(settings, stats);
         engine.onFatal = Objects.requireNonNull(onFatal, "onFatal");
         try {
             engine.startAeron();
@@ -268,6 +274,7 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
     public void send(Member peer, int topic, ByteBuffer payload) {
         check(peer, topic, payload);
         link(peer).send(Kind.CAST, topic, 0, payload);
+        stats.countSent();
     }
 
     @Override
@@ -280,6 +287,7 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
         calls.register(call);
         try {
             link(peer).send(Kind.REQUEST, topic, call.correlationId, payload);
+            stats.countSent();
             calls.sent(call);
             dutyCycleIdle.expectReply();
         } catch (TransportException e) {
@@ -334,6 +342,7 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
 
     private void answer(Member caller, int topic, long correlationId, Kind kind, ByteBuffer payload) {
         link(caller).send(kind, topic, correlationId, payload);
+        stats.countSent();
     }
 
     private void rehello(NodeId peer) {
@@ -466,6 +475,7 @@ public final class AeronTransportEngine implements Transport, AutoCloseable {
             if (fatal != null) {
                 throw new AgentTerminationException("transport failed");
             }
+            stats.countDutyCycle();
             try {
                 final Throwable fault = injectedFault;
                 if (fault != null) {

@@ -28,6 +28,8 @@ final class TransportSupervisor implements AutoCloseable {
     private final long initialBackoffMs;
     private final long maxBackoffMs;
     private final ScheduledExecutorService restarts;
+    /** One set of counters for every engine this supervisor starts: figures survive a restart. */
+    private final TransportStats stats = new TransportStats();
     // Guarded by this.
     private AeronTransportEngine engine;
     private Runnable withdraw;
@@ -71,9 +73,14 @@ final class TransportSupervisor implements AutoCloseable {
         return restartsDone;
     }
 
+    /** The counters of every engine started here, restarts included. */
+    TransportStats stats() {
+        return stats;
+    }
+
     private void launch(TransportSettings s) {
         final AeronTransportEngine[] started = new AeronTransportEngine[1];
-        started[0] = AeronTransportEngine.start(s, cause -> failed(started[0], cause));
+        started[0] = AeronTransportEngine.start(s, stats, cause -> failed(started[0], cause));
         engine = started[0];
         startedNs = System.nanoTime();
         port = engine.localEndpoint().port(); // a restart takes the same port back: peers keep our endpoint
@@ -116,6 +123,7 @@ final class TransportSupervisor implements AutoCloseable {
             try {
                 launch(settings.withPort(port));
                 restartsDone++;
+                stats.countRestart();
                 LOG.log(System.Logger.Level.INFO, "{0}: the transport is back at {1}", settings.nodeId(),
                     engine.localEndpoint());
                 return;
