@@ -130,7 +130,7 @@ public final class MetricsComponent {
             httpReported = true;
             LOG.log(System.Logger.Level.ERROR, "no HTTP service runs on this node after " + HTTP_GRACE_MS / 1000
                 + " s: /metrics and /health/* are not served. Is port " + property("org.osgi.service.http.port", "8080")
-                + " on " + property("org.osgi.service.http.host", "0.0.0.0") + " taken by another process? Set "
+                + " on " + property("org.apache.felix.http.host", "0.0.0.0") + " taken by another process? Set "
                 + "org.osgi.service.http.port (bin/swarm --http-port) or PID org.apache.felix.http. JMX, swarm:health "
                 + "and the health files" + (files == null ? "" : " in " + files.dir()) + " still work.");
         }

@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * Configuration of PID {@code org.swarmosgi.metrics}. Every key is optional. The HTTP port and address
  * are not here: they belong to the HTTP service (framework properties {@code org.osgi.service.http.port}
- * and {@code org.osgi.service.http.host}, or PID {@code org.apache.felix.http}).
+ * and {@code org.apache.felix.http.host}, or the same keys in PID {@code org.apache.felix.http}).
  */
 @ObjectClassDefinition(name = "Swarm metrics and health",
     description = "Shows every figure of the node as JMX MBeans and on /metrics (Prometheus), and its health on "
