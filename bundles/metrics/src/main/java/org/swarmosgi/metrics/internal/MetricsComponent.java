@@ -124,8 +124,9 @@ public final class MetricsComponent {
         }
         if (runtimes != null && runtimes.length > 0) {
             httpReported = true;
+            final Object endpoint = runtimes[0].getProperty("osgi.http.endpoint");
             LOG.log(System.Logger.Level.INFO, "serving /metrics, /health/live and /health/ready at "
-                + java.util.Arrays.deepToString(new Object[] {runtimes[0].getProperty("osgi.http.endpoint")}));
+                + (endpoint instanceof String[] a ? String.join(", ", a) : String.valueOf(endpoint)));
         } else if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNs) > HTTP_GRACE_MS) {
             httpReported = true;
             LOG.log(System.Logger.Level.ERROR, "no HTTP service runs on this node after " + HTTP_GRACE_MS / 1000

@@ -67,7 +67,9 @@ public final class DistributionCluster implements AutoCloseable {
         command.addAll(List.of(
                 distribution.resolve("bin/swarm").toString(), "--non-interactive",
                 "--name", name, "--cluster", cluster, "--gossip-port", Integer.toString(gossipPort),
-                "--work", work.toString()));
+                "--work", work.toString(),
+                // Nodes of a test never meet on the HTTP port: any free one, unless the flags name one.
+                "--http-port", "0"));
         command.addAll(List.of(flags));
         final ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(key -> key.startsWith("SWARM_"));
