@@ -44,7 +44,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * A stock Karaf (the apache-karaf tar.gz, a Maven artifact) with only the settings features/README.md
  * tells users to make: the KAR built by features/ installed with {@code kar:install}, then
  * {@code feature:install swarm swarm-example-counter}, then the shell: {@code swarm:status} and a
- * counter registered and called. Runs in the Karaf container of Pax Exam (one Karaf JVM), in a failsafe
+ * counter registered and called; then {@code feature:install swarm-metrics}: {@code swarm:health} and
+ * {@code /metrics} over HTTP count that registration. Runs in the Karaf container of Pax Exam (one Karaf JVM), in a failsafe
  * execution of its own (itests/pom.xml): the other in-container tests keep the native container.
  */
 @RunWith(PaxExam.class)
@@ -143,6 +144,22 @@ public class KarafFeatureIT {
         }
         assertEquals("5", execute("swarm:call c1 \"inc 5\"").trim());
         assertEquals("7", execute("swarm:call c1 \"inc 2\"").trim());
+
+        // Metrics and health in Karaf: its own Jakarta HTTP service (Karaf 4.4's are javax), on a free port here.
+        final int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        // Both keys the feature's <config append="true"> sets: it then has nothing to add, and Jetty one configuration.
+        execute("config:property-set -p org.apache.felix.http org.osgi.service.http.port " + port);
+        execute("config:property-set -p org.apache.felix.http org.apache.felix.http.host 127.0.0.1");
+        execute("feature:install swarm-metrics");
+        await().atMost(INSTALL).ignoreExceptions().until(() -> execute("swarm:health"), h -> h.contains("ready: UP"));
+        final java.net.http.HttpResponse<String> metrics = await().atMost(INSTALL).ignoreExceptions().until(
+            () -> java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
+        assertTrue(metrics.body(), metrics.body().contains("\nswarm_registry_register_requests_total 1\n"));
     }
 
     /**
@@ -157,6 +174,7 @@ public class KarafFeatureIT {
         try {
             final Subject admin = new Subject();
             admin.getPrincipals().add(new RolePrincipal("admin"));
+            admin.getPrincipals().add(new RolePrincipal("manager")); // config:property-set's ACL asks for it
             admin.getPrincipals().add(new RolePrincipal("systembundles"));
             result.set(Subject.doAs(admin, (PrivilegedExceptionAction<Object>) () -> session.execute(command)));
         } catch (java.security.PrivilegedActionException e) {
