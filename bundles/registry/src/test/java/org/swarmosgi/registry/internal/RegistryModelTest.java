@@ -723,6 +723,48 @@ class RegistryModelTest {
             new Partition(2)));
     }
 
+    /** A temporary worker crashed while it moved (found by the property: 4 nodes, seed 0). */
+    @Example
+    void aTemporaryWorkerCrashedWhileItMoves() {
+        new Run(4, 0L, 0).play(List.of(
+            new Register(0, 0, true, true),
+            new Register(0, 0, true, true),
+            new Register(0, 0, true, true),
+            new Register(2, 4, false, false),
+            new Register(3, 4, false, false),
+            new Register(0, 1, true, true),
+            new Join(0, 0, 3, true),
+            new RegisterEverywhere(5),
+            new Wait(129),
+            new Loss(5, 20),
+            new Wait(843),
+            new Join(1, 1, 5, false),
+            new TogglePermanent(2),
+            new CrashWorker(2),
+            new CrashWorker(3),
+            new CrashWorker(4),
+            new Drain(2),
+            new StartNode(5),
+            new Unregister(6, 0),
+            new Join(6, 1, 4, true),
+            new CrashTwice(1, 2, 119),
+            new Send(6, 3),
+            new Loss(5, 3),
+            new Register(0, 3, false, false),
+            new RegisterEverywhere(5),
+            new Loss(20, 1),
+            new Heal(),
+            new CrashNode(0),
+            new Drain(2),
+            new Join(2, 0, 4, true),
+            new Register(2, 0, false, true),
+            new Unregister(6, 5),
+            new Register(4, 1, false, false),
+            new StartNode(2),
+            new Join(1, 0, 5, false),
+            new CrashWorker(1)));
+    }
+
     /** Sanity of the harness itself: one node registers, another finds it, then it is gone. */
     @Property(tries = 20)
     void aSimpleHistory(@ForAll long seed) {
