@@ -37,6 +37,12 @@ import net.jqwik.api.constraints.IntRange;
  */
 class RegistryModelTest {
     private static final long OP_TIMEOUT_MS = 2_000;
+    /**
+     * The build runs the same histories every time, so that it is deterministic: a history that fails is a
+     * defect to fix, found by exploring (this seed removed and the tries raised, e.g. 20,000, locally), kept
+     * as an {@code @Example} below once fixed.
+     */
+    static final String CI_SEED = "20261130";
     private static final String[] NAMES = {"a", "b", "c", "d", "e", "f"};
     private static final String[] GROUPS = {"g1", "g2"};
 
@@ -95,7 +101,7 @@ class RegistryModelTest {
     record Wait(int ms) implements Action {
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 1000, seed = CI_SEED)
     void convergesToTheModel(@ForAll @IntRange(min = 3, max = 7) int nodes, @ForAll long seed,
                              @ForAll("histories") List<Action> history) {
         new Run(nodes, seed, 0).play(history);
@@ -106,7 +112,7 @@ class RegistryModelTest {
      * refuses registrations (so concurrent registrations never start two workers, partition or not) and
      * stops its movable workers; after the heal the same invariants hold.
      */
-    @Property(tries = 300)
+    @Property(tries = 300, seed = CI_SEED)
     void aQuorumNeverLetsTwoSidesRegister(@ForAll @IntRange(min = 3, max = 7) int nodes, @ForAll long seed,
                                           @ForAll("histories") List<Action> history) {
         new Run(nodes, seed, nodes / 2 + 1).play(history);
