@@ -771,6 +771,28 @@ class RegistryModelTest {
             new CrashWorker(1)));
     }
 
+    /** A permanent worker that crashed while its move waited for the handoff answer restarts where it ran, then moves on to its placement (it stayed misplaced for good) (found by the property: 4 nodes, seed 6169). */
+    @Example
+    void aCrashedWorkerRestartedOffItsPlacementMovesThereWithAQuorum() {
+        new Run(4, 6169L, 4 / 2 + 1).play(List.of(
+            new Partition(4),
+            new Register(2, 0, true, true),
+            new Register(1, 1, true, true),
+            new Unregister(0, 2),
+            new Wait(266),
+            new Register(2, 0, true, true),
+            new Register(0, 4, true, true),
+            new Register(0, 2, true, true),
+            new Unregister(3, 0),
+            new Join(0, 1, 3, false),
+            new RegisterLocal(3, 3),
+            new Partition(112),
+            new RegisterLocal(0, 5),
+            new CrashWorker(2),
+            new Loss(0, 20),
+            new CrashWorker(1)));
+    }
+
     /** Sanity of the harness itself: one node registers, another finds it, then it is gone. */
     @Property(tries = 20)
     void aSimpleHistory(@ForAll long seed) {
