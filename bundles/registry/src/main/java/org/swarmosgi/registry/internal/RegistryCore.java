@@ -1120,6 +1120,7 @@ final class RegistryCore {
             return;
         }
         p.syncNonce = ++ids;
+        p.changedDuringSync = false; // these digests describe the replica as it is now
         p.syncParts = 0;
         p.syncExpected = 0;
         p.syncDeadline = now() + settings.syncTimeoutMs();
@@ -1218,6 +1219,10 @@ final class RegistryCore {
             p.heldOps.clear();
             held.sort((a, b) -> Long.compare(a.seq(), b.seq()));
             applyInOrder(p, held);
+            if (p.changedDuringSync) {
+                p.changedDuringSync = false;
+                requestSync(p); // with digests that include what was applied early
+            }
             updateReady();
         }
     }
@@ -1231,6 +1236,7 @@ final class RegistryCore {
         if (p == null || p == own || r.version <= p.appliedSeq) {
             return;
         }
+        p.changedDuringSync |= p.syncInFlight();
         putRecord(p, r);
     }
 
@@ -1240,6 +1246,7 @@ final class RegistryCore {
         if (p == null || p == own || op.seq() <= p.appliedSeq) {
             return;
         }
+        p.changedDuringSync |= p.syncInFlight();
         if (op instanceof Op.Put put) {
             putRecord(p, put.record());
         } else if (op instanceof Op.Remove rm) {
