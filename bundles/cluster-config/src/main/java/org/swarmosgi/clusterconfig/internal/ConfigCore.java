@@ -88,6 +88,8 @@ final class ConfigCore {
     private final TreeMap<String, SortedMap<String, Value>> baselines = new TreeMap<>();
     private final TreeSet<NodeId> peers = new TreeSet<>();
     private final ArrayDeque<String> errors = new ArrayDeque<>();
+    /** The catalog's digest, null once the catalog changed. */
+    private String digest;
     private long nextGossip;
     private long localChanges;
     private long remoteApplied;
@@ -116,6 +118,7 @@ final class ConfigCore {
         for (Entry e : entries) {
             catalog.merge(e.pid(), e, (a, b) -> b.supersedes(a) ? b : a);
         }
+        digest = null;
         final Set<String> pids = new TreeSet<>(current.keySet());
         pids.addAll(keptBaselines.keySet());
         pids.addAll(catalog.keySet());
@@ -211,6 +214,7 @@ final class ConfigCore {
                     continue;
                 }
                 catalog.put(e.pid(), e);
+                digest = null;
                 changed = true;
                 if (policy.shares(e.pid()) && !matches(e, local.get(e.pid()))) {
                     remoteApplied++;
@@ -280,14 +284,17 @@ final class ConfigCore {
         return List.copyOf(errors);
     }
 
-    /** The SHA-256 of the catalog's encoding: equal catalogs, equal digests. */
+    /** The SHA-256 of the catalog's encoding: equal catalogs, equal digests. Kept until the catalog changes. */
     String digest() {
-        try {
-            final MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(Json.encode(new Msg.Catalog(true, catalog()))));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        if (digest == null) {
+            try {
+                final MessageDigest md = MessageDigest.getInstance("SHA-256");
+                digest = HexFormat.of().formatHex(md.digest(Json.encode(new Msg.Catalog(true, catalog()))));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
         }
+        return digest;
     }
 
     // ================================================================ changes
@@ -305,6 +312,7 @@ final class ConfigCore {
         final Entry next = new Entry(pid, current == null ? 1 : current.generation() + 1, self, props == null,
                 props == null ? new TreeMap<>() : props);
         catalog.put(pid, next);
+        digest = null;
         localChanges++;
         for (NodeId p : peers) {
             effects.send(p, new Msg.Catalog(false, List.of(next)));

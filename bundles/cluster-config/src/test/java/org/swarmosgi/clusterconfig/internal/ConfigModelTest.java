@@ -102,6 +102,7 @@ class ConfigModelTest {
                     assertThat(secret).as(n + "'s secret of " + c.getKey()).isEqualTo(n.secrets.get(c.getKey()));
                 }
             }
+            assertThat(n.core.digest()).as(n + "'s digest").isEqualTo(nodes.get(0).core.digest());
             changes += n.core.counts().localChanges();
         }
         assertThat(changes).as("new generations made, against edits").isLessThanOrEqualTo(edits);
