@@ -148,8 +148,7 @@ public final class ClusterConfigComponent implements ConfigurationListener {
         } catch (IOException | InvalidSyntaxException e) {
             LOG.log(System.Logger.Level.ERROR, "{0}: cannot list configurations: {1}", self, e.toString());
         }
-        core.restore(kept == null ? List.of() : kept.entries(), kept == null ? Map.of() : kept.baselines(),
-                kept != null, current);
+        core.restore(kept, current);
     }
 
     @Deactivate
@@ -428,11 +427,11 @@ public final class ClusterConfigComponent implements ConfigurationListener {
         }
 
         @Override
-        public void stateChanged(List<Entry> catalog, Map<String, SortedMap<String, Value>> baselines) {
+        public void stateChanged(Json.State state) {
             try {
                 Files.createDirectories(stateFile.getParent());
                 final Path part = stateFile.resolveSibling("state.json.part");
-                Files.write(part, Json.state(catalog, baselines));
+                Files.write(part, Json.state(state));
                 Files.move(part, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: cannot keep the cluster configuration: {1}", self, e);

@@ -4,7 +4,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -55,8 +54,8 @@ final class ConfigCore {
          */
         Written apply(String pid, SortedMap<String, Value> props);
 
-        /** The catalog or the baselines changed: keep them for the next start. */
-        void stateChanged(List<Entry> catalog, Map<String, SortedMap<String, Value>> baselines);
+        /** The catalog, the baselines or the local contents changed: keep them for the next start. */
+        void stateChanged(Json.State state);
     }
 
     /**
@@ -86,6 +85,8 @@ final class ConfigCore {
     private final Map<String, Written> own = new HashMap<>();
     /** What each shared PID held when this node started (null value: absent). */
     private final TreeMap<String, SortedMap<String, Value>> baselines = new TreeMap<>();
+    /** What each shared PID held after the last change made on this node (null value: deleted). */
+    private final TreeMap<String, SortedMap<String, Value>> locals = new TreeMap<>();
     private final TreeSet<NodeId> peers = new TreeSet<>();
     private final ArrayDeque<String> errors = new ArrayDeque<>();
     /** The catalog's digest, null once the catalog changed. */
@@ -110,15 +111,24 @@ final class ConfigCore {
     // ================================================================ inputs
 
     /**
-     * At start: the kept catalog and baselines ({@code kept} false when there were none), and the shared
-     * properties of every shared PID this node holds now.
+     * At start: the kept state (null when there was none), and the shared properties of every shared
+     * PID this node holds now. What it holds is a change made while the node was down only when it is
+     * neither what it held at the previous start nor what the node's last change of it left: a file
+     * edited while the node ran (a change then) is not one again, nor a file that was never edited
+     * while the cluster moved on.
      */
-    void restore(Collection<Entry> entries, Map<String, SortedMap<String, Value>> keptBaselines, boolean kept,
-                 Map<String, SortedMap<String, Value>> current) {
-        for (Entry e : entries) {
+    void restore(Json.State kept, Map<String, SortedMap<String, Value>> current) {
+        final Map<String, SortedMap<String, Value>> keptBaselines = kept == null ? Map.of() : kept.baselines();
+        final Map<String, SortedMap<String, Value>> keptLocals = kept == null ? Map.of() : kept.locals();
+        for (Entry e : kept == null ? List.<Entry>of() : kept.entries()) {
             catalog.merge(e.pid(), e, (a, b) -> b.supersedes(a) ? b : a);
         }
         digest = null;
+        keptLocals.forEach((pid, props) -> {
+            if (policy.shares(pid)) {
+                locals.put(pid, props);
+            }
+        });
         final Set<String> pids = new TreeSet<>(current.keySet());
         pids.addAll(keptBaselines.keySet());
         pids.addAll(catalog.keySet());
@@ -129,8 +139,9 @@ final class ConfigCore {
             final SortedMap<String, Value> now = current.get(pid);
             baselines.put(pid, now);
             local.put(pid, now);
-            final boolean editedWhileDown = kept && keptBaselines.containsKey(pid)
-                    && !Objects.equals(keptBaselines.get(pid), now);
+            final boolean editedWhileDown = keptBaselines.containsKey(pid)
+                    && !Objects.equals(keptBaselines.get(pid), now)
+                    && !(keptLocals.containsKey(pid) && Objects.equals(keptLocals.get(pid), now));
             final Entry e = catalog.get(pid);
             if (matches(e, now)) {
                 continue;
@@ -141,7 +152,7 @@ final class ConfigCore {
                 write(e);
             }
         }
-        effects.stateChanged(catalog(), baselines);
+        keep();
     }
 
     /**
@@ -235,7 +246,7 @@ final class ConfigCore {
             effects.send(from, new Msg.Catalog(false, newer));
         }
         if (changed) {
-            effects.stateChanged(catalog(), baselines);
+            keep();
         }
     }
 
@@ -312,12 +323,17 @@ final class ConfigCore {
         final Entry next = new Entry(pid, current == null ? 1 : current.generation() + 1, self, props == null,
                 props == null ? new TreeMap<>() : props);
         catalog.put(pid, next);
+        locals.put(pid, props);
         digest = null;
         localChanges++;
         for (NodeId p : peers) {
             effects.send(p, new Msg.Catalog(false, List.of(next)));
         }
-        effects.stateChanged(catalog(), baselines);
+        keep();
+    }
+
+    private void keep() {
+        effects.stateChanged(new Json.State(catalog(), new TreeMap<>(baselines), new TreeMap<>(locals)));
     }
 
     private void write(Entry e) {

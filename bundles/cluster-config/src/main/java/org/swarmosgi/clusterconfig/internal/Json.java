@@ -70,33 +70,39 @@ final class Json {
         return out.toByteArray();
     }
 
-    /** The kept state: the catalog and what this node's configurations were when it last started. */
-    static byte[] state(List<Entry> catalog, Map<String, SortedMap<String, Value>> baselines) {
+    /** The kept state: the catalog, and what this node's configurations were at its start and by its changes. */
+    static byte[] state(State state) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = WRITE.createGenerator(out, JsonEncoding.UTF8)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeNumberField("v", VERSION);
             g.writeArrayFieldStart("entries");
-            for (Entry e : catalog) {
+            for (Entry e : state.entries()) {
                 entry(g, e);
             }
             g.writeEndArray();
-            g.writeObjectFieldStart("baselines");
-            for (var b : new TreeMap<>(baselines).entrySet()) {
-                g.writeFieldName(b.getKey());
-                if (b.getValue() == null) {
-                    g.writeNull();
-                } else {
-                    props(g, b.getValue());
-                }
-            }
-            g.writeEndObject();
+            contents(g, "baselines", state.baselines());
+            contents(g, "locals", state.locals());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static void contents(JsonGenerator g, String name, Map<String, SortedMap<String, Value>> contents)
+            throws IOException {
+        g.writeObjectFieldStart(name);
+        for (var b : new TreeMap<>(contents).entrySet()) {
+            g.writeFieldName(b.getKey());
+            if (b.getValue() == null) {
+                g.writeNull();
+            } else {
+                props(g, b.getValue());
+            }
+        }
+        g.writeEndObject();
     }
 
     /** The canonical text of properties: equal properties, equal text. */
@@ -196,8 +202,15 @@ final class Json {
         }
     }
 
-    /** What {@link #state} wrote. */
-    record State(List<Entry> entries, Map<String, SortedMap<String, Value>> baselines) {
+    /**
+     * What a node keeps across restarts.
+     *
+     * @param entries   the catalog
+     * @param baselines what each shared PID held when the node last started (null: absent)
+     * @param locals    what each shared PID held after the last change made on the node (null: deleted)
+     */
+    record State(List<Entry> entries, Map<String, SortedMap<String, Value>> baselines,
+                 Map<String, SortedMap<String, Value>> locals) {
     }
 
     static State readState(byte[] bytes, Limits limits) {
@@ -206,22 +219,29 @@ final class Json {
             version(p);
             field(p, "entries");
             final List<Entry> entries = entries(p, limits);
-            field(p, "baselines");
-            expect(p, JsonToken.START_OBJECT);
-            final Map<String, SortedMap<String, Value>> baselines = new TreeMap<>();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                if (baselines.size() >= limits.maxPids()) {
-                    throw new IllegalArgumentException("more than " + limits.maxPids() + " baselines");
-                }
-                final String pid = p.currentName();
-                Entry.name("pid", pid);
-                baselines.put(pid, p.nextToken() == JsonToken.VALUE_NULL ? null : props(p, limits));
-            }
+            final Map<String, SortedMap<String, Value>> baselines = contents(p, "baselines", limits);
+            final Map<String, SortedMap<String, Value>> locals = contents(p, "locals", limits);
             end(p);
-            return new State(entries, baselines);
+            return new State(entries, baselines, locals);
         } catch (IOException e) {
             throw malformed(e);
         }
+    }
+
+    private static Map<String, SortedMap<String, Value>> contents(JsonParser p, String name, Limits limits)
+            throws IOException {
+        field(p, name);
+        expect(p, JsonToken.START_OBJECT);
+        final Map<String, SortedMap<String, Value>> out = new TreeMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            if (out.size() >= limits.maxPids()) {
+                throw new IllegalArgumentException("more than " + limits.maxPids() + " " + name);
+            }
+            final String pid = p.currentName();
+            Entry.name("pid", pid);
+            out.put(pid, p.nextToken() == JsonToken.VALUE_NULL ? null : props(p, limits));
+        }
+        return out;
     }
 
     private static IllegalArgumentException malformed(IOException e) {

@@ -111,6 +111,26 @@ class ConfigCoreTest {
         assertThat(Sim.shared(a.admin.get("app.b").props())).containsEntry("mode", s("two"));
     }
 
+    /** Before the fix, b's restart took its edited file for a change made while it was down: a's later change was lost. */
+    @Test
+    void aFileEditedWhileTheNodeRanIsNotAChangeAgainWhenItRestarts() {
+        b.template.put("app.b", props("mode", s("first")));
+        startBoth();
+        b.editFile("app.b", "mode", s("file"));
+        sim.settle(4);
+        a.set("app.b", "mode", s("later"));
+        sim.settle(4);
+        sim.stop(b);
+        b.start();
+        sim.settle(4);
+        assertThat(a.core.entry("app.b").origin()).isEqualTo("a");
+        assertThat(Sim.shared(b.admin.get("app.b").props())).containsEntry("mode", s("later"));
+        sim.stop(a);
+        a.start(); // a's configuration came from b and its own set, its file is as it was: no change either
+        sim.settle(4);
+        assertThat(b.core.entry("app.b").generation()).isEqualTo(2);
+    }
+
     @Test
     void aPartitionedNodeConvergesWhenItHeals() {
         startBoth();

@@ -45,6 +45,9 @@ class ConfigModelTest {
             if (dice < 7) {
                 n.set(pid, KEYS[sim.random.nextInt(KEYS.length)], value(sim));
                 edits++;
+            } else if (dice == 7 && sim.random.nextBoolean()) {
+                n.editFile(pid, KEYS[sim.random.nextInt(KEYS.length)], value(sim));
+                edits++;
             } else if (dice < 8) {
                 if (!n.admin.containsKey(pid)) {
                     edits++; // creating a PID is a change, even with a secret only

@@ -53,9 +53,8 @@ class JsonTest {
         baselines.put("app.a", every());
         baselines.put("app.b", null);
         final List<Entry> entries = List.of(new Entry("app.a", 2, "n", false, every()));
-        final Json.State s = Json.readState(Json.state(entries, baselines), LIMITS);
-        assertThat(s.entries()).isEqualTo(entries);
-        assertThat(s.baselines()).isEqualTo(baselines);
+        final Json.State state = new Json.State(entries, baselines, Map.of("app.c", every()));
+        assertThat(Json.readState(Json.state(state), LIMITS)).isEqualTo(state);
     }
 
     @Test

@@ -57,8 +57,7 @@ final class Sim {
         /** What its etc/ files make at start. */
         final Map<String, SortedMap<String, Value>> template = new TreeMap<>();
         /** Its state file. */
-        List<Entry> keptCatalog;
-        Map<String, SortedMap<String, Value>> keptBaselines;
+        Json.State kept;
         /** The secret each PID was last given on this node. */
         final Map<String, Value> secrets = new HashMap<>();
         boolean up;
@@ -76,8 +75,8 @@ final class Sim {
             core = new ConfigCore(name, new Effects(this), () -> now, POLICY, 1_000, MAX_PIDS);
             final Map<String, SortedMap<String, Value>> current = new TreeMap<>();
             admin.forEach((pid, c) -> current.put(pid, shared(c.props())));
-            core.restore(keptCatalog == null ? List.of() : keptCatalog,
-                    keptBaselines == null ? Map.of() : keptBaselines, keptCatalog != null, current);
+            core.restore(kept == null ? null : Json.readState(Json.state(kept), new Json.Limits(MAX_PIDS, 65_536)),
+                    current); // the state crosses the real codec too
             up(this);
         }
 
@@ -90,6 +89,14 @@ final class Sim {
                 secrets.put(pid, value);
             }
             write(pid, props);
+        }
+
+        /** Its etc/ file of {@code pid} is edited while it runs: FileInstall makes the configuration the file's. */
+        void editFile(String pid, String key, Value value) {
+            final SortedMap<String, Value> file = new TreeMap<>(template.getOrDefault(pid, new TreeMap<>()));
+            file.put(key, value);
+            template.put(pid, file);
+            write(pid, file);
         }
 
         void delete(String pid) {
@@ -286,9 +293,8 @@ final class Sim {
         }
 
         @Override
-        public void stateChanged(List<Entry> catalog, Map<String, SortedMap<String, Value>> baselines) {
-            self.keptCatalog = catalog;
-            self.keptBaselines = new TreeMap<>(baselines);
+        public void stateChanged(Json.State state) {
+            self.kept = state;
         }
     }
 }
