@@ -17,7 +17,8 @@ import org.swarmosgi.test.support.DistributionNode;
  * Cluster-wide configuration on node JVMs from the built distribution: a PID set on one node through
  * swarm:config is applied on the other and on a node started later; a key removed and the PID deleted
  * on other nodes follow everywhere; a node restarted with its work folder applies the cluster's values
- * alone; a secret key and a node's own PID are refused. Three node JVMs.
+ * alone; a file dropped in a node's etc/ folder is applied everywhere but its secret key, and its
+ * removal deletes the PID everywhere; a secret key and a node's own PID are refused. Three node JVMs.
  */
 public class ClusterConfigIT {
 
@@ -26,6 +27,7 @@ public class ClusterConfigIT {
     private static final Path WORK = Path.of("target", "itest", "ClusterConfigIT");
     private static final String SECRET = "itest-clusterconfig-secret-0123456789";
     private static final String PID = "org.swarmosgi.examples.greeter";
+    private static final String COLORS = "org.swarmosgi.examples.colors";
 
     @Test
     public void aPidSetOnOneNodeIsAppliedOnEveryNodeAndOnANodeThatJoinsLater() throws Exception {
@@ -45,7 +47,16 @@ public class ClusterConfigIT {
             System.out.printf("set on a, applied on b within %d ms (polled every 250 ms)%n",
                     (System.nanoTime() - t0) / 1_000_000);
 
-            final DistributionNode c = nodes.start("config-c", "--secret", SECRET);
+            // c reads its own etc/ folder (a copy of the distribution's), as a node on its own machine does.
+            final Path etc = WORK.resolve("config-c-etc").toAbsolutePath();
+            Files.createDirectories(etc);
+            try (java.util.stream.Stream<Path> files = Files.list(SwarmContainer.distribution().resolve("etc"))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, etc.resolve(f.getFileName()));
+                }
+            }
+            final DistributionNode c = nodes.start(List.of("env", "JAVA_OPTS=-XX:+UseSerialGC -Xmx256m "
+                    + "-Dfelix.fileinstall.dir=" + etc), "config-c", "--secret", SECRET);
             c.execute("swarm:status", START);
             awaitList(c, "greeting = hello (String)", "gen 1 by config-a  applied");
             final String json = c.execute("swarm:config --json list " + PID, START);
@@ -80,6 +91,20 @@ public class ClusterConfigIT {
                 awaitList(n, PID + " (deleted)  gen 4 by config-a  applied");
             }
 
+            // A file dropped in c's etc/ (FileInstall) is applied everywhere, its secret key nowhere else.
+            final Path aside = WORK.resolve("colors.cfg");
+            Files.writeString(aside, "color = blue\ndb.password = only-on-c\n");
+            Files.move(aside, etc.resolve(COLORS + ".cfg"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            for (DistributionNode n : List.of(a, b2)) {
+                awaitPid(n, COLORS, "color = blue (String)", "gen 1 by config-c  applied");
+                final String listed = n.execute("swarm:config --json list", START);
+                assertTrue(listed, !listed.contains("db.password") && !listed.contains("only-on-c"));
+            }
+            Files.delete(etc.resolve(COLORS + ".cfg")); // FileInstall deletes the configuration: everywhere
+            for (DistributionNode n : List.of(a, b2)) {
+                awaitPid(n, COLORS, COLORS + " (deleted)  gen 2 by config-c  applied");
+            }
+
             final String secret = b2.execute("swarm:config set " + PID + " db.password x", START);
             assertTrue(secret, secret.startsWith("cannot set: db.password is a secret or local key"));
             final String own = b2.execute("swarm:config set org.swarmosgi.node name x", START);
@@ -93,10 +118,14 @@ public class ClusterConfigIT {
     }
 
     private static void awaitList(DistributionNode node, String... lines) {
+        awaitPid(node, PID, lines);
+    }
+
+    private static void awaitPid(DistributionNode node, String pid, String... lines) {
         final String[] last = {""};
         try {
-            await(PID + " on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).until(() -> {
-                last[0] = node.execute("swarm:config list " + PID, START);
+            await(pid + " on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).until(() -> {
+                last[0] = node.execute("swarm:config list " + pid, START);
                 for (String l : lines) {
                     if (!last[0].contains(l)) {
                         return false;

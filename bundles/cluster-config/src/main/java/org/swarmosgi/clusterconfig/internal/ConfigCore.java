@@ -87,6 +87,8 @@ final class ConfigCore {
     private final TreeMap<String, SortedMap<String, Value>> baselines = new TreeMap<>();
     /** What each shared PID held after the last change made on this node (null value: deleted). */
     private final TreeMap<String, SortedMap<String, Value>> locals = new TreeMap<>();
+    /** Shared PIDs whose configuration here cannot be shared (refused) since it was last read or written. */
+    private final Set<String> unshareable = new HashSet<>();
     private final TreeSet<NodeId> peers = new TreeSet<>();
     private final ArrayDeque<String> errors = new ArrayDeque<>();
     /** The catalog's digest, null once the catalog changed. */
@@ -169,6 +171,7 @@ final class ConfigCore {
             return;
         }
         own.remove(pid); // written since by someone else: a later event of the same stamp is theirs too
+        unshareable.remove(pid);
         local.put(pid, now.props());
         if (!matches(catalog.get(pid), now.props())) {
             change(pid, now.props());
@@ -177,6 +180,7 @@ final class ConfigCore {
 
     /** A local configuration of a shared PID that cannot be shared (a bad type, too large): counted, nothing sent. */
     void localRefused(String pid, String why) {
+        unshareable.add(pid);
         refusedLocal++;
         error(pid + ": not shared: " + why);
     }
@@ -271,10 +275,13 @@ final class ConfigCore {
         return catalog.get(pid);
     }
 
-    /** True when this node holds what the PID's entry says (or there is none, or it does not share the PID). */
+    /**
+     * True when this node holds what the PID's entry says (or there is none, or it does not share the
+     * PID); false too while it holds a value that cannot be shared.
+     */
     boolean applied(String pid) {
         final Entry e = catalog.get(pid);
-        return e == null || !policy.shares(pid) || matches(e, local.get(pid));
+        return e == null || !policy.shares(pid) || !unshareable.contains(pid) && matches(e, local.get(pid));
     }
 
     boolean shares(String pid) {
@@ -343,6 +350,7 @@ final class ConfigCore {
             error(e.pid() + ": cannot apply generation " + e.generation() + " from " + e.origin());
             return;
         }
+        unshareable.remove(e.pid());
         if (w.stamp() == NO_STAMP) {
             own.remove(e.pid()); // a deletion: what is absent is the entry, nothing to tell apart
         } else {

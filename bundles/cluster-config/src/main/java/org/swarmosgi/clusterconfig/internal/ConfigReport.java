@@ -65,7 +65,7 @@ final class ConfigReport {
             line(out, "refused: " + c.refusedLocal() + " local configurations, " + c.refusedRemote() + " messages");
         }
         for (String e : v.errors()) {
-            line(out, "! " + e);
+            wrapped(out, "! " + e);
         }
         return out.toString().stripTrailing();
     }
@@ -116,6 +116,20 @@ final class ConfigReport {
             t = t.substring(0, end) + "...";
         }
         out.append(t).append('\n');
+    }
+
+    /** {@code text} on lines of at most 80 columns, broken at spaces, the next ones indented by two. */
+    private static void wrapped(StringBuilder out, String text) {
+        String rest = printable(text);
+        while (rest.length() > WIDTH) {
+            int cut = rest.lastIndexOf(' ', WIDTH);
+            if (cut <= 2) {
+                cut = WIDTH; // one long word: cut it
+            }
+            out.append(rest, 0, cut).append('\n');
+            rest = "  " + rest.substring(rest.charAt(cut) == ' ' ? cut + 1 : cut);
+        }
+        out.append(rest).append('\n');
     }
 
     /** One line: control characters shown as '?'. */

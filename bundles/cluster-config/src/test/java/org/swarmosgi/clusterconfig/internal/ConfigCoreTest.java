@@ -148,6 +148,23 @@ class ConfigCoreTest {
     }
 
     @Test
+    void aLocalValueThatCannotBeSharedIsCountedAndShownAsDifferingTheCatalogUnchanged() {
+        startBoth();
+        a.set("app.a", "size", s("1"));
+        sim.settle(4);
+        a.core.localRefused("app.a", "size: values of type java.lang.Float cannot be shared");
+        assertThat(a.core.applied("app.a")).isFalse();
+        assertThat(a.core.counts().refusedLocal()).isEqualTo(1);
+        assertThat(a.core.errors()).last().asString().endsWith("app.a: not shared: size: values of type "
+                + "java.lang.Float cannot be shared");
+        assertThat(b.core.entry("app.a").generation()).isEqualTo(1);
+        a.set("app.a", "size", s("2")); // shareable again
+        sim.settle(4);
+        assertThat(a.core.applied("app.a")).isTrue();
+        assertThat(Sim.shared(b.admin.get("app.a").props())).containsEntry("size", s("2"));
+    }
+
+    @Test
     void pidsNotOnTheAllowListStayLocal() {
         startBoth();
         a.set("local.x", "size", s("1"));

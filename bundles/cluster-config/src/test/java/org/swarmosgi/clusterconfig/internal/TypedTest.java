@@ -33,11 +33,12 @@ class TypedTest {
         final Entry e = new Entry("app.a", 2, "node-a", false, props);
         final ClusterConfigComponent.View v = new ClusterConfigComponent.View("node-b", List.of(e),
                 java.util.Map.of("app.a", true), java.util.Set.of("node-a"), new ConfigCore.Counts(0, 1, 1, 0, 2),
-                List.of("an error\u0007"), new Policy(List.of("app.*"), List.of()));
+                List.of("an error\u0007", "x".repeat(100) + " " + "long words wrapped ".repeat(8)), new Policy(List.of("app.*"), List.of()));
         final String text = ConfigReport.list(v, null, false);
         assertThat(text).contains("app.a  gen 2 by node-a  applied", "  size = 5 (Long)",
                 "refused: 0 local configurations, 2 messages", "! an error?");
         assertThat(text.lines()).allMatch(l -> l.length() <= 80);
+        assertThat(text).contains("\n  " + "x".repeat(22) + " long words wrapped long");
         assertThat(ConfigReport.list(v, "app.a", true)).startsWith("{\"node\":\"node-b\",\"peers\":[\"node-a\"],"
                 + "\"entries\":[{\"pid\":\"app.a\",\"generation\":2,\"origin\":\"node-a\"");
         assertThat(ConfigReport.error("set", "bad", true)).isEqualTo("{\"error\":\"cannot set: bad\"}");
