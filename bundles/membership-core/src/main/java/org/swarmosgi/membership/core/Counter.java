@@ -30,6 +30,8 @@ public enum Counter {
     REFUSED_OWN_NAME,
     /** An unexpected error in the engine's loop, which carries on (logged at most once per interval). */
     LOOP_ERROR,
+    /** A membership listener threw on an up or down (logged too); counted on the notifier's thread. */
+    LISTENER_ERROR,
     /** Turns of the engine's loop (it turns at least every 50 ms): liveness reads it. */
     LOOPS,
     /** Members reported up. */

@@ -68,8 +68,8 @@ public final class MembershipEngine implements Membership, AutoCloseable {
     private final InetSocketAddress advertised;
     private final Notifier notifier;
     /**
-     * Written by the engine thread only: a plain read and a release store per count (no lock prefix, no
-     * allocation); readers on other threads read with acquire.
+     * Each element has one writer, the engine thread (LISTENER_ERROR: the notifier's): a plain read and a
+     * release store per count (no lock prefix, no allocation); readers on other threads read with acquire.
      */
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
     /** Engine thread: counts an up or down, then hands it to the notifier (one object, not a lambda per call). */
@@ -114,7 +114,8 @@ public final class MembershipEngine implements Membership, AutoCloseable {
             channel.close();
             throw e;
         }
-        this.notifier = new Notifier(self);
+        // The notifier's thread is the one writer of LISTENER_ERROR (each element of the array has one writer).
+        this.notifier = new Notifier(self, () -> count(Counter.LISTENER_ERROR, 1));
         this.thread = new Thread(this::run, "swarm-membership-" + config.self().name());
         this.thread.setDaemon(true);
     }
@@ -163,7 +164,7 @@ public final class MembershipEngine implements Membership, AutoCloseable {
         return counters.get(counter.ordinal());
     }
 
-    /** Engine thread only (the single writer). */
+    /** The counter's one writer only: the engine thread, or the notifier's for {@link Counter#LISTENER_ERROR}. */
     private void count(Counter counter, long n) {
         final int i = counter.ordinal();
         counters.lazySet(i, counters.get(i) + n);
@@ -201,6 +202,8 @@ public final class MembershipEngine implements Membership, AutoCloseable {
                 count(Counter.LOOPS)));
         m.add(Metric.counter("swarm_membership_errors_total",
                 "Unexpected errors in the membership engine's loop (it carries on)", count(Counter.LOOP_ERROR)));
+        m.add(Metric.counter("swarm_membership_listener_errors_total",
+                "Membership listeners that threw on an up or down (each also logged)", count(Counter.LISTENER_ERROR)));
         return m;
     }
 

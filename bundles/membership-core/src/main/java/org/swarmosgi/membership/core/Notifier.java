@@ -30,8 +30,12 @@ final class Notifier implements AutoCloseable {
     private final List<Registration> listeners = new ArrayList<>();
     private volatile List<Member> snapshot;
 
-    Notifier(Member self) {
+    /** Runs on the notifier's thread when a listener threw (it is also logged): the engine counts it. */
+    private final Runnable listenerFailed;
+
+    Notifier(Member self, Runnable listenerFailed) {
         this.self = self;
+        this.listenerFailed = listenerFailed;
         this.snapshot = List.of(self);
         this.executor = Executors.newSingleThreadExecutor(task -> {
             final Thread thread = new Thread(task, "swarm-membership-notify-" + self.id().name());
@@ -113,6 +117,7 @@ final class Notifier implements AutoCloseable {
                     listener.memberDown(event.member(), event.reason());
                 }
             } catch (RuntimeException e) {
+                listenerFailed.run();
                 LOG.log(System.Logger.Level.WARNING, "membership listener " + listener + " failed", e);
             }
         }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.SwarmTimeoutException;
+import org.swarmosgi.api.metrics.Metric;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.api.transport.Transport;
 
@@ -223,6 +224,14 @@ class AeronTransportComponentTest {
             second.handle(TestNodes.ECHO, ForkJoinPool.commonPool(), m -> m.reply(m.payload()));
             assertThat(second.request(second.self(), TestNodes.ECHO, ByteBuffer.allocate(8), Duration.ofSeconds(5))
                 .toCompletableFuture().join().remaining()).isEqualTo(8);
+            // The figures outlive the failed engine: the restart and the fatal error stay counted, and the new
+            // engine counts on from there (before, each engine began at zero and a restart wiped them).
+            assertThat(second.stats()).isSameAs(first.stats());
+            assertThat(c.metrics()).contains(
+                Metric.counter("swarm_transport_fatal_errors_total",
+                    "Errors that made the transport unusable (it was withdrawn and restarted)", 1),
+                Metric.counter("swarm_transport_restarts_total", "Failed transports replaced by a fresh one", 1));
+            assertThat(c.group()).isEqualTo("Transport");
         } finally {
             c.deactivate();
         }
