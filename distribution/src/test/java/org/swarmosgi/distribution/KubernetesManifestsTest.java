@@ -31,7 +31,7 @@ final class KubernetesManifestsTest {
     private static final Path DIR = Path.of("kubernetes");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** The JVM's memory outside heap, direct memory, metaspace and code cache: threads, GC, symbols. */
-    private static final long JVM_OTHER_MIB = 64;
+    private static final long JVM_OTHER_MIB = 96;
 
     private static List<JsonNode> objects;
     private static JsonNode deployment;
