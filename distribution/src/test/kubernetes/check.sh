@@ -25,7 +25,7 @@ mkdir -p "$work"
 lock_sum="$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)"
 if [[ "$(cat "$work/node_modules/.installed-lock" 2>/dev/null || true)" != "$lock_sum" ]]; then
     cp "$here/package.json" "$here/package-lock.json" "$here/.npmrc" "$work/"
-    (cd "$work" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
+    (cd "$work" && npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --loglevel=error)
     echo "$lock_sum" > "$work/node_modules/.installed-lock"
 fi
 
