@@ -6,7 +6,9 @@
 (function () {
     'use strict';
     var root = document.getElementById('swarm');
-    var stateUrl = root.getAttribute('data-state');
+    // Absolute, from the origin: a page opened as http://user:password@host/... would otherwise resolve
+    // the path against a URL with credentials, which fetch refuses. The browser's login cache still applies.
+    var stateUrl = new URL(root.getAttribute('data-state'), window.location.origin).href;
     var SVG = 'http://www.w3.org/2000/svg';
     var POLL_MS = 1000;
 

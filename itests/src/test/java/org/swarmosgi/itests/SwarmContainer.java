@@ -34,7 +34,8 @@ final class SwarmContainer {
             "org.swarmosgi.api", "org.swarmosgi.ring", "org.swarmosgi.node", "org.swarmosgi.transport.aeron",
             "org.swarmosgi.container", "org.swarmosgi.membership.multicast", "org.swarmosgi.membership.static",
             "org.swarmosgi.membership.kubernetes", "org.swarmosgi.shell", "org.swarmosgi.codec.json",
-            "org.swarmosgi.registry", "org.swarmosgi.deployment", "org.swarmosgi.examples.counter");
+            "org.swarmosgi.registry", "org.swarmosgi.deployment", "org.swarmosgi.examples.counter",
+            "org.swarmosgi.webconsole");
 
     /** Console bundles read stdin; a test container has no console. */
     private static final Set<String> CONSOLES = Set.of(
@@ -84,6 +85,11 @@ final class SwarmContainer {
         options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
         options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
         options.add(frameworkProperty("felix.fileinstall.log.level").value("2"));
+        // The distribution's HTTP bundles run, serving nothing: Jetty's port comes from etc/ there, not here.
+        options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
+        options.add(frameworkProperty("org.osgi.service.http.port").value("-1"));
+        options.add(frameworkProperty("org.apache.felix.https.enable").value("false"));
+        options.add(frameworkProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("ERROR"));
         options.add(frameworkStartLevel(10));
         options.add(junitBundles());
         options.add(mavenBundle("org.hamcrest", "hamcrest", System.getProperty("hamcrest.version")));
