@@ -17,10 +17,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.inject.Inject;
@@ -44,7 +49,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * A stock Karaf (the apache-karaf tar.gz, a Maven artifact) with only the settings features/README.md
  * tells users to make: the KAR built by features/ installed with {@code kar:install}, then
  * {@code feature:install swarm swarm-example-counter}, then the shell: {@code swarm:status} and a
- * counter registered and called. Runs in the Karaf container of Pax Exam (one Karaf JVM), in a failsafe
+ * counter registered and called; then {@code feature:install swarm-webconsole}, and the Swarm page's
+ * data answers behind the Web Console's login. Runs in the Karaf container of Pax Exam (one Karaf JVM), in a failsafe
  * execution of its own (itests/pom.xml): the other in-container tests keep the native container.
  */
 @RunWith(PaxExam.class)
@@ -58,6 +64,8 @@ public class KarafFeatureIT {
             + "org.apache.karaf.jaas.boot, org.apache.karaf.jaas.boot.principal, jdk.internal.misc";
 
     private static final Duration INSTALL = Duration.ofSeconds(60);
+    /** Chosen where the configuration is made (the build's JVM), read where the test runs (Karaf's). */
+    private static final int HTTP_PORT = freePort();
 
     @Inject
     private SessionFactory sessions;
@@ -115,6 +123,10 @@ public class KarafFeatureIT {
                 editConfigurationFilePut("etc/org.swarmosgi.node.cfg", "work.dir", node.toString()),
                 editConfigurationFilePut("etc/org.swarmosgi.transport.aeron.cfg", "port", "0"),
                 editConfigurationFilePut("etc/org.swarmosgi.deployment.cfg", "deploy.dir", node.resolveSibling("karaf-deploy").toString()),
+                // swarm-webconsole's HTTP on a free loopback port (the feature's config only fills a missing file).
+                editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.apache.felix.http.host", "127.0.0.1"),
+                editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.osgi.service.http.port", Integer.toString(HTTP_PORT)),
+                systemProperty("swarm.http.port").value(Integer.toString(HTTP_PORT)),
                 // The test method runs in Karaf's JVM: what it needs of the build goes there as a system property.
                 systemProperty("swarm.kar").value(System.getProperty("swarm.kar")),
                 mavenBundle("org.hamcrest", "hamcrest", System.getProperty("hamcrest.version")),
@@ -143,6 +155,30 @@ public class KarafFeatureIT {
         }
         assertEquals("5", execute("swarm:call c1 \"inc 5\"").trim());
         assertEquals("7", execute("swarm:call c1 \"inc 2\"").trim());
+
+        // The Web Console with the Swarm page, on its own HTTP stack, behind the console's login.
+        execute("feature:install swarm-webconsole");
+        final URL state = new URL("http://127.0.0.1:" + System.getProperty("swarm.http.port") + "/system/console/swarm/state.json");
+        final String json = await().atMost(INSTALL).ignoreExceptions().until(() -> get(state, "admin:admin"), s -> s != null);
+        assertTrue(json, json.contains("\"name\":\"karaf\""));
+        assertEquals(401, ((HttpURLConnection) state.openConnection()).getResponseCode());
+    }
+
+    /** The body of a GET with HTTP Basic credentials, or null unless it answered 200. */
+    private static String get(URL url, String credentials) throws java.io.IOException {
+        final HttpURLConnection http = (HttpURLConnection) url.openConnection();
+        http.setRequestProperty("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        try (java.io.InputStream in = http.getInputStream()) {
+            return http.getResponseCode() == 200 ? new String(in.readAllBytes(), StandardCharsets.UTF_8) : null;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
