@@ -94,11 +94,22 @@ final class RegistryCore {
     // Checkpoints of our workers being taken for their successor (by take id), when each type's next round is due,
     // and the latest checkpoint of each name this node would host next if its host died.
     private final Map<Long, Record> replicating = new HashMap<>();
+    /** Workers whose checkpoint is being taken; those that asked for one meanwhile: taken once more after it. */
+    private final Set<WorkerRef> beingTaken = new HashSet<>();
+    private final Set<WorkerRef> checkpointAgain = new HashSet<>();
     private final Map<String, Long> nextCheckpointRound = new HashMap<>();
     private final Map<String, Replica> replicas = new HashMap<>();
     private final Map<String, HashRing> successorRings = new HashMap<>();
     private final Map<String, Long> conflictAttempts = new HashMap<>();
     private final Map<String, ArrayDeque<Long>> restarts = new HashMap<>();
+    /**
+     * Names whose instance started here ended for good (crashed or stopped, not restarted), with its generation
+     * and when: a start asked again of that generation (its first answer was lost) is answered ENDED instead of
+     * starting the worker a second time. Kept {@link #ENDED_KEPT_MS}: a sender asks again every sync timeout.
+     */
+    private final Map<String, long[]> ended = new HashMap<>();
+    private long nextEndedPrune;
+    static final long ENDED_KEPT_MS = 30_000;
     // Movable records of nodes that died, until the name runs again somewhere (every node keeps them, so
     // a new owner restarts what a dead owner had not yet).
     private final Map<String, Orphan> orphans = new HashMap<>();
@@ -498,12 +509,32 @@ final class RegistryCore {
             return;
         }
         for (Record r : own.all()) {
-            if (r.movable() && due.contains(r.type) && !moves.containsKey(r.name)) {
+            if (r.movable() && due.contains(r.type) && !moves.containsKey(r.name) && !beingTaken.contains(r.ref)) {
                 final long id = ++ids;
                 replicating.put(id, r);
+                beingTaken.add(r.ref);
                 fx.takeCheckpoint(id, r.ref);
             }
         }
+    }
+
+    /**
+     * A worker asked for its checkpoint now ({@code WorkerContext.checkpointNow}): taken and sent to its
+     * successor as in a round; one at a time per worker, a request meanwhile coalesced into one more.
+     */
+    void checkpointRequested(WorkerRef ref) {
+        final Record r = ownByRef.get(ref);
+        if (r == null || !r.movable() || moves.containsKey(r.name)) {
+            return; // gone, hosted locally (never restarted elsewhere), or moving (its state travels with it)
+        }
+        if (beingTaken.contains(ref)) {
+            checkpointAgain.add(ref);
+            return;
+        }
+        final long id = ++ids;
+        replicating.put(id, r);
+        beingTaken.add(r.ref);
+        fx.takeCheckpoint(id, r.ref);
     }
 
     private void onReplica(NodeId from, Msg.Checkpoint c) {
@@ -653,6 +684,10 @@ final class RegistryCore {
         }
         if (r.status() == Status.QUORUM_LOST || r.status() == Status.UNKNOWN_TYPE) {
             m.resendAt = now() + settings.retryDelayMs(); // its view lags ours: ask the placement again soon
+            return;
+        }
+        if (r.status() == Status.ENDED) {
+            abandon(m); // it started there and ended (our first answer was lost): the name ends with it
             return;
         }
         if (r.status() != Status.OK) {
@@ -904,6 +939,7 @@ final class RegistryCore {
     void tick() {
         final long now = now();
         resend();
+        pruneEnded(now);
         for (Iterator<Claim> it = claims.values().iterator(); it.hasNext(); ) {
             final Claim c = it.next();
             if (now >= c.deadline) {
@@ -1120,6 +1156,7 @@ final class RegistryCore {
             return;
         }
         p.syncNonce = ++ids;
+        p.changedDuringSync = false; // these digests describe the replica as it is now
         p.syncParts = 0;
         p.syncExpected = 0;
         p.syncDeadline = now() + settings.syncTimeoutMs();
@@ -1218,6 +1255,10 @@ final class RegistryCore {
             p.heldOps.clear();
             held.sort((a, b) -> Long.compare(a.seq(), b.seq()));
             applyInOrder(p, held);
+            if (p.changedDuringSync) {
+                p.changedDuringSync = false;
+                requestSync(p); // with digests that include what was applied early
+            }
             updateReady();
         }
     }
@@ -1231,6 +1272,7 @@ final class RegistryCore {
         if (p == null || p == own || r.version <= p.appliedSeq) {
             return;
         }
+        p.changedDuringSync |= p.syncInFlight();
         putRecord(p, r);
     }
 
@@ -1240,6 +1282,7 @@ final class RegistryCore {
         if (p == null || p == own || op.seq() <= p.appliedSeq) {
             return;
         }
+        p.changedDuringSync |= p.syncInFlight();
         if (op instanceof Op.Put put) {
             putRecord(p, put.record());
         } else if (op instanceof Op.Remove rm) {
@@ -1478,12 +1521,13 @@ final class RegistryCore {
             return;
         }
         claims.remove(r.name());
-        if (r.status() == Status.OK) {
+        final Status status = r.status() == Status.ENDED ? Status.FAILED : r.status(); // to callers: it failed
+        if (status == Status.OK) {
             applyEarly(r.record());
-        } else if (c.orphan != null && (r.status() == Status.FAILED || r.status() == Status.UNKNOWN_TYPE)) {
+        } else if (c.orphan != null && (status == Status.FAILED || status == Status.UNKNOWN_TYPE)) {
             orphans.remove(r.name()); // its restart failed: the name is given up, as after a crash beyond its policy
         }
-        answerWaiters(c, r.status(), r.record(), r.error());
+        answerWaiters(c, status, r.record(), r.error());
     }
 
     /** The first waiter started it; later ones find it registered (or get it, with orExisting). */
@@ -1510,6 +1554,12 @@ final class RegistryCore {
                 fx.resolveConflict(mine.ref, r.state(), mine.version);
             }
             send(from, new Msg.StartReply(r.claimId(), r.name(), mine, Status.OK, null));
+            return;
+        }
+        final long[] gone = mine == null ? ended.get(r.name()) : null;
+        if (gone != null && gone[0] >= r.gen()) {
+            send(from, new Msg.StartReply(r.claimId(), r.name(), null, Status.ENDED,
+                "'" + r.name() + "' started on " + self + " and ended at once (crashed or stopped)"));
             return;
         }
         if (!quorumFlag) {
@@ -1635,8 +1685,18 @@ final class RegistryCore {
             fx.startWorker(startId, new StartOrder(r.name, r.type, r.args, null, StartReason.RESTARTED, nextVersion()));
         } else {
             removeOwn(r, reason);
+            ended.put(r.name, new long[] {r.gen, now()});
         }
         drain();
+    }
+
+    /** Forgets ended instances once no sender can still be asking to start them. */
+    private void pruneEnded(long now) {
+        if (ended.isEmpty() || now < nextEndedPrune) {
+            return;
+        }
+        nextEndedPrune = now + 1_000;
+        ended.values().removeIf(e -> now - e[1] > ENDED_KEPT_MS);
     }
 
     private boolean withinIntensity(String name, WorkerTypeInfo info) {
@@ -1869,10 +1929,14 @@ final class RegistryCore {
     void onCheckpoint(long id, byte[] state) {
         final Record taken = replicating.remove(id);
         if (taken != null) {
+            beingTaken.remove(taken.ref);
             final Record mine = own.get(taken.name);
             final NodeId successor = mine == null ? null : successorOf(mine.name, mine.type);
             if (state != null && successor != null && mine.ref.equals(taken.ref)) {
                 send(successor, new Msg.Checkpoint(mine.name, mine.ref, mine.gen, state));
+            }
+            if (checkpointAgain.remove(taken.ref)) {
+                checkpointRequested(taken.ref);
             }
             drain();
             return;
