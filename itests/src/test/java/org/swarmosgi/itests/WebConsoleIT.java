@@ -37,7 +37,8 @@ import org.swarmosgi.test.support.DistributionNode;
  * chromedriver over WebDriver (Selenium's client; .ci/run installs both packages when missing, nothing is
  * downloaded at run time). Three nodes from the built distribution, the first serving HTTP; the page,
  * behind the console's login, lists all three with their ring shares, one of them named with markup that
- * must stay text; after kill -9 of another, the same page (no reload: it polls) shows it down.
+ * must stay text, and the workers each runs; after kill -9 of another, the same page (no reload: it
+ * polls) shows it down, its counters' moves to the others among the recent events, and all counted again.
  */
 public class WebConsoleIT {
     private static final Duration START = Duration.ofSeconds(90);
@@ -48,6 +49,9 @@ public class WebConsoleIT {
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     /** A node name is any text without control characters, and it comes from the network: the page must show it as text. */
     private static final String HOSTILE = "wc<img src=x onerror=window.swarmXss=1>";
+    private static final int COUNTERS = 30;
+    private static final String WORKERS = "var n = 0; document.querySelectorAll('#swarm-nodes tbody tr[data-state=\"up\"]')"
+            + ".forEach(function (tr) { n += Number(tr.cells[5].textContent); }); return n;";
     private static final String ROWS = "var out = {}; document.querySelectorAll('#swarm-nodes tbody tr[data-node]')"
             + ".forEach(function (tr) { out[tr.getAttribute('data-node')] = tr.getAttribute('data-state'); }); return out;";
 
@@ -98,8 +102,13 @@ public class WebConsoleIT {
         }
         await("ring of 3 on wc1").atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
                 .until(() -> first.execute("swarm:status", CONVERGE).contains("Ring: 3 members,"));
-        for (int i = 0; i < 6; i++) {
-            assertTrue(first.execute("swarm:register wc-counter-" + i + " counter " + i, CONVERGE).contains("registered wc-counter-"));
+        // Enough counters that some surely run on wc2 (each lands there with chance 1/3: all miss it 1 in 200,000).
+        final List<String> registers = new ArrayList<>();
+        for (int i = 0; i < COUNTERS; i++) {
+            registers.add("swarm:register wc-counter-" + i + " counter " + i);
+        }
+        for (String answer : first.executeAll(registers, Duration.ofMinutes(1))) {
+            assertTrue(answer, answer.contains("registered wc-counter-"));
         }
 
         // The console's login guards the page and its data.
@@ -116,6 +125,8 @@ public class WebConsoleIT {
         await("the ring drawn with three shares").atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
                 .until(() -> ((Number) js.executeScript(
                         "return document.querySelectorAll('#swarm-ring path[data-node]').length;")).intValue() == 3);
+        await("every counter counted on the nodes that run them").atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
+                .until(() -> ((Number) js.executeScript(WORKERS)).intValue() == COUNTERS);
         // The hostile name is text: shown as typed, no element made of it, its handler never ran.
         final String nodesText = (String) js.executeScript("return document.getElementById('swarm-nodes').innerText;");
         assertTrue(nodesText, nodesText.contains(HOSTILE));
@@ -134,6 +145,13 @@ public class WebConsoleIT {
                 .until(() -> ((Number) js.executeScript("return Array.prototype.filter.call("
                         + "document.querySelectorAll('#swarm-events tbody tr[data-kind=\"down\"]'),"
                         + " function (tr) { return tr.cells[2].textContent === 'wc2'; }).length;")).intValue() >= 1);
+        // wc2's counters start again on the others: the events name each move from wc2, and they are all counted.
+        await("moves from wc2 listed").atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
+                .until(() -> ((Number) js.executeScript("return Array.prototype.filter.call("
+                        + "document.querySelectorAll('#swarm-events tbody tr[data-kind=\"move\"]'),"
+                        + " function (tr) { return / from wc2$/.test(tr.cells[3].textContent); }).length;")).intValue() >= 1);
+        await("every counter counted on the two nodes left").atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
+                .until(() -> ((Number) js.executeScript(WORKERS)).intValue() == COUNTERS);
         await("two shares left on the ring").atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
                 .until(() -> ((Number) js.executeScript(
                         "return document.querySelectorAll('#swarm-ring path[data-node]').length;")).intValue() == 2);
