@@ -64,8 +64,6 @@ public class KarafFeatureIT {
             + "org.apache.karaf.jaas.boot, org.apache.karaf.jaas.boot.principal, jdk.internal.misc";
 
     private static final Duration INSTALL = Duration.ofSeconds(60);
-    /** Chosen where the configuration is made (the build's JVM), read where the test runs (Karaf's). */
-    private static final int HTTP_PORT = freePort();
 
     @Inject
     private SessionFactory sessions;
@@ -123,10 +121,6 @@ public class KarafFeatureIT {
                 editConfigurationFilePut("etc/org.swarmosgi.node.cfg", "work.dir", node.toString()),
                 editConfigurationFilePut("etc/org.swarmosgi.transport.aeron.cfg", "port", "0"),
                 editConfigurationFilePut("etc/org.swarmosgi.deployment.cfg", "deploy.dir", node.resolveSibling("karaf-deploy").toString()),
-                // swarm-webconsole's HTTP on a free loopback port (the feature's config only fills a missing file).
-                editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.apache.felix.http.host", "127.0.0.1"),
-                editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.osgi.service.http.port", Integer.toString(HTTP_PORT)),
-                systemProperty("swarm.http.port").value(Integer.toString(HTTP_PORT)),
                 // The test method runs in Karaf's JVM: what it needs of the build goes there as a system property.
                 systemProperty("swarm.kar").value(System.getProperty("swarm.kar")),
                 mavenBundle("org.hamcrest", "hamcrest", System.getProperty("hamcrest.version")),
@@ -156,9 +150,14 @@ public class KarafFeatureIT {
         assertEquals("5", execute("swarm:call c1 \"inc 5\"").trim());
         assertEquals("7", execute("swarm:call c1 \"inc 2\"").trim());
 
-        // The Web Console with the Swarm page, on its own HTTP stack, behind the console's login.
+        // The Web Console with the Swarm page in Karaf: its own Jakarta HTTP service (Karaf 4.4's are javax), on a
+        // free port here, behind the console's login.
+        final int port = freePort();
+        // Both keys the feature's <config append="true"> sets: it then has nothing to add, and Jetty one configuration.
+        execute("config:property-set -p org.apache.felix.http org.osgi.service.http.port " + port);
+        execute("config:property-set -p org.apache.felix.http org.apache.felix.http.host 127.0.0.1");
         execute("feature:install swarm-webconsole");
-        final URL state = new URL("http://127.0.0.1:" + System.getProperty("swarm.http.port") + "/system/console/swarm/state.json");
+        final URL state = new URL("http://127.0.0.1:" + port + "/system/console/swarm/state.json");
         final String json = await().atMost(INSTALL).ignoreExceptions().until(() -> get(state, "admin:admin"), s -> s != null);
         assertTrue(json, json.contains("\"name\":\"karaf\""));
         assertEquals(401, ((HttpURLConnection) state.openConnection()).getResponseCode());
@@ -193,6 +192,7 @@ public class KarafFeatureIT {
         try {
             final Subject admin = new Subject();
             admin.getPrincipals().add(new RolePrincipal("admin"));
+            admin.getPrincipals().add(new RolePrincipal("manager")); // config:property-set's ACL asks for it
             admin.getPrincipals().add(new RolePrincipal("systembundles"));
             result.set(Subject.doAs(admin, (PrivilegedExceptionAction<Object>) () -> session.execute(command)));
         } catch (java.security.PrivilegedActionException e) {

@@ -85,11 +85,11 @@ final class SwarmContainer {
         options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
         options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
         options.add(frameworkProperty("felix.fileinstall.log.level").value("2"));
-        // The distribution's HTTP bundles run, serving nothing: Jetty's port comes from etc/ there, not here.
+        // As in the distribution's config.properties, but on any free port: containers never meet on 8181.
+        options.add(frameworkProperty("org.osgi.service.http.port").value("0"));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
-        options.add(frameworkProperty("org.osgi.service.http.port").value("-1"));
-        options.add(frameworkProperty("org.apache.felix.https.enable").value("false"));
         options.add(frameworkProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("ERROR"));
+        options.add(frameworkProperty("org.ops4j.pax.logging.skipJUL").value("true"));
         options.add(frameworkStartLevel(10));
         options.add(junitBundles());
         options.add(mavenBundle("org.hamcrest", "hamcrest", System.getProperty("hamcrest.version")));

@@ -14,8 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * as users start them: {@code bin/swarm --non-interactive}. All nodes of one instance share a fresh
  * cluster name and a membership (gossip) port of the default multicast group held for them (see
  * {@link HeldPort}), so concurrent tests never meet; each node has its own work folder. SWARM_*
- * variables of the calling shell are not passed on. Nodes serve no HTTP (no Web Console) unless started
- * with {@code --http-port}.
+ * variables of the calling shell are not passed on.
  *
  * <p>Use in try-with-resources: {@link #close()} stops every node still running (SIGTERM, then
  * SIGKILL after a bounded wait).
@@ -69,9 +68,8 @@ public final class DistributionCluster implements AutoCloseable {
                 distribution.resolve("bin/swarm").toString(), "--non-interactive",
                 "--name", name, "--cluster", cluster, "--gossip-port", Integer.toString(gossipPort),
                 "--work", work.toString(),
-                // No HTTP (Web Console) unless a test asks for it with --http-port: nodes on one machine
-                // would all take the default port, and the tests that do not look at the page need no Jetty.
-                "--http-port", "-1"));
+                // Nodes of a test never meet on the HTTP port: any free one, unless the flags name one.
+                "--http-port", "0"));
         command.addAll(List.of(flags));
         final ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(key -> key.startsWith("SWARM_"));
