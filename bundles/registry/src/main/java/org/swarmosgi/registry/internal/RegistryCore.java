@@ -718,6 +718,8 @@ final class RegistryCore {
         final Record current = own.get(m.from.name);
         if (m.decided && current != null && current.ref.equals(m.from.ref)) {
             removeOwn(current, StopReason.MOVED);
+        } else if (current != null && !current.ref.equals(m.from.ref)) {
+            moveOnIfMisplaced(current); // restarted here while the move waited: the new instance moves instead
         }
         fx.handoffEnded(m.from.ref, null);
     }
