@@ -17,10 +17,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.inject.Inject;
@@ -46,7 +51,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * {@code feature:install swarm swarm-example-counter}, then the shell: {@code swarm:status} and a
  * counter registered and called, and a configuration set with {@code swarm:config}; then
  * {@code feature:install swarm-metrics}: {@code swarm:health} and {@code /metrics} over HTTP count that
- * registration. Runs in the Karaf container of Pax Exam (one Karaf JVM), in a failsafe
+ * registration; then {@code feature:install swarm-webconsole}, and the Swarm page's data answers behind the
+ * Web Console's login on the same HTTP service. Runs in the Karaf container of Pax Exam (one Karaf JVM), in a failsafe
  * execution of its own (itests/pom.xml): the other in-container tests keep the native container.
  */
 @RunWith(PaxExam.class)
@@ -157,10 +163,7 @@ public class KarafFeatureIT {
         assertTrue(props, props.contains("greeting = hello"));
 
         // Metrics and health in Karaf: its own Jakarta HTTP service (Karaf 4.4's are javax), on a free port here.
-        final int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        final int port = freePort();
         // Both keys the feature's <config append="true"> sets: it then has nothing to add, and Jetty one configuration.
         execute("config:property-set -p org.apache.felix.http org.osgi.service.http.port " + port);
         execute("config:property-set -p org.apache.felix.http org.apache.felix.http.host 127.0.0.1");
@@ -171,6 +174,30 @@ public class KarafFeatureIT {
                 java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
         assertTrue(metrics.body(), metrics.body().contains("\nswarm_registry_register_requests_total 1\n"));
+
+        // The Web Console with the Swarm page, on the same HTTP service, behind the console's login.
+        execute("feature:install swarm-webconsole");
+        final URL state = new URL("http://127.0.0.1:" + port + "/system/console/swarm/state.json");
+        final String json = await().atMost(INSTALL).ignoreExceptions().until(() -> get(state, "admin:admin"), s -> s != null);
+        assertTrue(json, json.contains("\"name\":\"karaf\""));
+        assertEquals(401, ((HttpURLConnection) state.openConnection()).getResponseCode());
+    }
+
+    /** The body of a GET with HTTP Basic credentials, or null unless it answered 200. */
+    private static String get(URL url, String credentials) throws java.io.IOException {
+        final HttpURLConnection http = (HttpURLConnection) url.openConnection();
+        http.setRequestProperty("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        try (java.io.InputStream in = http.getInputStream()) {
+            return http.getResponseCode() == 200 ? new String(in.readAllBytes(), StandardCharsets.UTF_8) : null;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**

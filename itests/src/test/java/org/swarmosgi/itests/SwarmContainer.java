@@ -35,7 +35,7 @@ final class SwarmContainer {
             "org.swarmosgi.container", "org.swarmosgi.membership.multicast", "org.swarmosgi.membership.static",
             "org.swarmosgi.membership.kubernetes", "org.swarmosgi.shell", "org.swarmosgi.codec.json",
             "org.swarmosgi.registry", "org.swarmosgi.deployment", "org.swarmosgi.clusterconfig",
-            "org.swarmosgi.examples.counter", "org.swarmosgi.metrics");
+            "org.swarmosgi.examples.counter", "org.swarmosgi.metrics", "org.swarmosgi.webconsole");
 
     /** Console bundles read stdin; a test container has no console. */
     private static final Set<String> CONSOLES = Set.of(
