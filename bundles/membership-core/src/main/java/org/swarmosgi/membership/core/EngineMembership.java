@@ -1,8 +1,11 @@
 package org.swarmosgi.membership.core;
 
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Optional;
 
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.membership.Membership;
 import org.swarmosgi.api.membership.MembershipListener;
@@ -24,6 +27,11 @@ public abstract class EngineMembership implements Membership {
     @Override
     public final Collection<Member> members() {
         return engine().members();
+    }
+
+    @Override
+    public final Optional<Instant> lastHeartbeat(NodeId member) {
+        return engine().lastHeartbeat(member);
     }
 
     @Override
