@@ -122,7 +122,8 @@ sealed interface Msg {
         OK, EXISTS, RETRY, GRANTED, NOT_REGISTERED, UNKNOWN_TYPE, FAILED, QUORUM_LOST
     }
 
+    /** HANDOFF: move the worker to its placement now (the host answers once it runs there). */
     enum NameAction {
-        UNREGISTER, JOIN, LEAVE
+        UNREGISTER, JOIN, LEAVE, HANDOFF
     }
 }

@@ -3,6 +3,8 @@ package org.swarmosgi.shell.internal;
 import java.util.List;
 import java.util.Locale;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.swarmosgi.api.Member;
 
 /** Formats the text of {@code swarm:ping}. Pure: values in, text out. */
@@ -21,6 +23,29 @@ final class PingReport {
     }
 
     private PingReport() {
+    }
+
+    /**
+     * {@link #format} as a document: {@code self} and {@code members}, each with node, incarnation,
+     * endpoint, {@code ok}, {@code rttMs} or {@code error}; then {@code answered} and {@code total}.
+     */
+    static ObjectNode json(Member self, List<Result> results) {
+        final ObjectNode out = Json.object();
+        out.set("self", Json.member(self));
+        final ArrayNode a = out.putArray("members");
+        int ok = 0;
+        for (Result r : results) {
+            final ObjectNode o = a.addObject();
+            o.setAll(Json.member(r.member()));
+            o.put("ok", r.error() == null);
+            if (r.error() == null) {
+                ok++;
+                o.put("rttMs", r.nanos() / 1e6);
+            } else {
+                o.put("error", r.error());
+            }
+        }
+        return out.put("answered", ok).put("total", results.size());
     }
 
     static String format(Member self, List<Result> results) {
