@@ -22,8 +22,16 @@ final class GroupReport {
     record Member(String name, WorkerRef worker) {
     }
 
-    /** What one member answered a multicall. */
-    enum Outcome { OK, LATE, FAILED, NO_REPLY }
+    /** What one member answered a multicall; {@code json} is its name in documents. */
+    enum Outcome {
+        OK("ok"), LATE("late"), FAILED("failed"), NO_REPLY("noReply");
+
+        final String json;
+
+        Outcome(String json) {
+            this.json = json;
+        }
+    }
 
     /**
      * One member's answer.
@@ -125,7 +133,7 @@ final class GroupReport {
         for (Answer x : byMember(answers)) {
             final ObjectNode o = a.addObject().put("name", x.member().name());
             o.set("worker", Json.ref(x.member().worker()));
-            o.put("outcome", x.outcome().name().toLowerCase(Locale.ROOT));
+            o.put("outcome", x.outcome().json);
             if (x.nanos() >= 0) {
                 o.put("elapsedMs", x.nanos() / 1e6);
             }

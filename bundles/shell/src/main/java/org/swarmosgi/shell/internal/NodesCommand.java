@@ -52,14 +52,19 @@ public final class NodesCommand {
         final NodesReport.Self self = new NodesReport.Self(node.id(),
                 t == null ? "-" : t.localEndpoint().toString(), node.roles());
         final Collection<Member> members = m == null ? null : m.members();
+        final StatusReport.Topology topology = r == null ? null : StatusCommand.topology(r);
         final Map<NodeId, Instant> heard = new HashMap<>();
-        if (members != null) {
+        if (m != null) {
             for (Member member : members) {
                 m.lastHeartbeat(member.id()).ifPresent(at -> heard.put(member.id(), at));
             }
+            if (topology != null) { // a node the registry still places on may have gone silent
+                for (Member member : topology.nodes()) {
+                    m.lastHeartbeat(member.id()).ifPresent(at -> heard.put(member.id(), at));
+                }
+            }
         }
-        final NodesReport.Views views = new NodesReport.Views(members, heard,
-                r == null ? null : StatusCommand.topology(r));
+        final NodesReport.Views views = new NodesReport.Views(members, heard, topology);
         final Instant now = Instant.now();
         return json ? Json.write(NodesReport.json(self, views, now)) : NodesReport.format(self, views, now);
     }

@@ -73,7 +73,7 @@ final class NodesReport {
             final StringBuilder line = new StringBuilder("  ");
             for (int i = 0; i < cells.length; i++) {
                 final String pad = " ".repeat(width[i] - cells[i].length());
-                line.append(i == 4 || i == 5 ? pad + cells[i] : cells[i] + pad).append("  "); // times, shares right
+                line.append(i == 4 || i == 5 ? pad + cells[i] : cells[i] + pad).append(' '); // times, shares right
             }
             out.append(Text.fit(line.toString().stripTrailing(), Text.WIDTH)).append('\n');
         }
@@ -82,9 +82,8 @@ final class NodesReport {
             up += r.state.equals("up") ? 1 : 0;
         }
         out.append(Text.fit(rows.size() + (rows.size() == 1 ? " node, " : " nodes, ") + up + " up; "
-                + (views.topology() != null ? "the ring is the registry's" : views.members() != null
-                ? "no registry: the ring is membership's" : "no registry, no membership: this node alone")
-                + "; roles of other nodes are not known here", Text.WIDTH));
+                + (views.topology() != null ? "ring from the registry" : views.members() != null
+                ? "ring from membership" : "ring of this node alone") + "; roles known for this node only", Text.WIDTH));
         return out.toString();
     }
 
