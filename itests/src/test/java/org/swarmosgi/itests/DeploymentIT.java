@@ -75,7 +75,10 @@ public class DeploymentIT {
             awaitActive(List.of(c), version1, "deploy-a", "deploy-b", "deploy-c");
             assertTrue(c.execute("lb", START).contains("Example :: device (" + version1 + ")"));
 
-            // A newer version dropped in deploy/ (written aside, renamed in) replaces it on every node.
+            // A newer version dropped in deploy/ (written aside, renamed in) replaces it on every node, one node
+            // at a time: dev-1 moves off each node as it updates, handing its state on (to the new version in the end).
+            final long ticksBefore = number(a, "swarm:call dev-1 ticks");
+            final long movesBefore = number(a, "swarm:call dev-1 moves");
             final Path part = deployDir.resolve(".device-it.jar.part");
             Files.write(part, withVersion(Files.readAllBytes(v1), "99.0.0"));
             Files.move(part, dropped, StandardCopyOption.ATOMIC_MOVE);
@@ -87,6 +90,15 @@ public class DeploymentIT {
             }
             final String upgraded = a.execute("swarm:deployments", START);
             assertTrue(upgraded + log(a, b, c), upgraded.contains("gen 2"));
+            final long ticksAfter = number(a, "swarm:call dev-1 ticks");
+            final long movesAfter = number(a, "swarm:call dev-1 moves");
+            System.out.printf("rolling upgrade: dev-1 ticks %d -> %d, moves %d -> %d%n", ticksBefore, ticksAfter,
+                    movesBefore, movesAfter);
+            // A fresh start would count from 0 with no move: its state went through every handoff.
+            assertTrue("dev-1 moved with its state: moves " + movesBefore + " -> " + movesAfter + log(a, b, c),
+                    movesAfter > movesBefore);
+            assertTrue("dev-1 kept its ticks: " + ticksBefore + " -> " + ticksAfter + log(a, b, c),
+                    ticksAfter >= ticksBefore);
 
             // A node that restarts with its work folder installs its deployments from its own store, alone.
             b.process().send("stop 0\n");
@@ -202,6 +214,14 @@ public class DeploymentIT {
                         + log(node), e);
             }
         }
+    }
+
+    /** A command's numeric answer, asked again while the worker is between nodes. */
+    private static long number(DistributionNode n, String command) {
+        final long[] answer = {-1};
+        await(command).atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
+                .until(() -> (answer[0] = ticks(n.execute(command, START))) >= 0);
+        return answer[0];
     }
 
     private static long ticks(String reply) {

@@ -53,4 +53,18 @@ public interface WorkerContext<M> {
      * {@link RestartPolicy.Mode#PERMANENT permanent} worker is started again.
      */
     void stopSelf();
+
+    /**
+     * Replicates this worker's state now, as its type's {@link WorkerType#checkpointInterval()} does
+     * periodically: after the current message, {@link Worker#checkpoint()} is called on its mailbox and what it
+     * returns is sent to the node that would host this worker next, where a restart after a crash of this node
+     * starts from it. Call it after a change that must survive a crash; what a crash loses is what changed
+     * since the last checkpoint. Returns at once; requests made while one is being taken are coalesced into
+     * one more. A type whose interval is zero checkpoints only when its workers ask; after a topology change
+     * such a worker should ask again (its next host may have changed). Workers hosted with
+     * {@code registerLocal} are never restarted elsewhere: for them it does nothing.
+     *
+     * @since 1.2
+     */
+    void checkpointNow();
 }

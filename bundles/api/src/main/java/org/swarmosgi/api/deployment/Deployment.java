@@ -38,7 +38,12 @@ public record Deployment(String symbolicName, String version, String sha256, lon
         /** The bytes or the bundle failed: see {@link NodeState#error()}. */
         FAILED,
         /** The bundle is not installed (undeployed). */
-        REMOVED
+        REMOVED,
+        /**
+         * An older version runs; the new one is here and waits for its turn in the rolling upgrade: nodes
+         * update one at a time so that the others offer the worker type meanwhile.
+         */
+        WAITING
     }
 
     /**

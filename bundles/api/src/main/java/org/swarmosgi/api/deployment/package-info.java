@@ -3,7 +3,7 @@
  * see what runs where. Implemented by {@code org.swarmosgi.deployment}; used by the shell.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.swarmosgi.api.deployment;
 
 import org.osgi.annotation.bundle.Export;

@@ -29,4 +29,14 @@ public interface HostDriver {
 
     /** The worker types this node offers changed; the new set, complete. */
     void workerTypesChanged(Map<String, WorkerTypeInfo> types);
+
+    /**
+     * A worker asked for its checkpoint to be taken and replicated now
+     * ({@link org.swarmosgi.api.WorkerContext#checkpointNow()}); the driver takes it through
+     * {@link WorkerHost#checkpoint}. A driver that replicates no checkpoints ignores it.
+     *
+     * @since 1.2
+     */
+    default void checkpointRequested(WorkerRef worker) {
+    }
 }

@@ -3,7 +3,7 @@
  * {@code org.swarmosgi.container}; the registry decides where workers run, the host runs them.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.swarmosgi.api.host;
 
 import org.osgi.annotation.bundle.Export;

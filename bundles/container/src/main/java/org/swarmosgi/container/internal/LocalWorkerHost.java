@@ -267,6 +267,16 @@ public final class LocalWorkerHost implements WorkerHost, AutoCloseable {
         return () -> driver.compareAndSet(newDriver, null);
     }
 
+    /** A worker asked for its checkpoint now: its driver takes it, off the worker's thread. */
+    void checkpointRequested(WorkerRef worker) {
+        events.execute(() -> {
+            final HostDriver d = driver.get();
+            if (d != null) {
+                d.checkpointRequested(worker);
+            }
+        });
+    }
+
     /** The registry workers see: the attached driver's. */
     SwarmRegistry registry() {
         final HostDriver d = driver.get();

@@ -926,6 +926,11 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
         closeBy(StopReason.NORMAL, true);
     }
 
+    @Override
+    public void checkpointNow() {
+        host.checkpointRequested(ref);
+    }
+
     int pendingTimers() {
         synchronized (lock) {
             return timers == null ? 0 : timers.size();

@@ -121,7 +121,7 @@ public final class DeploymentComponent implements Deployments {
         this.fetcher = new Fetcher(transport, TOPIC_FETCH, store, settings.chunkSize(), settings.maxBundleSize(),
                 Duration.ofMillis(settings.fetchTimeoutMs()), io);
         this.core = new DeploymentCore(self.name(), new NodeEffects(), System::currentTimeMillis,
-                settings.retryDelayMs(), settings.gossipIntervalMs(), settings.maxDeployments());
+                settings.retryDelayMs(), settings.gossipIntervalMs(), settings.maxDeployments(), settings.rollingWaitMs());
         this.deployDir = settings.deployDir().isEmpty() ? null : Path.of(settings.deployDir()).toAbsolutePath();
 
         final List<Entry> kept = store.readCatalog(settings.maxDeployments(), settings.maxBundleSize());

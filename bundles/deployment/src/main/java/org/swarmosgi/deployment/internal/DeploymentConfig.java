@@ -46,4 +46,10 @@ public @interface DeploymentConfig {
     @AttributeDefinition(name = "max.deployments", description = "Most bundle symbolic names in the catalog, "
         + "undeployed ones included (1..65536); also bounds what one peer's message may hold.")
     int max_deployments() default 1_024;
+
+    @AttributeDefinition(name = "rolling.wait.ms", description = "Rolling upgrade: a newer version of a deployed "
+        + "bundle is installed on one node at a time, in the order of node names, so the other nodes offer its "
+        + "worker types meanwhile and its workers move there with their state; a node waits at most this long "
+        + "for the nodes before it, then updates anyway. 0: every node updates at once (0..3600000).")
+    long rolling_wait_ms() default 120_000;
 }

@@ -77,6 +77,7 @@ final class DeploymentCore {
     private final long retryDelayMs;
     private final long gossipIntervalMs;
     private final int maxDeployments;
+    private final long rollingWaitMs;
 
     private final TreeMap<String, Entry> catalog = new TreeMap<>();
     private final Set<String> stored = new HashSet<>();
@@ -99,15 +100,33 @@ final class DeploymentCore {
     private final Map<NodeId, Map<String, Report>> peerReports = new HashMap<>();
     private boolean reportsChanged;
     private long nextGossip;
+    /**
+     * Names whose update waits for its turn in a rolling upgrade, and since when: nodes update one at a
+     * time, in the order of their names, so a worker type is always offered by the other nodes and its
+     * workers move there with their state instead of stopping.
+     */
+    private final Map<String, Waiting> waitingSince = new HashMap<>();
 
+    /**
+     * An update waiting for its turn: for {@code behind} since {@code since}; nodes it gave up on (silent or
+     * stuck past the wait) are {@code skipped}, and it waits afresh for the next one before it.
+     */
+    private record Waiting(String sha256, String behind, long since, Set<String> skipped) {
+    }
+
+    /**
+     * @param rollingWaitMs how long an update waits at most for the nodes before this one (by name) to finish
+     *                      theirs; 0: every node updates at once
+     */
     DeploymentCore(String self, Effects effects, LongSupplier clock, long retryDelayMs, long gossipIntervalMs,
-                   int maxDeployments) {
+                   int maxDeployments, long rollingWaitMs) {
         this.self = self;
         this.effects = effects;
         this.clock = clock;
         this.retryDelayMs = retryDelayMs;
         this.gossipIntervalMs = gossipIntervalMs;
         this.maxDeployments = maxDeployments;
+        this.rollingWaitMs = rollingWaitMs;
         this.nextGossip = clock.getAsLong() + gossipIntervalMs;
     }
 
@@ -175,6 +194,8 @@ final class DeploymentCore {
     void nodeDown(NodeId peer) {
         peers.remove(peer);
         peerReports.remove(peer);
+        reconcileRolling(); // it may have been the node an update waited for
+        flush();
     }
 
     /** A message from an authenticated peer. */
@@ -195,6 +216,7 @@ final class DeploymentCore {
             }
             peerReports.put(from, byName);
             reconcileWaiting(); // a peer may have the bytes we wait for
+            reconcileRolling(); // or have finished its turn
         }
         flush();
     }
@@ -325,6 +347,7 @@ final class DeploymentCore {
                 }
             }
         }
+        reconcileRolling(); // a wait may have run out
         if (now >= nextGossip) {
             nextGossip = now + gossipIntervalMs;
             final Msg digest = new Msg.Digest(digest());
@@ -442,6 +465,66 @@ final class DeploymentCore {
         }
     }
 
+    private void reconcileRolling() {
+        for (String bsn : List.copyOf(waitingSince.keySet())) {
+            reconcile(bsn);
+        }
+    }
+
+    /**
+     * Whether this node may update {@code e}'s bundle now: every live node before it (by name) that runs the
+     * bundle has finished its update to {@code e} (started it or failed). A node ahead that has not for
+     * {@code rollingWaitMs} is given up on (logged in the report): the wait starts afresh for the next one, so
+     * the nodes after a stuck one still go one at a time.
+     */
+    private boolean mayUpdate(Entry e, Waiting waiting) {
+        final long now = clock.getAsLong();
+        final Set<String> skipped = waiting != null && waiting.sha256().equals(e.sha256())
+                ? new HashSet<>(waiting.skipped()) : new HashSet<>();
+        long since = waiting != null && waiting.sha256().equals(e.sha256()) ? waiting.since() : now;
+        String behind = firstBehind(e, skipped);
+        if (behind != null && waiting != null && !behind.equals(waiting.behind())) {
+            since = now; // another node ahead: a fresh wait
+        }
+        while (behind != null && now - since >= rollingWaitMs) {
+            skipped.add(behind);
+            behind = firstBehind(e, skipped);
+            since = now;
+        }
+        if (behind == null) {
+            return true;
+        }
+        waitingSince.put(e.bsn(), new Waiting(e.sha256(), behind, since, Set.copyOf(skipped)));
+        report(Report.of(e, State.WAITING, true, "rolling upgrade: waits for " + behind + " to update first"
+                + (skipped.isEmpty() ? "" : " (gave up on " + String.join(", ", new TreeSet<>(skipped)) + ")")));
+        return false;
+    }
+
+    /**
+     * The first live node before this one, not {@code skipped}, that runs {@code e}'s bundle and has not
+     * updated to it, or null.
+     */
+    private String firstBehind(Entry e, Set<String> skipped) {
+        if (rollingWaitMs == 0) {
+            return null;
+        }
+        for (NodeId p : peers) {
+            if (p.name().compareTo(self) >= 0 || skipped.contains(p.name())) {
+                continue;
+            }
+            final Map<String, Report> theirs = peerReports.get(p);
+            final Report r = theirs == null ? null : theirs.get(e.bsn());
+            if (r == null || r.state() == State.REMOVED) {
+                continue; // it does not run the bundle: nothing of the type moves off it
+            }
+            final boolean done = r.sha256().equals(e.sha256()) && (r.state() == State.ACTIVE || r.state() == State.FAILED);
+            if (!done) {
+                return p.name();
+            }
+        }
+        return null;
+    }
+
     private void retryFailedStarts(String except) {
         for (Entry e : List.copyOf(catalog.values())) {
             final Report r = reports.get(e.bsn());
@@ -460,6 +543,7 @@ final class DeploymentCore {
             return; // reconciled again when the operation under way ends
         }
         final Entry e = catalog.get(bsn);
+        final Waiting waiting = waitingSince.remove(bsn); // kept only while it still waits for the same update
         if (e == null) {
             return;
         }
@@ -489,6 +573,9 @@ final class DeploymentCore {
             return; // failed, reported: tried again when the catalog changes or another bundle starts
         }
         if (hasBytes) {
+            if (have != null && !mayUpdate(e, waiting)) {
+                return; // reconciled again when a peer reports, goes down, or the wait runs out
+            }
             busy.add(bsn);
             report(Report.of(e, State.INSTALLING, true, ""));
             effects.install(e);

@@ -89,6 +89,60 @@ class DeploymentCoreTest {
     }
 
     @Test
+    void anUpgradeRollsOneNodeAtATimeInTheOrderOfTheirNames() {
+        upAll();
+        a.deploy("device", "1.0.0", V1);
+        sim.settle(20);
+        c.deploy("device", "2.0.0", V2); // deployed on the last node: it still goes last
+        while (sim.step()) {
+            // Whenever a node updates, every node before it runs the new version already.
+            if (b.framework.get("device").equals(V2)) {
+                assertThat(a.framework).containsEntry("device", V2);
+            }
+            if (c.framework.get("device").equals(V2)) {
+                assertThat(b.framework).containsEntry("device", V2);
+            }
+        }
+        assertThat(b.core.report("device").state()).isIn(State.WAITING, State.ACTIVE);
+        sim.settle(20);
+        assertRunsEverywhere("device", V2, a, b, c);
+        assertThat(sim.updates).containsExactly("a device " + V2, "b device " + V2, "c device " + V2);
+    }
+
+    @Test
+    void aNodeWaitingForItsTurnSaysWhy_andUpdatesAnywayWhenTheNodeAheadStaysSilentPastTheWait() {
+        upAll();
+        a.deploy("device", "1.0.0", V1);
+        sim.settle(20);
+        a.up = false; // silent, not (yet) declared down: it never reports the update
+        b.deploy("device", "2.0.0", V2);
+        sim.settle(4);
+        for (Sim.Node n : List.of(b, c)) {
+            assertThat(n.core.report("device").state()).as(n.toString()).isEqualTo(State.WAITING);
+            assertThat(n.core.report("device").error()).isEqualTo("rolling upgrade: waits for a to update first");
+            assertThat(n.framework).containsEntry("device", V1);
+        }
+        sim.settle((int) (Sim.ROLLING_WAIT_MS / 250) + 20);
+        assertThat(sim.updates).containsExactly("b device " + V2, "c device " + V2);
+    }
+
+    @Test
+    void aNodeAheadThatGoesDownReleasesTheNextAtOnce() {
+        upAll();
+        a.deploy("device", "1.0.0", V1);
+        sim.settle(20);
+        a.up = false;
+        b.deploy("device", "2.0.0", V2);
+        sim.settle(4);
+        assertThat(b.core.report("device").state()).isEqualTo(State.WAITING);
+        b.core.nodeDown(a.id);
+        c.core.nodeDown(a.id);
+        sim.settle(20); // 5 s, well within the wait
+        assertThat(sim.updates).containsExactly("b device " + V2, "c device " + V2);
+        assertRunsEverywhere("device", V2, b, c);
+    }
+
+    @Test
     void concurrentDeploysSettleOnTheHigherVersionEverywhere() {
         upAll();
         a.deploy("device", "2.0.0", V2); // both at generation 1, before either hears of the other

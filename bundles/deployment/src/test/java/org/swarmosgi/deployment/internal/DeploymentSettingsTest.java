@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class DeploymentSettingsTest {
 
     private static DeploymentSettings with(int chunk, long max, List<String> schemes) {
-        return new DeploymentSettings("deploy", 1000, "", chunk, max, schemes, 10_000, 2_000, 5_000, 1024);
+        return new DeploymentSettings("deploy", 1000, "", chunk, max, schemes, 10_000, 2_000, 5_000, 1024, 120_000);
     }
 
     @Test

@@ -29,6 +29,10 @@ final class Sim {
     long now;
     /** Set when a node's catalog entry for a name went backwards in {@link Entry#ORDER}. */
     String regression;
+    /** Every update of an installed bundle to other bytes, in the order they ran: "node bsn sha". */
+    final List<String> updates = new ArrayList<>();
+    /** Rolling upgrades: how long a node waits for the nodes before it (its core's {@code rollingWaitMs}). */
+    static final long ROLLING_WAIT_MS = 30_000;
     private long incarnations;
 
     Sim(long seed) {
@@ -50,7 +54,7 @@ final class Sim {
 
         Node(String name) {
             this.id = new NodeId(name, ++incarnations);
-            this.core = new DeploymentCore(name, new Effects(this), () -> now, 100, 1_000, 64);
+            this.core = new DeploymentCore(name, new Effects(this), () -> now, 100, 1_000, 64, ROLLING_WAIT_MS);
         }
 
         /** This node deploys bytes it stored (as an import would). */
@@ -153,7 +157,8 @@ final class Sim {
             for (Entry e : n.core.catalog()) {
                 final Report r = n.core.report(e.bsn());
                 if (r == null || r.state() == org.swarmosgi.api.deployment.Deployment.State.FETCHING
-                        || r.state() == org.swarmosgi.api.deployment.Deployment.State.INSTALLING) {
+                        || r.state() == org.swarmosgi.api.deployment.Deployment.State.INSTALLING
+                        || r.state() == org.swarmosgi.api.deployment.Deployment.State.WAITING) {
                     return false;
                 }
             }
@@ -200,7 +205,10 @@ final class Sim {
                 if (!self.store.contains(entry.sha256())) {
                     o = new DeploymentCore.Outcome(self.framework.get(entry.bsn()), false, "no bytes", true);
                 } else {
-                    self.framework.put(entry.bsn(), entry.sha256());
+                    final String before = self.framework.put(entry.bsn(), entry.sha256());
+                    if (before != null && !before.equals(entry.sha256())) {
+                        updates.add(self.id.name() + " " + entry.bsn() + " " + entry.sha256());
+                    }
                     final boolean ok = !unresolvable.contains(entry.sha256());
                     self.active.put(entry.bsn(), ok);
                     o = new DeploymentCore.Outcome(entry.sha256(), ok,

@@ -38,6 +38,12 @@ final class Partition {
     int syncExpected;
     Set<String> syncTypes;
     final List<Op> heldOps = new ArrayList<>();
+    /**
+     * A record was applied early (from an answer) while a sync was in flight: the digests the sync was asked
+     * with no longer describe this replica, so a bucket the host skipped as equal may hold what the host has
+     * removed since. The sync is asked again when it ends.
+     */
+    boolean changedDuringSync;
 
     Partition(NodeId host) {
         this.host = host;

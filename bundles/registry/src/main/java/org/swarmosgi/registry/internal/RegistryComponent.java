@@ -456,6 +456,11 @@ public final class RegistryComponent implements SwarmRegistry {
         public void workerTypesChanged(Map<String, WorkerTypeInfo> types) {
             loop.execute(() -> core.localTypes(types));
         }
+
+        @Override
+        public void checkpointRequested(WorkerRef worker) {
+            loop.execute(() -> core.checkpointRequested(worker));
+        }
     }
 
     /** What the state machine asks of this node. Runs on the registry thread: hands everything slow on. */

@@ -95,6 +95,9 @@ final class RegistryCore {
     // Checkpoints of our workers being taken for their successor (by take id), when each type's next round is due,
     // and the latest checkpoint of each name this node would host next if its host died.
     private final Map<Long, Record> replicating = new HashMap<>();
+    /** Workers whose checkpoint is being taken; those that asked for one meanwhile: taken once more after it. */
+    private final Set<WorkerRef> beingTaken = new HashSet<>();
+    private final Set<WorkerRef> checkpointAgain = new HashSet<>();
     private final Map<String, Long> nextCheckpointRound = new HashMap<>();
     private final Map<String, Replica> replicas = new HashMap<>();
     private final Map<String, HashRing> successorRings = new HashMap<>();
@@ -508,12 +511,32 @@ final class RegistryCore {
             return;
         }
         for (Record r : own.all()) {
-            if (r.movable() && due.contains(r.type) && !moves.containsKey(r.name)) {
+            if (r.movable() && due.contains(r.type) && !moves.containsKey(r.name) && !beingTaken.contains(r.ref)) {
                 final long id = ++ids;
                 replicating.put(id, r);
+                beingTaken.add(r.ref);
                 fx.takeCheckpoint(id, r.ref);
             }
         }
+    }
+
+    /**
+     * A worker asked for its checkpoint now ({@code WorkerContext.checkpointNow}): taken and sent to its
+     * successor as in a round; one at a time per worker, a request meanwhile coalesced into one more.
+     */
+    void checkpointRequested(WorkerRef ref) {
+        final Record r = ownByRef.get(ref);
+        if (r == null || !r.movable() || moves.containsKey(r.name)) {
+            return; // gone, hosted locally (never restarted elsewhere), or moving (its state travels with it)
+        }
+        if (beingTaken.contains(ref)) {
+            checkpointAgain.add(ref);
+            return;
+        }
+        final long id = ++ids;
+        replicating.put(id, r);
+        beingTaken.add(r.ref);
+        fx.takeCheckpoint(id, r.ref);
     }
 
     private void onReplica(NodeId from, Msg.Checkpoint c) {
@@ -1155,6 +1178,7 @@ final class RegistryCore {
             return;
         }
         p.syncNonce = ++ids;
+        p.changedDuringSync = false; // these digests describe the replica as it is now
         p.syncParts = 0;
         p.syncExpected = 0;
         p.syncDeadline = now() + settings.syncTimeoutMs();
@@ -1254,6 +1278,10 @@ final class RegistryCore {
             p.heldOps.clear();
             held.sort((a, b) -> Long.compare(a.seq(), b.seq()));
             applyInOrder(p, held);
+            if (p.changedDuringSync) {
+                p.changedDuringSync = false;
+                requestSync(p); // with digests that include what was applied early
+            }
             updateReady();
         }
     }
@@ -1267,6 +1295,7 @@ final class RegistryCore {
         if (p == null || p == own || r.version <= p.appliedSeq) {
             return;
         }
+        p.changedDuringSync |= p.syncInFlight();
         putRecord(p, r);
     }
 
@@ -1276,6 +1305,7 @@ final class RegistryCore {
         if (p == null || p == own || op.seq() <= p.appliedSeq) {
             return;
         }
+        p.changedDuringSync |= p.syncInFlight();
         if (op instanceof Op.Put put) {
             putRecord(p, put.record());
         } else if (op instanceof Op.Remove rm) {
@@ -1946,10 +1976,14 @@ final class RegistryCore {
     void onCheckpoint(long id, byte[] state) {
         final Record taken = replicating.remove(id);
         if (taken != null) {
+            beingTaken.remove(taken.ref);
             final Record mine = own.get(taken.name);
             final NodeId successor = mine == null ? null : successorOf(mine.name, mine.type);
             if (state != null && successor != null && mine.ref.equals(taken.ref)) {
                 send(successor, new Msg.Checkpoint(mine.name, mine.ref, mine.gen, state));
+            }
+            if (checkpointAgain.remove(taken.ref)) {
+                checkpointRequested(taken.ref);
             }
             drain();
             return;

@@ -137,6 +137,35 @@ class RebalanceTest {
     }
 
     @Test
+    void aCheckpointTheWorkerAsksForIsWhatItsRestartStartsFrom() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(12, before);
+        final Node victim = sim.liveNodes().get(1);
+        final Map<String, byte[]> changed = new HashMap<>();
+        victim.workers.forEach((ref, w) -> {
+            if (w.alive) {
+                w.state = ("changed " + w.name).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                changed.put(w.name, w.state);
+                victim.core.checkpointRequested(ref);
+                victim.core.checkpointRequested(ref); // coalesced: taken once more after the first
+            }
+        });
+        victim.core.flush();
+        assertThat(changed).isNotEmpty();
+        sim.run(6); // well within the type's 100 ms interval: a round carries the change for a few names at most
+        sim.crash(victim.id.name());
+        sim.run(2_000);
+        final Map<String, WorkerRef> after = registered(sim);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        for (Map.Entry<String, byte[]> e : changed.entrySet()) {
+            final WorkerRef now = after.get(e.getKey());
+            assertThat(sim.node(now.node()).workers.get(now).state).as("%s restarted from the checkpoint it asked for", e.getKey())
+                .isEqualTo(e.getValue());
+        }
+        assertThat(sim.violations).isEmpty();
+    }
+
+    @Test
     void aDrainedNodeHandsEveryWorkerOffBeforeItStops() {
         final Map<String, WorkerRef> before = new HashMap<>();
         final Simulation sim = threeNodesWithNames(5, before);

@@ -234,6 +234,7 @@ class CounterTest {
                 throw new UnsupportedOperationException("not used");
             }
             @Override public void stopSelf() { throw new UnsupportedOperationException("not used"); }
+            @Override public void checkpointNow() { throw new UnsupportedOperationException("not used"); }
         };
     }
 }

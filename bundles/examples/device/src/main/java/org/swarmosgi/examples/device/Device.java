@@ -13,11 +13,12 @@ import org.swarmosgi.api.WorkerContext;
 
 /**
  * One device: joins the group {@value #GROUP} when it starts, then ticks every interval on a
- * {@link WorkerContext#schedule timer}, counting ticks. On a move it hands its interval and tick count
- * to its next instance, which sets its timer again.
+ * {@link WorkerContext#schedule timer}, counting ticks. On a move it hands its interval, tick count and
+ * how often it moved to its next instance, which sets its timer again.
  *
- * <p>Calls (UTF-8 text): {@code ticks} answers the tick count, {@code report} answers
- * {@code <name>: <ticks> ticks every <interval> ms} (what a {@code multicall} to the group collects).
+ * <p>Calls (UTF-8 text): {@code ticks} answers the tick count, {@code moves} how many handoffs its state
+ * went through, {@code report} answers {@code <name>: <ticks> ticks every <interval> ms} (what a
+ * {@code multicall} to the group collects).
  */
 final class Device implements Worker<String, String> {
 
@@ -30,6 +31,7 @@ final class Device implements Worker<String, String> {
 
     private long intervalMs;
     private long ticks;
+    private long moves;
     private WorkerContext<String> context;
     private Timer timer;
 
@@ -63,25 +65,28 @@ final class Device implements Worker<String, String> {
     public void handleCall(String message, Reply<String> reply) {
         switch (message.strip()) {
             case "ticks" -> reply.reply(Long.toString(ticks));
+            case "moves" -> reply.reply(Long.toString(moves));
             case "report" -> reply.reply(context.name() + ": " + ticks + " ticks every " + intervalMs + " ms");
-            default -> reply.fail("a device answers 'ticks' or 'report', not '" + cut(message) + "'");
+            default -> reply.fail("a device answers 'ticks', 'moves' or 'report', not '" + cut(message) + "'");
         }
     }
 
     @Override
     public HandoffDecision beginHandoff() {
-        return HandoffDecision.resume(ByteBuffer.allocate(16).putLong(intervalMs).putLong(ticks).array());
+        return HandoffDecision.resume(ByteBuffer.allocate(24).putLong(intervalMs).putLong(ticks).putLong(moves + 1).array());
     }
 
     @Override
     public void endHandoff(byte[] state) {
-        if (state == null || state.length != 16) {
-            throw new IllegalArgumentException("device state is 16 bytes (interval, ticks), was "
-                    + (state == null ? "null" : state.length));
+        // 16 bytes from versions before the move count: a new version takes its older version's state
+        if (state == null || state.length != 16 && state.length != 24) {
+            throw new IllegalArgumentException("device state is 24 bytes (interval, ticks, moves), or 16 (interval, "
+                    + "ticks), was " + (state == null ? "null" : state.length));
         }
         final ByteBuffer b = ByteBuffer.wrap(state);
         intervalMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, b.getLong()));
         ticks = Math.max(0, b.getLong());
+        moves = b.hasRemaining() ? Math.max(0, b.getLong()) : 1;
         if (timer != null) {
             timer.cancel();
         }
