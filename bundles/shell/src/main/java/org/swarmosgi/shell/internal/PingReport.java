@@ -50,23 +50,25 @@ final class PingReport {
 
     static String format(Member self, List<Result> results) {
         if (results.isEmpty()) {
-            return "no other member to ping (this node: " + self + ")";
+            return Text.fit("no other member to ping (this node: " + self + ")", Text.WIDTH);
         }
         int width = 0;
         for (Result r : results) {
             width = Math.max(width, r.member().id().name().length());
         }
+        width = Math.min(width, 24); // long names are cut: the result must stay on the line
         final StringBuilder out = new StringBuilder();
         int ok = 0;
         for (Result r : results) {
-            out.append(String.format(Locale.ROOT, "%-" + width + "s  %-21s  ", r.member().id().name(), r.member().endpoint()));
+            final StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s  %-21s  ",
+                    Text.fit(Text.printable(r.member().id().name()), width), r.member().endpoint()));
             if (r.error() == null) {
                 ok++;
-                out.append(String.format(Locale.ROOT, "ok  %.3f ms", r.nanos() / 1e6));
+                line.append(String.format(Locale.ROOT, "ok  %.3f ms", r.nanos() / 1e6));
             } else {
-                out.append("FAILED  ").append(r.error());
+                line.append("FAILED  ").append(Text.printable(r.error()));
             }
-            out.append('\n');
+            out.append(Text.fit(line.toString(), Text.WIDTH)).append('\n');
         }
         out.append(ok).append(" of ").append(results.size()).append(results.size() == 1 ? " member" : " members")
                 .append(" answered");

@@ -153,6 +153,12 @@ final class StatusReport {
                 width[i] = Math.max(width[i], cells[i].length());
             }
         }
+        // Long member names are cut so that a row fits 80 columns: the other cells are short and bounded.
+        final int others = 2 + width[1] + 2 + width[2] + 2 + width[3] + 2 + width[4];
+        width[0] = Math.min(width[0], Math.max("MEMBER".length(), Text.WIDTH - others - 2));
+        for (String[] cells : table) {
+            cells[0] = Text.fit(cells[0], Math.max(4, width[0]));
+        }
         for (String[] cells : table) {
             final StringBuilder line = new StringBuilder("  ");
             for (int i = 0; i < cells.length; i++) {
@@ -163,7 +169,7 @@ final class StatusReport {
                 }
                 line.append("  ");
             }
-            out.append(line.toString().stripTrailing()).append('\n');
+            out.append(Text.fit(line.toString().stripTrailing(), Text.WIDTH)).append('\n');
         }
     }
 
