@@ -37,6 +37,12 @@ import net.jqwik.api.constraints.IntRange;
  */
 class RegistryModelTest {
     private static final long OP_TIMEOUT_MS = 2_000;
+    /**
+     * The build runs the same histories every time, so that it is deterministic: a history that fails is a
+     * defect to fix, found by exploring (this seed removed and the tries raised, e.g. 20,000, locally), kept
+     * as an {@code @Example} below once fixed.
+     */
+    static final String CI_SEED = "20261130";
     private static final String[] NAMES = {"a", "b", "c", "d", "e", "f"};
     private static final String[] GROUPS = {"g1", "g2"};
 
@@ -103,7 +109,7 @@ class RegistryModelTest {
     record Wait(int ms) implements Action {
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 1000, seed = CI_SEED)
     void convergesToTheModel(@ForAll @IntRange(min = 3, max = 7) int nodes, @ForAll long seed,
                              @ForAll("histories") List<Action> history) {
         new Run(nodes, seed, 0).play(history);
@@ -114,7 +120,7 @@ class RegistryModelTest {
      * refuses registrations (so concurrent registrations never start two workers, partition or not) and
      * stops its movable workers; after the heal the same invariants hold.
      */
-    @Property(tries = 300)
+    @Property(tries = 300, seed = CI_SEED)
     void aQuorumNeverLetsTwoSidesRegister(@ForAll @IntRange(min = 3, max = 7) int nodes, @ForAll long seed,
                                           @ForAll("histories") List<Action> history) {
         new Run(nodes, seed, nodes / 2 + 1).play(history);
@@ -607,7 +613,9 @@ class RegistryModelTest {
                     e.present(ref, sim.now()); // unknown before, but with one side there is one holder
                 }
             } else if (o.done && o.error instanceof AlreadyRegisteredException already) {
-                if (!e.known && !partitioned) {
+                // Under loss the owner's record may be of a worker that stopped a moment ago (its removal lost,
+                // repaired later by anti-entropy): the answer is then no proof that the name is still held.
+                if (!e.known && !partitioned && sim.loss == 0) {
                     e.known = true;
                     e.present = true;
                     e.candidates.add(already.existing());
@@ -772,6 +780,114 @@ class RegistryModelTest {
             new Drain(2),
             new Join(3, 1, 4, false),
             new Partition(2)));
+    }
+
+    /** A temporary worker crashed while it moved (found by the property: 4 nodes, seed 0). */
+    @Example
+    void aTemporaryWorkerCrashedWhileItMoves() {
+        new Run(4, 0L, 0).play(List.of(
+            new Register(0, 0, true, true),
+            new Register(0, 0, true, true),
+            new Register(0, 0, true, true),
+            new Register(2, 4, false, false),
+            new Register(3, 4, false, false),
+            new Register(0, 1, true, true),
+            new Join(0, 0, 3, true),
+            new RegisterEverywhere(5),
+            new Wait(129),
+            new Loss(5, 20),
+            new Wait(843),
+            new Join(1, 1, 5, false),
+            new TogglePermanent(2),
+            new CrashWorker(2),
+            new CrashWorker(3),
+            new CrashWorker(4),
+            new Drain(2),
+            new StartNode(5),
+            new Unregister(6, 0),
+            new Join(6, 1, 4, true),
+            new CrashTwice(1, 2, 119),
+            new Send(6, 3),
+            new Loss(5, 3),
+            new Register(0, 3, false, false),
+            new RegisterEverywhere(5),
+            new Loss(20, 1),
+            new Heal(),
+            new CrashNode(0),
+            new Drain(2),
+            new Join(2, 0, 4, true),
+            new Register(2, 0, false, true),
+            new Unregister(6, 5),
+            new Register(4, 1, false, false),
+            new StartNode(2),
+            new Join(1, 0, 5, false),
+            new CrashWorker(1)));
+    }
+
+    /** A permanent worker that crashed while its move waited for the handoff answer restarts where it ran, then moves on to its placement (it stayed misplaced for good) (found by the property: 4 nodes, seed 6169). */
+    @Example
+    void aCrashedWorkerRestartedOffItsPlacementMovesThereWithAQuorum() {
+        new Run(4, 6169L, 4 / 2 + 1).play(List.of(
+            new Partition(4),
+            new Register(2, 0, true, true),
+            new Register(1, 1, true, true),
+            new Unregister(0, 2),
+            new Wait(266),
+            new Register(2, 0, true, true),
+            new Register(0, 4, true, true),
+            new Register(0, 2, true, true),
+            new Unregister(3, 0),
+            new Join(0, 1, 3, false),
+            new RegisterLocal(3, 3),
+            new Partition(112),
+            new RegisterLocal(0, 5),
+            new CrashWorker(2),
+            new Loss(0, 20),
+            new CrashWorker(1)));
+    }
+
+    /** Under message loss an 'already registered' answer may name a worker that stopped with its type a moment before: the model no longer takes it for the truth (found by the property: 3 nodes, seed -2). */
+    @Example
+    void anAlreadyRegisteredAnswerUnderLossMayNameAWorkerThatStoppedMeanwhile() {
+        new Run(3, -2L, 0).play(List.of(
+            new Unregister(0, 0),
+            new Register(0, 1, false, true),
+            new Send(1, 0),
+            new CrashTwice(2, 5, 17),
+            new StartNode(1),
+            new Loss(0, 20),
+            new StartNode(6),
+            new Register(2, 0, true, false),
+            new CrashWorker(5),
+            new Register(6, 5, false, true),
+            new Send(4, 1),
+            new Register(4, 1, true, false),
+            new Register(5, 4, true, true),
+            new Join(1, 0, 1, false),
+            new Unregister(1, 5),
+            new CrashWorker(4),
+            new Register(1, 5, false, false),
+            new Unregister(1, 3),
+            new CrashWorker(1),
+            new Send(3, 5),
+            new Join(4, 1, 0, true),
+            new RegisterEverywhere(5),
+            new CrashWorker(1),
+            new Register(2, 1, false, true),
+            new Loss(20, 1),
+            new Join(1, 0, 2, true),
+            new Register(6, 2, false, false),
+            new Drain(0),
+            new Send(5, 2),
+            new Join(6, 1, 2, true),
+            new StartNode(4),
+            new CrashWorker(0),
+            new StartNode(4),
+            new Loss(20, 1),
+            new Unregister(4, 2),
+            new TogglePermanent(1),
+            new Register(2, 1, false, true),
+            new RegisterLocal(1, 0)));
     }
 
     /** Sanity of the harness itself: one node registers, another finds it, then it is gone. */
