@@ -56,6 +56,9 @@ public class RegistryInContainerIT {
     @Inject
     private org.osgi.framework.BundleContext context;
 
+    @Inject
+    private org.apache.felix.service.command.CommandProcessor commands;
+
     @Configuration
     public Option[] config() {
         return SwarmContainer.options("itest-registry-in-container", Map.of());
@@ -127,6 +130,58 @@ public class RegistryInContainerIT {
         assertTrue(failure(registry.unregister("counter-1", T)) instanceof NotRegisteredException);
         await().atMost(T).until(() -> events.contains("+counter-1") && events.contains("-counter-1 UNREGISTERED"));
         names.close();
+    }
+
+    /** Runs one command line in a Gogo session and returns what the command returned, as text. */
+    private String shell(String line) throws Exception {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (org.apache.felix.service.command.CommandSession session = commands.createSession(
+                new java.io.ByteArrayInputStream(new byte[0]), out, out)) {
+            return String.valueOf(session.execute(line));
+        }
+    }
+
+    /** Every swarm command through the CommandProcessor, as text and with --json (one document each). */
+    @Test
+    public void everySwarmCommandAnswersThroughTheCommandProcessor() throws Exception {
+        awaitReady();
+        await().atMost(T).ignoreExceptions().until(() -> shell("swarm:nodes").contains("roles known"));
+        final String registered = shell("swarm:register shell-1 counter 5");
+        assertTrue(registered, registered.startsWith("registered shell-1: <"));
+        get(registry.join("shell-group", "shell-1"));
+        final String[][] lines = {
+            {"swarm:status", "Swarm node "},
+            {"swarm:nodes", "roles known for this node only"},
+            {"swarm:ping", "no other member to ping"},
+            {"swarm:whereis shell-1", "<"},
+            {"swarm:registered 'shell-*'", "1 of "},
+            {"swarm:call shell-1 get", "5"},
+            {"swarm:send shell-1 inc", "sent to shell-1"},
+            {"swarm:groups", "shell-group"},
+            {"swarm:members shell-group", "1 member in group 'shell-group'"},
+            {"swarm:publish shell-group inc", "published to 1 member of shell-group"},
+            {"swarm:multicall shell-group get 5000", "1 of 1 replied within 5000 ms"},
+            {"swarm:handoff shell-1", "shell-1 runs on its placement already"},
+            {"swarm:rebalance", "no worker of this node is moving"},
+            {"swarm:workers", "counter"},
+            {"swarm:deployments", ""},
+        };
+        for (String[] l : lines) {
+            final String text = shell(l[0]);
+            assertTrue(l[0] + " printed: " + text, text.contains(l[1]));
+            for (String row : text.split("\n")) {
+                assertTrue(l[0] + " line over 80 columns: " + row, row.length() <= 80);
+            }
+            final String json = shell(l[0].replaceFirst(" |$", " --json "));
+            assertTrue(l[0] + " --json printed: " + json, json.startsWith("{") && json.endsWith("}")
+                && !json.contains("\n") && !json.contains("\"error\""));
+        }
+        assertTrue(shell("swarm:call --json shell-1 get").startsWith("{\"name\":\"shell-1\",\"reply\":\""));
+        assertTrue(shell("swarm:members ''").startsWith("cannot list members: group must not be empty"));
+        assertTrue(shell("swarm:multicall shell-group get soon").startsWith("cannot multicall: timeoutMs must be"));
+        assertTrue(shell("swarm:handoff --json nobody").startsWith("{\"error\":\"cannot hand off nobody: "
+            + "NotRegisteredException"));
+        assertTrue(shell("swarm:unregister shell-1").equals("unregistered shell-1"));
     }
 
     @Test

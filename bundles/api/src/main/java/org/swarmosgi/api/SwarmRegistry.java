@@ -98,6 +98,36 @@ public interface SwarmRegistry {
      */
     CompletionStage<Void> drain(Duration timeout);
 
+    /**
+     * Moves the worker registered under {@code name} to its placement now, when it runs elsewhere: a
+     * worker waiting its turn among the moves of a topology change goes first, and one that answered
+     * {@link HandoffDecision#ignore()} (and so stays until the next topology change) is asked again.
+     * Its host asks it {@link Worker#beginHandoff()} as a rebalance does, and the move follows its
+     * answer. Placement is the consistent-hash ring's: a worker already there stays (a move elsewhere
+     * would be undone by the next rebalance).
+     *
+     * @param timeout how long to wait for the worker to run at its placement
+     * @return the worker at its placement: the same instance when it was there already, else the new
+     *         one once the move is done; fails with {@link NotRegisteredException}, with
+     *         {@link SwarmException} when it does not move (it answered ignore, or it was registered
+     *         with {@link #registerLocal} and never moves), or with {@link SwarmTimeoutException}
+     * @since 1.2
+     */
+    CompletionStage<WorkerRef> handoff(String name, Duration timeout);
+
+    /**
+     * Runs a rebalance pass on this node now: every worker of this node whose placement is another
+     * node is queued to move, those that answered {@link HandoffDecision#ignore()} before included
+     * (a topology change runs the same pass by itself, without them). Each node moves only its own
+     * workers, so a pass here moves nothing of other nodes.
+     *
+     * @return the moves of this node's workers under way and queued after the pass; a pass waits
+     *         while this node's replica is not {@link #ready()} or it has no quorum (then it only
+     *         reports)
+     * @since 1.2
+     */
+    CompletionStage<Rebalance> rebalance();
+
     /** The worker registered under {@code name}, from the local replica: never blocks, never waits. */
     Optional<WorkerRef> whereis(String name);
 

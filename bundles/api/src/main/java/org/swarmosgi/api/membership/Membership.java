@@ -1,8 +1,11 @@
 package org.swarmosgi.api.membership;
 
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Optional;
 
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.Subscription;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -28,6 +31,19 @@ public interface Membership {
 
     /** The members currently up, this node included: a snapshot. */
     Collection<Member> members();
+
+    /**
+     * When this node last accepted a heartbeat of {@code member}, by the wall clock: for operators,
+     * how long a member has been silent (a member the failure detector reported down keeps its last
+     * one while it is remembered). Reads a snapshot; never blocks.
+     *
+     * @return empty for this node, for a member not heard from (or forgotten), and for strategies
+     *         without heartbeats
+     * @since 1.1
+     */
+    default Optional<Instant> lastHeartbeat(NodeId member) {
+        return Optional.empty();
+    }
 
     /**
      * Adds a listener. It is first told {@link MembershipListener#memberUp} for every current member

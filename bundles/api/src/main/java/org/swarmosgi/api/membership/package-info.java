@@ -3,7 +3,7 @@
  * (multicast, kubernetes, static), chosen by the node's {@code autocluster} setting.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.swarmosgi.api.membership;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,9 +1,12 @@
 package org.swarmosgi.membership.core;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.membership.Membership;
 import org.swarmosgi.api.membership.MembershipListener;
@@ -38,6 +41,11 @@ public abstract class EngineMembership implements Membership, MetricSource {
     @Override
     public List<Metric> metrics() {
         return engine().metrics();
+    }
+
+    @Override
+    public final Optional<Instant> lastHeartbeat(NodeId member) {
+        return engine().lastHeartbeat(member);
     }
 
     @Override

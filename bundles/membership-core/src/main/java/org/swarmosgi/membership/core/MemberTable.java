@@ -212,6 +212,12 @@ final class MemberTable {
         }
     }
 
+    /** True while {@code id} (that incarnation) is in the table, up or down. */
+    boolean knows(NodeId id) {
+        final Entry entry = byName.get(id.name());
+        return entry != null && entry.member.id().equals(id);
+    }
+
     /** The membership addresses of the members up now, in no particular order. */
     List<InetSocketAddress> upAddresses() {
         final List<InetSocketAddress> addresses = new ArrayList<>(byName.size());

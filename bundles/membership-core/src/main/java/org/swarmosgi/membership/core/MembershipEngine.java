@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,13 +22,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.membership.DownReason;
 import org.swarmosgi.api.membership.Membership;
@@ -76,6 +80,11 @@ public final class MembershipEngine implements Membership, AutoCloseable {
     private final Consumer<MemberEvent> publish = this::publish;
     private final Thread thread;
     private volatile Set<InetSocketAddress> targets = Set.of();
+    /**
+     * When each member's last heartbeat was accepted (wall-clock ms), for {@link #lastHeartbeat}: written by
+     * the engine thread only, read by any; holds what the table holds (pruned at each check).
+     */
+    private final ConcurrentHashMap<NodeId, Long> lastHeard = new ConcurrentHashMap<>();
     /** Set by {@link #setTargets}: the engine thread asks the filter again about current members. */
     private volatile boolean recheckAdmission;
     private volatile boolean running = true;
@@ -218,6 +227,12 @@ public final class MembershipEngine implements Membership, AutoCloseable {
     }
 
     @Override
+    public Optional<Instant> lastHeartbeat(NodeId member) {
+        final Long ms = lastHeard.get(member);
+        return ms == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ms));
+    }
+
+    @Override
     public Subscription subscribe(MembershipListener listener) {
         return notifier.subscribe(Objects.requireNonNull(listener, "listener"));
     }
@@ -312,6 +327,7 @@ public final class MembershipEngine implements Membership, AutoCloseable {
                     }
                     if (now - nextCheck >= 0) {
                         table.check(now, publish);
+                        lastHeard.keySet().removeIf(id -> !table.knows(id));
                         expireLearned(now);
                         nextCheck = now + checkPeriod;
                     }
@@ -363,6 +379,9 @@ public final class MembershipEngine implements Membership, AutoCloseable {
                     continue;
                 }
                 count(Counter.ACCEPTED, 1);
+                if (!heartbeat.leave() && !heartbeat.id().equals(config.self())) {
+                    lastHeard.put(heartbeat.id(), System.currentTimeMillis());
+                }
                 if (delivery instanceof Delivery.Unicast u && !heartbeat.id().equals(config.self())) {
                     learn(heartbeat, source, u.gossip(), now);
                 }

@@ -124,7 +124,8 @@ sealed interface Msg {
         ENDED
     }
 
+    /** HANDOFF: move the worker to its placement now (the host answers once it runs there). */
     enum NameAction {
-        UNREGISTER, JOIN, LEAVE
+        UNREGISTER, JOIN, LEAVE, HANDOFF
     }
 }

@@ -33,6 +33,7 @@ import org.swarmosgi.api.NameListener;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.NodeUnavailableException;
 import org.swarmosgi.api.NotRegisteredException;
+import org.swarmosgi.api.Rebalance;
 import org.swarmosgi.api.StopReason;
 import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.SwarmException;
@@ -655,6 +656,18 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
                 ? new SwarmTimeoutException("the workers of " + self + " were not all handed off within " + ms + " ms")
                 : e instanceof CompletionException ce ? ce : new CompletionException(e);
         });
+    }
+
+    @Override
+    public CompletionStage<WorkerRef> handoff(String name, Duration timeout) {
+        checkName("name", name);
+        final long ms = millis(timeout);
+        return submit(id -> core.handoff(id, name, ms));
+    }
+
+    @Override
+    public CompletionStage<Rebalance> rebalance() {
+        return submit(core::rebalanceNow);
     }
 
     @Override

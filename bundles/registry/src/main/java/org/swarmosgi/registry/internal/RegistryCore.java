@@ -20,6 +20,7 @@ import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.NodeUnavailableException;
 import org.swarmosgi.api.NotRegisteredException;
 import org.swarmosgi.api.QuorumLostException;
+import org.swarmosgi.api.Rebalance;
 import org.swarmosgi.api.StartReason;
 import org.swarmosgi.api.StopReason;
 import org.swarmosgi.api.SwarmException;
@@ -118,6 +119,9 @@ final class RegistryCore {
     private final Map<Long, Move> movesById = new HashMap<>();
     private final ArrayDeque<String> moveQueue = new ArrayDeque<>();
     private boolean rebalanceDue;
+    // Names whose worker answered ignore to a handoff request, by that request: its next resend is told so
+    // (instead of asking the worker again). Cleared by the answer and by any topology or type change.
+    private final Map<String, Requester> ignoredHandoffs = new HashMap<>();
     // A graceful leave: this node offers no type any more, so every worker moves; the request completes once done.
     private long leaveReq;
     private boolean left;
@@ -132,6 +136,10 @@ final class RegistryCore {
     private boolean draining;
 
     private record RemoteWatch(NodeId origin, long id) {
+    }
+
+    /** Who asked for a handoff: its node and request id. */
+    private record Requester(NodeId origin, long corr) {
     }
 
     private enum Kind { REGISTER, CLAIM, LOOKUP, NAME }
@@ -196,6 +204,8 @@ final class RegistryCore {
         final long id;
         final Record from;
         NodeId target;
+        /** The handoff request that began this move ahead of its turn (its origin's), or null for a rebalance's. */
+        Requester requester;
         /** Set once the worker answered restart or resume: the start is asked (again, until answered). */
         boolean decided;
         byte[] state;
@@ -658,6 +668,9 @@ final class RegistryCore {
         if (current == null || !current.ref.equals(m.from.ref)) {
             abandon(m); // unregistered, crashed or restarted meanwhile: nothing to move
         } else if (decision == HandoffDecision.Kind.IGNORE) {
+            if (m.requester != null) {
+                ignoredHandoffs.put(m.from.name, m.requester);
+            }
             finish(m);
             fx.handoffEnded(m.from.ref, m.from.ref);
         } else {
@@ -748,6 +761,7 @@ final class RegistryCore {
 
     /** Placements may have changed: the type rings are built again, and our workers checked on the next tick. */
     private void typesChanged() {
+        ignoredHandoffs.clear();
         typeRings.clear();
         successorRings.clear();
         rebalanceDue = true;
@@ -873,6 +887,27 @@ final class RegistryCore {
 
     void leave(long reqId, String group, String name, long timeoutMs) {
         submit(new Pending(reqId, Kind.NAME, name, null, null, false, NameAction.LEAVE, group, now() + timeoutMs));
+    }
+
+    /** Moves the worker of {@code name} to its placement now; completes with the worker running there. */
+    void handoff(long reqId, String name, long timeoutMs) {
+        submit(new Pending(reqId, Kind.NAME, name, null, null, false, NameAction.HANDOFF, null, now() + timeoutMs));
+    }
+
+    /**
+     * A rebalance pass now (when our view is whole; else at the next tick that has it), with the workers that
+     * answered ignore queued again too; completes {@code reqId} with the moves under way and queued.
+     */
+    void rebalanceNow(long reqId) {
+        rebalanceDue = true;
+        rebalance();
+        final List<Rebalance.Move> moving = new ArrayList<>(moves.size());
+        for (Move m : moves.values()) {
+            moving.add(new Rebalance.Move(m.from.name, m.from.ref, m.target, m.decided));
+        }
+        moving.sort(java.util.Comparator.comparing(Rebalance.Move::name));
+        fx.completed(reqId, new Rebalance(moving, moveQueue.size()));
+        drain();
     }
 
     void monitor(long reqId, WorkerRef ref) {
@@ -1123,7 +1158,7 @@ final class RegistryCore {
             putRecord(p, put.record());
         } else if (op instanceof Op.Remove rm) {
             removeRecord(p, rm.name(), rm.seq(), rm.reason());
-        } else if (op instanceof Op.Types t) {
+        } else if (op instanceof Op.Types t && !t.types().equals(p.types)) {
             p.types = t.types();
             typesChanged();
         }
@@ -1253,7 +1288,8 @@ final class RegistryCore {
         }
         if (p.syncExpected > 0 && p.syncParts >= p.syncExpected) {
             p.appliedSeq = Math.max(p.appliedSeq, r.seq());
-            if (p.syncTypes != null) {
+            if (p.syncTypes != null && !p.syncTypes.equals(p.types)) {
+                // Only a real change moves workers: one that answered ignore stays until placements change.
                 p.types = Set.copyOf(p.syncTypes);
                 typesChanged();
             }
@@ -1787,6 +1823,18 @@ final class RegistryCore {
     }
 
     private void onNameAnswer(Pending q, Msg.Reply r) {
+        if (q.action == NameAction.HANDOFF) {
+            if (r.status() == Status.OK && r.record() != null) {
+                fx.completed(q.id, r.record().ref);
+            } else if (r.status() == Status.FAILED && r.record() != null) {
+                fx.failed(q.id, new SwarmException("'" + q.name + "' stays on " + r.record().ref.node() + ": "
+                    + (r.record().movable() ? "its worker answered ignore to beginHandoff"
+                    : "it was registered with registerLocal and never moves")));
+            } else {
+                fx.failed(q.id, error(q, r));
+            }
+            return;
+        }
         if (r.status() != Status.OK) {
             fx.failed(q.id, error(q, r));
             return;
@@ -1841,6 +1889,7 @@ final class RegistryCore {
             return;
         }
         switch (r.action()) {
+            case HANDOFF -> handoffHere(owner, r, mine);
             case UNREGISTER -> {
                 final Op.Remove op = removeOwn(mine, StopReason.UNREGISTERED);
                 fx.stopWorker(mine.ref, StopReason.UNREGISTERED, op.seq());
@@ -1855,6 +1904,34 @@ final class RegistryCore {
                 send(owner, new Msg.NameDone(r.origin(), r.corr(), Status.OK, next, new Op.Put(next)));
             }
         }
+    }
+
+    /**
+     * A handoff request for our worker {@code mine}: done (OK) when it runs at its placement; refused
+     * (FAILED) when it never moves or answered ignore to this very request; else its move begins now, ahead
+     * of the queue, and the origin is told to ask again (RETRY) until the worker runs at its placement.
+     */
+    private void handoffHere(NodeId owner, Msg.NameFwd r, Record mine) {
+        final NodeId target = mine.movable() ? placementOf(mine.name, mine.type) : null;
+        final Requester requester = new Requester(r.origin(), r.corr());
+        final Status status;
+        if (!mine.movable() || requester.equals(ignoredHandoffs.get(mine.name))) {
+            ignoredHandoffs.remove(mine.name);
+            status = Status.FAILED;
+        } else if (target == null || target.equals(self)) {
+            status = Status.OK;
+        } else {
+            if (readyFlag && quorumFlag && !startingNames.containsKey(mine.name) && !conflicted.contains(mine.name)) {
+                moveQueue.remove(mine.name);
+                final Move m = new Move(++ids, mine, target);
+                m.requester = requester;
+                moves.put(mine.name, m);
+                movesById.put(m.id, m);
+                fx.beginHandoff(m.id, mine.ref, mine.version);
+            }
+            status = Status.RETRY; // (otherwise the next resend begins it, once our view is whole)
+        }
+        send(owner, new Msg.NameDone(r.origin(), r.corr(), status, mine, null));
     }
 
     private void onNameDone(Msg.NameDone r) {

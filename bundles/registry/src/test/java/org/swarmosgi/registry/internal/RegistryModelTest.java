@@ -85,6 +85,14 @@ class RegistryModelTest {
     record Drain(int node) implements Action {
     }
 
+    /** An operator's handoff of one name, asked from a node: its worker moves to its placement if it is off it. */
+    record Handoff(int node, int name) implements Action {
+    }
+
+    /** An operator's rebalance pass on a node: its workers off their placement move, ignorers included. */
+    record Rebalance(int node) implements Action {
+    }
+
     /** A node stops offering the permanent type (its workers of it stop), or offers it again. */
     record TogglePermanent(int node) implements Action {
     }
@@ -137,6 +145,8 @@ class RegistryModelTest {
             net.jqwik.api.Tuple.of(2, node.map(StartNode::new)),
             net.jqwik.api.Tuple.of(1, node.map(TogglePermanent::new)),
             net.jqwik.api.Tuple.of(1, node.map(Drain::new)),
+            net.jqwik.api.Tuple.of(2, Combinators.combine(node, name).as(Handoff::new)),
+            net.jqwik.api.Tuple.of(1, node.map(Rebalance::new)),
             net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 126).map(Partition::new)),
             net.jqwik.api.Tuple.of(1, Arbitraries.just(new Heal())),
             net.jqwik.api.Tuple.of(1, Combinators.combine(Arbitraries.of(0, 0, 5, 20), Arbitraries.of(1, 3, 20)).as(Loss::new)),
@@ -405,6 +415,47 @@ class RegistryModelTest {
                 }
                 crash(d.node(), clean);
                 sim.run(200);
+            } else if (a instanceof Handoff h) {
+                final Node n = live(h.node());
+                if (n == null) {
+                    return;
+                }
+                final String name = NAMES[h.name()];
+                final Expect e = model.get(name);
+                final Outcome o = sim.call(n, id -> n.core.handoff(id, name, OP_TIMEOUT_MS));
+                await(o);
+                log.add("   -> " + name + " " + (o.done ? (o.error == null ? "at " + o.result : o.error.toString()) : "pending"));
+                final boolean exact = e.known && e.present && e.candidates.size() == 1 && !partitioned && sim.loss == 0;
+                if (exact && localRefs.containsAll(e.candidates) && o.done
+                    && o.error != null && o.error.getClass() == org.swarmosgi.api.SwarmException.class) {
+                    assertThat(o.error).as("handoff of %s, registered locally%s", name, trace())
+                        .hasMessageEndingWith("it was registered with registerLocal and never moves");
+                }
+                if (o.ok()) {
+                    final WorkerRef at = (WorkerRef) o.result;
+                    assertThat(localRefs).as("%s: a local worker never moves%s", name, trace()).doesNotContain(at);
+                }
+                if (e.known && e.present && !localRefs.containsAll(e.candidates)) {
+                    e.candidates.removeIf(ref -> !localRefs.contains(ref));
+                    e.candidates.add(Expect.ANYWHERE); // moved, or about to: wherever its placement is
+                }
+            } else if (a instanceof Rebalance r) {
+                final Node n = live(r.node());
+                if (n == null) {
+                    return;
+                }
+                final Outcome o = sim.call(n, id -> n.core.rebalanceNow(id));
+                await(o);
+                assertThat(o.ok()).as("a rebalance pass answers at once%s", trace()).isTrue();
+                final org.swarmosgi.api.Rebalance pass = (org.swarmosgi.api.Rebalance) o.result;
+                log.add("   -> " + pass.moving().size() + " moving, " + pass.queued() + " queued");
+                for (org.swarmosgi.api.Rebalance.Move m : pass.moving()) {
+                    assertThat(m.worker().node()).as("%s moves only its own workers%s", n.id, trace()).isEqualTo(n.id);
+                    assertThat(m.to()).as("%s moves elsewhere%s", m.name(), trace()).isNotEqualTo(n.id);
+                    assertThat(localRefs).as("a local worker never moves%s", trace()).doesNotContain(m.worker());
+                }
+                mayMove();
+                sim.run(100);
             } else if (a instanceof CrashTwice c) {
                 if (crash(c.first())) {
                     sim.run(c.gapMs());

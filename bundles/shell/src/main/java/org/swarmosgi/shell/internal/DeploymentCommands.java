@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -53,27 +54,33 @@ public final class DeploymentCommands {
     }
 
     @Descriptor("deploys a bundle on every node of the cluster (and on nodes that join later)")
-    public String deploy(@Descriptor("a bundle file (a path on this node) or a URL (file:, http:, https:)") String source) {
+    public String deploy(
+            @Descriptor(RegistryCommands.JSON_HELP)
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("a bundle file (a path on this node) or a URL (file:, http:, https:)") String source) {
         final URI uri;
         try {
             uri = source(source);
         } catch (IllegalArgumentException e) {
-            return RegistryReport.refused("deploy", e.getMessage());
+            return Json.error(json, RegistryReport.refused("deploy", e.getMessage()));
         }
-        return run("deploy " + Text.fit(Text.printable(source), 60), DEPLOY_WAIT, d -> d.deploy(uri),
+        return run(json, "deploy " + Text.fit(Text.printable(source), 60), DEPLOY_WAIT, d -> d.deploy(uri),
                 d -> Text.fit("deployed " + Text.printable(d.symbolicName()) + " " + d.version(), Text.WIDTH)
                         + "\n" + Text.fit("sha " + DeploymentReport.sha(d.sha256()) + "  " + d.size() + " B  gen "
                         + d.generation() + ": every node installs it, see swarm:deployments", Text.WIDTH));
     }
 
     @Descriptor("uninstalls a deployed bundle from every node of the cluster")
-    public String undeploy(@Descriptor("the bundle's symbolic name") String symbolicName) {
+    public String undeploy(
+            @Descriptor(RegistryCommands.JSON_HELP)
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the bundle's symbolic name") String symbolicName) {
         try {
             ShellArgs.name("symbolic name", symbolicName);
         } catch (IllegalArgumentException e) {
-            return RegistryReport.refused("undeploy", e.getMessage());
+            return Json.error(json, RegistryReport.refused("undeploy", e.getMessage()));
         }
-        return run("undeploy " + Text.fit(Text.printable(symbolicName), 60), UNDEPLOY_WAIT,
+        return run(json, "undeploy " + Text.fit(Text.printable(symbolicName), 60), UNDEPLOY_WAIT,
                 d -> d.undeploy(symbolicName),
                 d -> Text.fit("undeployed " + Text.printable(d.symbolicName()), Text.WIDTH)
                         + "\n" + Text.fit("gen " + d.generation() + ": every node uninstalls it, see swarm:deployments",
@@ -81,15 +88,18 @@ public final class DeploymentCommands {
     }
 
     @Descriptor("lists the deployed bundles: versions, hashes and the state of each node")
-    public String deployments() {
+    public String deployments(
+            @Descriptor(RegistryCommands.JSON_HELP)
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
         final Deployments d = deployments;
         if (d == null) {
-            return RegistryReport.refused("list deployments", NOT_RUNNING);
+            return Json.error(json, RegistryReport.refused("list deployments", NOT_RUNNING));
         }
         try {
-            return DeploymentReport.deployments(d.deployments(), d.recentErrors());
+            return json ? Json.write(DeploymentReport.deploymentsJson(d.deployments(), d.recentErrors()))
+                    : DeploymentReport.deployments(d.deployments(), d.recentErrors());
         } catch (RuntimeException e) {
-            return RegistryReport.failure("list deployments", e);
+            return Json.error(json, RegistryReport.failure("list deployments", e));
         }
     }
 
@@ -112,11 +122,11 @@ public final class DeploymentCommands {
         }
     }
 
-    private String run(String action, Duration wait, Function<Deployments, CompletionStage<Deployment>> operation,
-                       Function<Deployment, String> ok) {
+    private String run(boolean json, String action, Duration wait,
+                       Function<Deployments, CompletionStage<Deployment>> operation, Function<Deployment, String> ok) {
         final Deployments d = deployments;
         if (d == null) {
-            return RegistryReport.refused(action, NOT_RUNNING);
+            return Json.error(json, RegistryReport.refused(action, NOT_RUNNING));
         }
         final Deployment value;
         try {
@@ -124,17 +134,17 @@ public final class DeploymentCommands {
         } catch (ExecutionException e) {
             final Throwable cause = RegistryReport.unwrap(e);
             final String message = cause.getMessage();
-            return message != null && message.startsWith("cannot ") // the service's own one-line reason
+            return Json.error(json, message != null && message.startsWith("cannot ") // the service's own reason
                     ? Text.fit(Text.printable(message), RegistryReport.MAX_ERROR)
-                    : RegistryReport.failure(action, cause);
+                    : RegistryReport.failure(action, cause));
         } catch (TimeoutException e) {
-            return RegistryReport.refused(action, "no answer within " + wait.toMillis() + " ms");
+            return Json.error(json, RegistryReport.refused(action, "no answer within " + wait.toMillis() + " ms"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return RegistryReport.refused(action, "interrupted");
+            return Json.error(json, RegistryReport.refused(action, "interrupted"));
         } catch (RuntimeException e) {
-            return RegistryReport.failure(action, e);
+            return Json.error(json, RegistryReport.failure(action, e));
         }
-        return ok.apply(value);
+        return json ? Json.write(DeploymentReport.json(value)) : ok.apply(value);
     }
 }

@@ -2,6 +2,8 @@ package org.swarmosgi.shell.internal;
 
 import java.util.List;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.swarmosgi.api.deployment.Deployment;
 import org.swarmosgi.api.deployment.Deployment.NodeState;
 
@@ -61,6 +63,28 @@ final class DeploymentReport {
         }
         out.setLength(out.length() - 1); // Gogo ends the printed result with its own newline
         return out.toString();
+    }
+
+    /** {@link #deployments} as a document: {@code deployments} (each with its {@code nodes}) and {@code recentErrors}. */
+    static ObjectNode deploymentsJson(List<Deployment> deployments, List<String> errors) {
+        final ObjectNode out = Json.object();
+        final ArrayNode a = out.putArray("deployments");
+        deployments.forEach(d -> a.add(json(d)));
+        out.set("recentErrors", Json.strings(errors));
+        return out;
+    }
+
+    /** One deployment: name, version, sha256 (whole), size, generation, deployed, origin, and each node's state. */
+    static ObjectNode json(Deployment d) {
+        final ObjectNode o = Json.object().put("symbolicName", d.symbolicName()).put("version", d.version())
+                .put("sha256", d.sha256()).put("size", d.size()).put("generation", d.generation())
+                .put("deployed", d.deployed()).put("origin", d.origin());
+        final ArrayNode nodes = o.putArray("nodes");
+        for (NodeState n : d.nodes()) {
+            nodes.addObject().put("node", n.node()).put("generation", n.generation()).put("version", n.version())
+                    .put("sha256", n.sha256()).put("state", n.state().name()).put("error", n.error());
+        }
+        return o;
     }
 
     static String sha(String sha256) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -36,11 +37,13 @@ public final class PingCommand {
     private volatile Transport transport;
 
     @Descriptor("sends a request over the transport to every other member and prints each round-trip time")
-    public String ping() {
+    public String ping(
+            @Descriptor(RegistryCommands.JSON_HELP)
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
         final Membership m = membership;
         final Transport t = transport;
         if (m == null || t == null) {
-            return "cannot ping: " + (t == null ? "the transport" : "membership") + " is not running";
+            return Json.error(json, "cannot ping: " + (t == null ? "the transport" : "membership") + " is not running");
         }
         final Member self = m.self();
         final List<Member> peers = new ArrayList<>();
@@ -69,7 +72,7 @@ public final class PingCommand {
         for (CompletableFuture<PingReport.Result> result : pending) {
             results.add(result.join()); // each completes by its own timeout
         }
-        return PingReport.format(self, results);
+        return json ? Json.write(PingReport.json(self, results)) : PingReport.format(self, results);
     }
 
     private static Throwable cause(Throwable error) {

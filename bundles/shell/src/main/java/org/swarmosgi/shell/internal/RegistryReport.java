@@ -7,6 +7,9 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.swarmosgi.api.Rebalance;
 import org.swarmosgi.api.WorkerRef;
 
 /**
@@ -79,6 +82,68 @@ final class RegistryReport {
         return out.toString();
     }
 
+    /**
+     * {@link #registered} as a document: the same page, {@code names} of {name, worker}, and
+     * {@code matching}, {@code total}, {@code page}, {@code pages}, {@code pageSize} ({@code glob} when given).
+     *
+     * @throws IllegalArgumentException when {@code page} is past the last page (page 1 of nothing is fine)
+     */
+    static ObjectNode registeredJson(Map<String, WorkerRef> registered, Glob glob, int page) {
+        final TreeMap<String, WorkerRef> matching = new TreeMap<>();
+        for (Map.Entry<String, WorkerRef> e : registered.entrySet()) {
+            if (glob.matches(e.getKey())) {
+                matching.put(e.getKey(), e.getValue());
+            }
+        }
+        final int pages = Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        if (page > pages) {
+            throw new IllegalArgumentException("page " + page + " is past the last page, " + pages + " ("
+                    + count(matching.size()) + ", " + PAGE_SIZE + " a page)");
+        }
+        final ArrayNode names = Json.array();
+        new ArrayList<>(matching.entrySet())
+                .subList((page - 1) * PAGE_SIZE, Math.min(page * PAGE_SIZE, matching.size()))
+                .forEach(e -> names.addObject().put("name", e.getKey()).set("worker", Json.ref(e.getValue())));
+        final ObjectNode out = Json.object();
+        if (!glob.isAll()) {
+            out.put("glob", glob.pattern());
+        }
+        out.set("names", names);
+        return out.put("matching", matching.size()).put("total", registered.size()).put("page", page)
+                .put("pages", pages).put("pageSize", PAGE_SIZE);
+    }
+
+    /** {@code swarm:rebalance}: this node's moves under way (name, worker, where to, how far), then the totals. */
+    static String moves(Rebalance pass) {
+        final StringBuilder out = new StringBuilder();
+        if (!pass.moving().isEmpty()) {
+            line(out, "  " + Text.column("NAME", 24) + "  " + Text.column("WORKER", 22) + "  " + Text.column("TO", 14)
+                    + "  STEP");
+            for (Rebalance.Move m : pass.moving()) {
+                line(out, "  " + Text.column(Text.printable(m.name()), 24) + "  " + Text.column(m.worker().toString(), 22)
+                        + "  " + Text.column(Text.printable(m.to().name()), 14) + "  "
+                        + (m.handedOff() ? "starting" : "beginHandoff"));
+            }
+        }
+        out.append(pass.moving().isEmpty() && pass.queued() == 0
+                ? "no worker of this node is moving or waiting to move: each runs on its placement"
+                : pass.moving().size() + " moving, " + pass.queued() + " queued on this node");
+        return out.toString();
+    }
+
+    /** {@link #moves} as a document: {@code moving} (name, worker, to, handedOff) and {@code queued}. */
+    static ObjectNode movesJson(Rebalance pass) {
+        final ObjectNode out = Json.object();
+        final ArrayNode a = out.putArray("moving");
+        for (Rebalance.Move m : pass.moving()) {
+            final ObjectNode o = a.addObject().put("name", m.name());
+            o.set("worker", Json.ref(m.worker()));
+            o.set("to", Json.node(m.to()));
+            o.put("handedOff", m.handedOff());
+        }
+        return out.put("queued", pass.queued());
+    }
+
     /** {@code cannot <action>: <error type>: <message>}, on one line. */
     static String failure(String action, Throwable error) {
         return cut("cannot " + action + ": " + describe(error));
@@ -110,7 +175,7 @@ final class RegistryReport {
         return line.length() <= MAX_ERROR ? line : Text.fit(line, MAX_ERROR);
     }
 
-    private static String count(int names) {
+    static String count(int names) {
         return names + (names == 1 ? " name" : " names");
     }
 

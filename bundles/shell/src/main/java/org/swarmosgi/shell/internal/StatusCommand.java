@@ -1,11 +1,16 @@
 package org.swarmosgi.shell.internal;
 
+import java.util.Collection;
+
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
 import org.swarmosgi.api.SwarmRegistry;
 import org.swarmosgi.api.membership.Membership;
 import org.swarmosgi.api.node.LocalNode;
@@ -41,20 +46,23 @@ public final class StatusCommand {
     private volatile SwarmRegistry registry;
 
     @Descriptor("prints this node's identity, cluster and the hash ring with each member's share")
-    public String status() {
+    public String status(
+            @Descriptor(RegistryCommands.JSON_HELP)
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
         final Transport t = transport;
         final Membership m = membership;
         final SwarmRegistry r = registry;
-        return StatusReport.format(
-                new StatusReport.Node(node.id(), node.clusterName(), node.autocluster(),
-                        node.bindAddress(), node.advertiseAddress(), node.usesDefaultSecret()),
-                t == null ? null : t.localEndpoint(),
-                m == null ? null : m.members(),
-                r == null ? null : topology(r));
+        final StatusReport.Node n = new StatusReport.Node(node.id(), node.clusterName(), node.autocluster(),
+                node.bindAddress(), node.advertiseAddress(), node.usesDefaultSecret());
+        final Endpoint endpoint = t == null ? null : t.localEndpoint();
+        final Collection<Member> members = m == null ? null : m.members();
+        final StatusReport.Topology topology = r == null ? null : topology(r);
+        return json ? Json.write(StatusReport.json(n, endpoint, members, topology))
+                : StatusReport.format(n, endpoint, members, topology);
     }
 
     /** The registry's topology, or null when it fails to answer (it is going away): then membership's ring. */
-    private static StatusReport.Topology topology(SwarmRegistry registry) {
+    static StatusReport.Topology topology(SwarmRegistry registry) {
         try {
             return new StatusReport.Topology(registry.self(), registry.nodes(), registry.ready(),
                     registry.hasQuorum());

@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
@@ -83,6 +85,41 @@ final class StatusReport {
         return out.toString();
     }
 
+    /**
+     * {@link #format} as a document: {@code node}, {@code incarnation}, {@code cluster},
+     * {@code autocluster}, {@code bind}, {@code advertise}, {@code transport} (null when not running),
+     * {@code members} (membership's count, null when not running), {@code registry} (ready, syncing,
+     * noQuorum, notRunning), {@code defaultSecret}, {@code virtualNodes}, and {@code ring}: each
+     * member's node, incarnation, endpoint, {@code share} (0 to 1) and {@code self}.
+     */
+    static ObjectNode json(Node node, Endpoint transport, Collection<Member> members, Topology topology) {
+        final ObjectNode out = Json.node(node.id());
+        out.put("cluster", node.clusterName()).put("autocluster", node.autocluster())
+                .put("bind", node.bindAddress()).put("advertise", node.advertiseAddress())
+                .put("transport", transport == null ? null : transport.toString());
+        if (members == null) {
+            out.putNull("members");
+        } else {
+            out.put("members", members.size());
+        }
+        out.put("registry", topology == null ? "notRunning" : !topology.hasQuorum() ? "noQuorum"
+                : topology.ready() ? "ready" : "syncing");
+        out.put("defaultSecret", node.usesDefaultSecret());
+        final Map<String, Row> rows = topology != null
+                ? rows(topology.self().id(), topology.self().endpoint().toString(), topology.nodes())
+                : rows(node.id(), transport == null ? "-" : transport.toString(), members);
+        final HashRing ring = HashRing.of(rows.keySet());
+        out.put("virtualNodes", ring.virtualNodes());
+        final ArrayNode a = out.putArray("ring");
+        final String self = topology != null ? topology.self().id().name() : node.id().name();
+        for (Row row : rows.values()) {
+            final ObjectNode o = a.addObject();
+            o.setAll(Json.node(row.id));
+            o.put("endpoint", row.endpoint).put("share", ring.share(row.id.name())).put("self", row.id.name().equals(self));
+        }
+        return out;
+    }
+
     private static String registry(Topology topology, boolean membership) {
         if (topology == null) {
             return membership ? "not running: the ring is built from membership" : "not running";
@@ -95,14 +132,7 @@ final class StatusReport {
     }
 
     private static void ring(StringBuilder out, NodeId self, String selfEndpoint, Collection<Member> members) {
-        // One row per member name: the ring places names on node names, not on incarnations.
-        final Map<String, Row> rows = new TreeMap<>();
-        if (members != null) {
-            for (Member m : members) {
-                rows.put(m.id().name(), new Row(m.id(), m.endpoint().toString()));
-            }
-        }
-        rows.putIfAbsent(self.name(), new Row(self, selfEndpoint));
+        final Map<String, Row> rows = rows(self, selfEndpoint, members);
         final HashRing ring = HashRing.of(rows.keySet());
 
         out.append("Ring: ").append(ring.size()).append(ring.size() == 1 ? " member, " : " members, ")
@@ -123,6 +153,12 @@ final class StatusReport {
                 width[i] = Math.max(width[i], cells[i].length());
             }
         }
+        // Long member names are cut so that a row fits 80 columns: the other cells are short and bounded.
+        final int others = 2 + width[1] + 2 + width[2] + 2 + width[3] + 2 + width[4];
+        width[0] = Math.min(width[0], Math.max("MEMBER".length(), Text.WIDTH - others - 2));
+        for (String[] cells : table) {
+            cells[0] = Text.fit(cells[0], Math.max(4, width[0]));
+        }
         for (String[] cells : table) {
             final StringBuilder line = new StringBuilder("  ");
             for (int i = 0; i < cells.length; i++) {
@@ -133,8 +169,20 @@ final class StatusReport {
                 }
                 line.append("  ");
             }
-            out.append(line.toString().stripTrailing()).append('\n');
+            out.append(Text.fit(line.toString().stripTrailing(), Text.WIDTH)).append('\n');
         }
+    }
+
+    /** One row per member name: the ring places names on node names, not on incarnations. */
+    private static Map<String, Row> rows(NodeId self, String selfEndpoint, Collection<Member> members) {
+        final Map<String, Row> rows = new TreeMap<>();
+        if (members != null) {
+            for (Member m : members) {
+                rows.put(m.id().name(), new Row(m.id(), m.endpoint().toString()));
+            }
+        }
+        rows.putIfAbsent(self.name(), new Row(self, selfEndpoint));
+        return rows;
     }
 
     private static void field(StringBuilder out, String label, String value) {

@@ -1,6 +1,7 @@
 package org.swarmosgi.shell.internal;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -22,8 +23,13 @@ public final class WorkersCommand {
 
     @Descriptor("lists this node's worker types: workers running and moving, starts, crashes, failed messages, "
             + "late handoffs, and each type's last problem")
-    public String workers() {
+    public String workers(
+            @Descriptor(RegistryCommands.JSON_HELP)
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
         final WorkerHost h = host;
-        return h == null ? NOT_RUNNING : WorkersReport.format(h.typeStatus());
+        if (h == null) {
+            return Json.error(json, NOT_RUNNING);
+        }
+        return json ? Json.write(WorkersReport.json(h.typeStatus())) : WorkersReport.format(h.typeStatus());
     }
 }

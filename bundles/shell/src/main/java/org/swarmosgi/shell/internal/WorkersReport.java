@@ -5,6 +5,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.swarmosgi.api.host.WorkerTypeStatus;
 
 /** The text of {@code swarm:workers}: one row per worker type, then each type's last problem. Pure. */
@@ -12,6 +14,20 @@ final class WorkersReport {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private WorkersReport() {
+    }
+
+    /** {@link #format} as a document: {@code types}, each with every counter and its last problem (null when none). */
+    static ObjectNode json(List<WorkerTypeStatus> types) {
+        final ObjectNode out = Json.object();
+        final ArrayNode a = out.putArray("types");
+        for (WorkerTypeStatus t : types) {
+            a.addObject().put("type", t.type()).put("offered", t.offered()).put("running", t.running())
+                    .put("moving", t.moving()).put("started", t.started()).put("crashed", t.crashed())
+                    .put("failedMessages", t.failedMessages()).put("handoffTimeouts", t.handoffTimeouts())
+                    .put("lastError", t.lastError())
+                    .put("lastErrorAt", t.lastErrorAt() == null ? null : t.lastErrorAt().toString());
+        }
+        return out;
     }
 
     static String format(List<WorkerTypeStatus> types) {

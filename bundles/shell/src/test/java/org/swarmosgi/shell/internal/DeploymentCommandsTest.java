@@ -64,7 +64,7 @@ class DeploymentCommandsTest {
 
     @Test
     void deploymentsFitEightyColumnsAndShowEveryNode() {
-        final String out = commands.deployments();
+        final String out = commands.deployments(false);
         assertThat(out.lines()).allMatch(l -> l.length() <= Text.WIDTH);
         assertThat(out).isEqualTo(String.join("\n",
                 "org.swarmosgi.examples.device 0.2.0",
@@ -87,11 +87,11 @@ class DeploymentCommandsTest {
 
     @Test
     void deployTakesAPathOrAUrl() {
-        assertThat(commands.deploy("/tmp/device.jar")).isEqualTo(
+        assertThat(commands.deploy(false, "/tmp/device.jar")).isEqualTo(
                 "deployed org.swarmosgi.examples.device 0.2.0\n"
                         + "sha 3f2a9c1b7e4d  7946 B  gen 2: every node installs it, see swarm:deployments");
-        commands.deploy("https://example.org/device.jar");
-        commands.deploy("relative.jar");
+        commands.deploy(false, "https://example.org/device.jar");
+        commands.deploy(false, "relative.jar");
         assertThat(service.asked).containsExactly("deploy file:///tmp/device.jar", "deploy https://example.org/device.jar",
                 "deploy " + java.nio.file.Path.of("relative.jar").toAbsolutePath().toUri());
     }
@@ -99,20 +99,20 @@ class DeploymentCommandsTest {
     @Test
     void errorsAreOneLine() {
         service.failure = new IllegalArgumentException("cannot deploy file:///x.jar: no such file: /x.jar");
-        assertThat(commands.deploy("/x.jar")).isEqualTo("cannot deploy file:///x.jar: no such file: /x.jar");
+        assertThat(commands.deploy(false, "/x.jar")).isEqualTo("cannot deploy file:///x.jar: no such file: /x.jar");
         service.failure = new IllegalArgumentException("cannot undeploy b: b is not deployed");
-        assertThat(commands.undeploy("b")).isEqualTo("cannot undeploy b: b is not deployed");
-        assertThat(commands.deploy(" ")).isEqualTo("cannot deploy: give a bundle file or a URL");
-        assertThat(commands.undeploy("")).isEqualTo("cannot undeploy: symbolic name must not be empty");
-        assertThat(new DeploymentCommands(null).deployments())
+        assertThat(commands.undeploy(false, "b")).isEqualTo("cannot undeploy b: b is not deployed");
+        assertThat(commands.deploy(false, " ")).isEqualTo("cannot deploy: give a bundle file or a URL");
+        assertThat(commands.undeploy(false, "")).isEqualTo("cannot undeploy: symbolic name must not be empty");
+        assertThat(new DeploymentCommands(null).deployments(false))
                 .isEqualTo("cannot list deployments: " + DeploymentCommands.NOT_RUNNING);
-        assertThat(new DeploymentCommands(null).deploy("/x.jar"))
+        assertThat(new DeploymentCommands(null).deploy(false, "/x.jar"))
                 .startsWith("cannot deploy /x.jar: the deployment service is not running");
     }
 
     @Test
     void undeployNamesTheGeneration() {
-        assertThat(commands.undeploy("org.example.old")).isEqualTo(
+        assertThat(commands.undeploy(false, "org.example.old")).isEqualTo(
                 "undeployed org.example.old\ngen 4: every node uninstalls it, see swarm:deployments");
     }
 }

@@ -20,6 +20,7 @@ import org.swarmosgi.api.MulticallResult;
 import org.swarmosgi.api.NameListener;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.NotRegisteredException;
+import org.swarmosgi.api.Rebalance;
 import org.swarmosgi.api.StopReason;
 import org.swarmosgi.api.Subscription;
 import org.swarmosgi.api.SwarmRegistry;
@@ -41,6 +42,15 @@ final class FakeRegistry implements SwarmRegistry {
     final List<String> asked = new ArrayList<>();
     BiFunction<String, String, CompletionStage<String>> onCall =
             (name, message) -> CompletableFuture.completedFuture("echo " + message);
+    /** Answers of calls to one worker (multicall): an echo by default. */
+    BiFunction<WorkerRef, String, CompletionStage<String>> onRefCall =
+            (ref, message) -> CompletableFuture.completedFuture("echo " + message + " from " + ref);
+    /** Group name to its members' names. */
+    final Map<String, List<String>> groups = new TreeMap<>();
+    /** Names whose worker runs off its placement: handoff moves them (a new ref on this node). */
+    final Set<String> misplaced = new java.util.HashSet<>();
+    /** What rebalance answers. */
+    Rebalance rebalance = new Rebalance(List.of(), 0);
     /** When set, every asynchronous operation returns this stage instead. */
     CompletionStage<?> stage;
     private long nextId = 1;
@@ -68,6 +78,27 @@ final class FakeRegistry implements SwarmRegistry {
     public CompletionStage<Void> drain(Duration timeout) {
         asked.add("drain " + timeout.toMillis());
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<WorkerRef> handoff(String name, Duration timeout) {
+        asked.add("handoff " + name + " " + timeout.toMillis());
+        if (stage != null) {
+            return cast(stage);
+        }
+        if (!names.containsKey(name)) {
+            return CompletableFuture.failedFuture(new NotRegisteredException("'" + name + "' is not registered"));
+        }
+        if (misplaced.remove(name)) {
+            names.put(name, new WorkerRef(NODE, nextId++));
+        }
+        return CompletableFuture.completedFuture(names.get(name));
+    }
+
+    @Override
+    public CompletionStage<Rebalance> rebalance() {
+        asked.add("rebalance");
+        return stage != null ? cast(stage) : CompletableFuture.completedFuture(rebalance);
     }
 
     @Override
@@ -118,8 +149,6 @@ final class FakeRegistry implements SwarmRegistry {
         return (CompletionStage<T>) stage;
     }
 
-    // ---------------------------------------------------------------- not used by the shell
-
     @Override
     public CompletionStage<WorkerRef> whereisOrRegister(String name, String workerType, byte[] args, Duration timeout) {
         throw new UnsupportedOperationException();
@@ -148,18 +177,40 @@ final class FakeRegistry implements SwarmRegistry {
 
     @Override
     public List<WorkerRef> members(String group) {
-        throw new UnsupportedOperationException();
+        final List<WorkerRef> refs = new ArrayList<>();
+        for (String name : groups.getOrDefault(group, List.of())) {
+            if (names.containsKey(name)) {
+                refs.add(names.get(name));
+            }
+        }
+        return refs;
     }
 
     @Override
     public Set<String> groups() {
-        throw new UnsupportedOperationException();
+        final Set<String> out = new java.util.TreeSet<>();
+        groups.keySet().forEach(g -> {
+            if (!members(g).isEmpty()) {
+                out.add(g);
+            }
+        });
+        return out;
     }
 
     @Override
     public <M> void publish(String group, M message, Codec<M> codec) {
-        throw new UnsupportedOperationException();
+        asked.add("publish " + group + " " + new String(codec.encode(message), StandardCharsets.UTF_8));
     }
+
+    @Override
+    public <M, R> CompletionStage<R> call(WorkerRef worker, M message, Codec<M> codec, Codec<R> replyCodec,
+                                          Duration timeout) {
+        final String text = new String(codec.encode(message), StandardCharsets.UTF_8);
+        asked.add("call " + worker + " " + text + " " + timeout.toMillis());
+        return onRefCall.apply(worker, text).thenApply(reply -> replyCodec.decode(reply.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    // ---------------------------------------------------------------- not used by the shell
 
     @Override
     public <M, R> CompletionStage<MulticallResult<R>> multicall(String group, M message, Codec<M> codec,
@@ -172,11 +223,6 @@ final class FakeRegistry implements SwarmRegistry {
         throw new UnsupportedOperationException();
     }
 
-    @Override
-    public <M, R> CompletionStage<R> call(WorkerRef worker, M message, Codec<M> codec, Codec<R> replyCodec,
-                                          Duration timeout) {
-        throw new UnsupportedOperationException();
-    }
 
     @Override
     public CompletionStage<StopReason> monitor(WorkerRef worker) {

@@ -32,4 +32,15 @@ class PingReportTest {
     void saysSoWhenAlone() {
         assertThat(PingReport.format(member("a", 1), List.of())).startsWith("no other member to ping");
     }
+
+    @Test
+    void longNamesAndErrorsAreCutTo80Columns() {
+        final String alone = PingReport.format(member("itest-registry-in-container", 1), List.of());
+        assertThat(alone.length()).isLessThanOrEqualTo(Text.WIDTH);
+        final String text = PingReport.format(member("a", 1), List.of(PingReport.Result.failed(
+                member("a-node-with-a-rather-long-name-indeed", 40002),
+                new TransportException(TransportException.Reason.NOT_CONNECTED, "no stream ".repeat(20)))));
+        assertThat(text.lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(Text.WIDTH));
+        assertThat(text).startsWith("a-node-with-a-rather-...  127.0.0.1:40002        FAILED  NOT_CONNECTED: no st...");
+    }
 }

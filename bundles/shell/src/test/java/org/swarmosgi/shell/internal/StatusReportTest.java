@@ -139,4 +139,14 @@ class StatusReportTest {
         return lines.subList(lines.indexOf(lines.stream().filter(l -> l.startsWith("Ring: ")).findFirst().orElseThrow()) + 1,
                 lines.size());
     }
+
+    @Test
+    void longMemberNamesAreCutSoThatEveryRowFits80Columns() {
+        final NodeId self = new NodeId("itest-registry-in-container", 0x1a22d18d2b3e80aL);
+        final Endpoint endpoint = new Endpoint("127.0.0.1", 44979);
+        final String text = StatusReport.format(new StatusReport.Node(self, "blue", "none", "127.0.0.1", "127.0.0.1", false),
+                endpoint, List.of(new Member(self, endpoint)));
+        assertThat(text.lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(Text.WIDTH));
+        assertThat(text).contains("  itest-registry-in-co...  1a22d18d2b3e80a  127.0.0.1:44979  100.0%  (this node)");
+    }
 }
