@@ -1147,10 +1147,22 @@ final class RegistryCore {
         p.syncParts = 0;
         p.syncExpected = 0;
         p.syncDeadline = now() + settings.syncTimeoutMs();
-        fx.send(p.host, new Msg.SyncRequest(p.syncNonce, p.digests()));
+        p.syncAsk = new Msg.SyncRequest(p.syncNonce, p.digests());
+        fx.send(p.host, p.syncAsk);
     }
 
     private void onSyncRequest(NodeId from, Msg.SyncRequest r) {
+        final Partition peer = partitions.get(from);
+        if (r.nonce() == peer.answeredNonce) {
+            return; // asked once more (below) though its first request reached us: answered already
+        }
+        peer.answeredNonce = r.nonce();
+        if (peer.syncInFlight() && peer.syncParts == 0) {
+            // It has us in its view now, and a request of ours that reached it before may have been dropped (a
+            // node that joins sees its peers, and starts its registry, after they see it): asked again at once,
+            // not a sync timeout later. The same request, so a host that answered it already ignores it.
+            fx.send(from, peer.syncAsk);
+        }
         flush(); // operations written before this answer must not arrive after it
         final long[] theirs = r.digests();
         final List<Integer> differing = new ArrayList<>();
@@ -1237,6 +1249,7 @@ final class RegistryCore {
             }
             p.syncNonce = 0;
             p.syncTypes = null;
+            p.syncAsk = null;
             p.synced = true;
             final List<Op> held = new ArrayList<>(p.heldOps);
             p.heldOps.clear();

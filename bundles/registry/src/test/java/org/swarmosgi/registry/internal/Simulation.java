@@ -65,6 +65,8 @@ final class Simulation {
     /** Handoffs answered, by decision; starts that got the wrong state. */
     final Map<HandoffDecision.Kind, Integer> handoffs = new java.util.EnumMap<>(HandoffDecision.Kind.class);
     final List<String> violations = new ArrayList<>();
+    /** Fixed delays, by observer name, after which its failure detector catches up with the truth (else 5-154 ms). */
+    final Map<String, Long> viewDelays = new HashMap<>();
     /** Every state handed off by a resume, by name. */
     private final Map<String, Set<String>> resumed = new HashMap<>();
     private long states;
@@ -364,7 +366,8 @@ final class Simulation {
     private void scheduleViews() {
         for (Node observer : current.values()) {
             if (observer.alive) {
-                at(5 + random.nextInt(150), () -> reconcile(observer));
+                final Long fixed = viewDelays.get(observer.id.name());
+                at(fixed != null ? fixed : 5 + random.nextInt(150), () -> reconcile(observer));
             }
         }
     }
