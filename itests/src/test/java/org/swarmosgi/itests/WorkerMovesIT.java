@@ -27,6 +27,7 @@ import org.swarmosgi.test.support.DistributionNode;
  * resuming their counts (the counter answers beginHandoff with resume); then that node is killed with
  * -9 and its counters run again on the others from their replicated checkpoints, counts kept; last a
  * node is stopped with SIGTERM right after every count changed, and hands its counters off, counts exact;
+ * a fifth node joins and leaves three times (SIGTERM, kill -9, stop 0), its counters coming and going;
  * and the counter bundle stopped on one node alone hands that node's counters to the other, counts kept.
  */
 public class WorkerMovesIT {
@@ -72,7 +73,7 @@ public class WorkerMovesIT {
     /** Every counter answers its own count (counter i: i + incs), asked from {@code node}. */
     private static void awaitCounts(DistributionNode node, List<String> names, int incs) {
         final List<String> expected = IntStream.range(0, NAMES).mapToObj(i -> Integer.toString(i + incs)).toList();
-        await("every counter's count, asked on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(500))
+        await("every counter's count, asked on " + node.name()).atMost(CONVERGE.multipliedBy(2)).pollInterval(Duration.ofMillis(500))
             .untilAsserted(() -> assertEquals(expected, List.of(RegistryClusterIT.all(node,
                 names.stream().map(n -> "swarm:call " + n + " get").toList(), ANSWER).split("\n"))));
     }
@@ -149,6 +150,35 @@ public class WorkerMovesIT {
         awaitCounts(first, names, 2);
         System.out.printf("WorkerMovesIT: SIGTERM of mv3: its counters answered on the others with every count within"
             + " %d ms%n", (System.nanoTime() - terminated) / 1_000_000);
+
+        // A node that joins and leaves again, three times (leaving by SIGTERM, kill -9, then stop 0): each time
+        // the counters placed on it move there and leave with it, every name ending with one instance, counts kept.
+        for (int round = 1; round <= 3; round++) {
+            final DistributionNode flapping = start("mv5");
+            final List<DistributionNode> withIt = new ArrayList<>(nodes);
+            withIt.add(flapping);
+            awaitRing(withIt);
+            await("counters on mv5, round " + round).atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+                .until(() -> RegistryClusterIT.listed(first, "mv-*").values().stream()
+                    .filter(ref -> RegistryClusterIT.host(ref).equals("mv5")).count() >= NAMES / 6);
+            awaitCounts(flapping, names, 2);
+            final long leaving = System.nanoTime();
+            switch (round) {
+                case 1 -> flapping.process().terminate();
+                case 2 -> flapping.process().kill();
+                default -> flapping.process().send("stop 0\n");
+            }
+            assertTrue("mv5 exits, round " + round, flapping.process().awaitExit(Duration.ofSeconds(60)));
+            await("no counter left on mv5, round " + round).atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    final Map<String, String> now = RegistryClusterIT.listed(first, "mv-*");
+                    assertEquals(before.keySet(), now.keySet());
+                    assertFalse(now.toString(), now.values().stream().anyMatch(ref -> RegistryClusterIT.host(ref).equals("mv5")));
+                });
+            awaitCounts(nodes.get(1), names, 2);
+            System.out.printf("WorkerMovesIT: mv5 joined and left (round %d): every counter answered with its count"
+                + " %d ms after it began to leave%n", round, (System.nanoTime() - leaving) / 1_000_000);
+        }
 
         // The counter bundle stopped on mv2 alone: its counters go to mv1, which still offers the type, counts kept.
         final DistributionNode second = nodes.get(1);

@@ -119,7 +119,9 @@ sealed interface Msg {
 
     /** What a request came to. */
     enum Status {
-        OK, EXISTS, RETRY, GRANTED, NOT_REGISTERED, UNKNOWN_TYPE, FAILED, QUORUM_LOST
+        OK, EXISTS, RETRY, GRANTED, NOT_REGISTERED, UNKNOWN_TYPE, FAILED, QUORUM_LOST,
+        /** A start asked again whose instance started here and has ended since (crashed or stopped itself). */
+        ENDED
     }
 
     enum NameAction {

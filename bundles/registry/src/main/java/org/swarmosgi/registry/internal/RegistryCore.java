@@ -102,6 +102,14 @@ final class RegistryCore {
     private final Map<String, HashRing> successorRings = new HashMap<>();
     private final Map<String, Long> conflictAttempts = new HashMap<>();
     private final Map<String, ArrayDeque<Long>> restarts = new HashMap<>();
+    /**
+     * Names whose instance started here ended for good (crashed or stopped, not restarted), with its generation
+     * and when: a start asked again of that generation (its first answer was lost) is answered ENDED instead of
+     * starting the worker a second time. Kept {@link #ENDED_KEPT_MS}: a sender asks again every sync timeout.
+     */
+    private final Map<String, long[]> ended = new HashMap<>();
+    private long nextEndedPrune;
+    static final long ENDED_KEPT_MS = 30_000;
     // Movable records of nodes that died, until the name runs again somewhere (every node keeps them, so
     // a new owner restarts what a dead owner had not yet).
     private final Map<String, Orphan> orphans = new HashMap<>();
@@ -678,6 +686,10 @@ final class RegistryCore {
             m.resendAt = now() + settings.retryDelayMs(); // its view lags ours: ask the placement again soon
             return;
         }
+        if (r.status() == Status.ENDED) {
+            abandon(m); // it started there and ended (our first answer was lost): the name ends with it
+            return;
+        }
         if (r.status() != Status.OK) {
             if (!m.target.equals(self) && localTypes.containsKey(m.from.type)) {
                 m.target = self; // the new placement refused: start it here again rather than lose it
@@ -706,6 +718,8 @@ final class RegistryCore {
         final Record current = own.get(m.from.name);
         if (m.decided && current != null && current.ref.equals(m.from.ref)) {
             removeOwn(current, StopReason.MOVED);
+        } else if (current != null && !current.ref.equals(m.from.ref)) {
+            moveOnIfMisplaced(current); // restarted here while the move waited: the new instance moves instead
         }
         fx.handoffEnded(m.from.ref, null);
     }
@@ -927,6 +941,7 @@ final class RegistryCore {
     void tick() {
         final long now = now();
         resend();
+        pruneEnded(now);
         for (Iterator<Claim> it = claims.values().iterator(); it.hasNext(); ) {
             final Claim c = it.next();
             if (now >= c.deadline) {
@@ -1521,12 +1536,13 @@ final class RegistryCore {
             return;
         }
         claims.remove(r.name());
-        if (r.status() == Status.OK) {
+        final Status status = r.status() == Status.ENDED ? Status.FAILED : r.status(); // to callers: it failed
+        if (status == Status.OK) {
             applyEarly(r.record());
-        } else if (c.orphan != null && (r.status() == Status.FAILED || r.status() == Status.UNKNOWN_TYPE)) {
+        } else if (c.orphan != null && (status == Status.FAILED || status == Status.UNKNOWN_TYPE)) {
             orphans.remove(r.name()); // its restart failed: the name is given up, as after a crash beyond its policy
         }
-        answerWaiters(c, r.status(), r.record(), r.error());
+        answerWaiters(c, status, r.record(), r.error());
     }
 
     /** The first waiter started it; later ones find it registered (or get it, with orExisting). */
@@ -1553,6 +1569,12 @@ final class RegistryCore {
                 fx.resolveConflict(mine.ref, r.state(), mine.version);
             }
             send(from, new Msg.StartReply(r.claimId(), r.name(), mine, Status.OK, null));
+            return;
+        }
+        final long[] gone = mine == null ? ended.get(r.name()) : null;
+        if (gone != null && gone[0] >= r.gen()) {
+            send(from, new Msg.StartReply(r.claimId(), r.name(), null, Status.ENDED,
+                "'" + r.name() + "' started on " + self + " and ended at once (crashed or stopped)"));
             return;
         }
         if (!quorumFlag) {
@@ -1678,8 +1700,18 @@ final class RegistryCore {
             fx.startWorker(startId, new StartOrder(r.name, r.type, r.args, null, StartReason.RESTARTED, nextVersion()));
         } else {
             removeOwn(r, reason);
+            ended.put(r.name, new long[] {r.gen, now()});
         }
         drain();
+    }
+
+    /** Forgets ended instances once no sender can still be asking to start them. */
+    private void pruneEnded(long now) {
+        if (ended.isEmpty() || now < nextEndedPrune) {
+            return;
+        }
+        nextEndedPrune = now + 1_000;
+        ended.values().removeIf(e -> now - e[1] > ENDED_KEPT_MS);
     }
 
     private boolean withinIntensity(String name, WorkerTypeInfo info) {

@@ -37,6 +37,12 @@ import net.jqwik.api.constraints.IntRange;
  */
 class RegistryModelTest {
     private static final long OP_TIMEOUT_MS = 2_000;
+    /**
+     * The build runs the same histories every time, so that it is deterministic: a history that fails is a
+     * defect to fix, found by exploring (this seed removed and the tries raised, e.g. 20,000, locally), kept
+     * as an {@code @Example} below once fixed.
+     */
+    static final String CI_SEED = "20261130";
     private static final String[] NAMES = {"a", "b", "c", "d", "e", "f"};
     private static final String[] GROUPS = {"g1", "g2"};
 
@@ -95,7 +101,7 @@ class RegistryModelTest {
     record Wait(int ms) implements Action {
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 1000, seed = CI_SEED)
     void convergesToTheModel(@ForAll @IntRange(min = 3, max = 7) int nodes, @ForAll long seed,
                              @ForAll("histories") List<Action> history) {
         new Run(nodes, seed, 0).play(history);
@@ -106,7 +112,7 @@ class RegistryModelTest {
      * refuses registrations (so concurrent registrations never start two workers, partition or not) and
      * stops its movable workers; after the heal the same invariants hold.
      */
-    @Property(tries = 300)
+    @Property(tries = 300, seed = CI_SEED)
     void aQuorumNeverLetsTwoSidesRegister(@ForAll @IntRange(min = 3, max = 7) int nodes, @ForAll long seed,
                                           @ForAll("histories") List<Action> history) {
         new Run(nodes, seed, nodes / 2 + 1).play(history);
@@ -721,6 +727,70 @@ class RegistryModelTest {
             new Drain(2),
             new Join(3, 1, 4, false),
             new Partition(2)));
+    }
+
+    /** A temporary worker crashed while it moved (found by the property: 4 nodes, seed 0). */
+    @Example
+    void aTemporaryWorkerCrashedWhileItMoves() {
+        new Run(4, 0L, 0).play(List.of(
+            new Register(0, 0, true, true),
+            new Register(0, 0, true, true),
+            new Register(0, 0, true, true),
+            new Register(2, 4, false, false),
+            new Register(3, 4, false, false),
+            new Register(0, 1, true, true),
+            new Join(0, 0, 3, true),
+            new RegisterEverywhere(5),
+            new Wait(129),
+            new Loss(5, 20),
+            new Wait(843),
+            new Join(1, 1, 5, false),
+            new TogglePermanent(2),
+            new CrashWorker(2),
+            new CrashWorker(3),
+            new CrashWorker(4),
+            new Drain(2),
+            new StartNode(5),
+            new Unregister(6, 0),
+            new Join(6, 1, 4, true),
+            new CrashTwice(1, 2, 119),
+            new Send(6, 3),
+            new Loss(5, 3),
+            new Register(0, 3, false, false),
+            new RegisterEverywhere(5),
+            new Loss(20, 1),
+            new Heal(),
+            new CrashNode(0),
+            new Drain(2),
+            new Join(2, 0, 4, true),
+            new Register(2, 0, false, true),
+            new Unregister(6, 5),
+            new Register(4, 1, false, false),
+            new StartNode(2),
+            new Join(1, 0, 5, false),
+            new CrashWorker(1)));
+    }
+
+    /** A permanent worker that crashed while its move waited for the handoff answer restarts where it ran, then moves on to its placement (it stayed misplaced for good) (found by the property: 4 nodes, seed 6169). */
+    @Example
+    void aCrashedWorkerRestartedOffItsPlacementMovesThereWithAQuorum() {
+        new Run(4, 6169L, 4 / 2 + 1).play(List.of(
+            new Partition(4),
+            new Register(2, 0, true, true),
+            new Register(1, 1, true, true),
+            new Unregister(0, 2),
+            new Wait(266),
+            new Register(2, 0, true, true),
+            new Register(0, 4, true, true),
+            new Register(0, 2, true, true),
+            new Unregister(3, 0),
+            new Join(0, 1, 3, false),
+            new RegisterLocal(3, 3),
+            new Partition(112),
+            new RegisterLocal(0, 5),
+            new CrashWorker(2),
+            new Loss(0, 20),
+            new CrashWorker(1)));
     }
 
     /** Sanity of the harness itself: one node registers, another finds it, then it is gone. */
