@@ -951,8 +951,18 @@ final class RegistryCore {
         }
         for (Partition p : partitions.values()) {
             if (p != own && p.syncInFlight() && now >= p.syncDeadline) {
-                p.syncNonce = 0;
-                requestSync(p);
+                if (p.syncParts == 0 && !p.syncAskedAgain) {
+                    // Nothing of the answer yet: a large answer on a loaded machine can take longer than the timeout,
+                    // and a new request would throw it away when it comes, every time (a 100,000-name join was asked
+                    // 8 times). The same request once more, with twice the time: a host that answered it ignores it,
+                    // one that never got it answers. Still nothing then: a new request.
+                    p.syncAskedAgain = true;
+                    p.syncDeadline = now + 2 * settings.syncTimeoutMs();
+                    fx.send(p.host, p.syncAsk);
+                } else {
+                    p.syncNonce = 0;
+                    requestSync(p);
+                }
             }
         }
         if (now >= nextAnnounce) {
@@ -1161,6 +1171,7 @@ final class RegistryCore {
         p.changedDuringSync = false; // these digests describe the replica as it is now
         p.syncParts = 0;
         p.syncExpected = 0;
+        p.syncAskedAgain = false;
         p.syncDeadline = now() + settings.syncTimeoutMs();
         p.syncAsk = new Msg.SyncRequest(p.syncNonce, p.digests());
         fx.send(p.host, p.syncAsk);

@@ -116,6 +116,26 @@ class RebalanceTest {
     }
 
     @Test
+    void aSyncWhoseAnswerTakesLongerThanTheTimeoutCompletes() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(4, before);
+        // Every sync answer arrives 450 ms after it was sent, past the 300 ms sync timeout (a large answer on a loaded
+        // machine): asked anew at each timeout, each answer would come for a request given up already.
+        sim.extraDelay = m -> m instanceof Msg.SyncReply ? 450 : 0;
+        final Node d = sim.start("n3");
+        sim.run(3_000);
+        for (Node n : sim.liveNodes()) {
+            assertThat(n.core.ready()).as("%s ready", n.id).isTrue();
+            assertThat(n.core.registered()).as("%s sees every name", n.id).hasSize(NAMES);
+        }
+        for (Map.Entry<String, WorkerRef> e : registered(sim).entrySet()) {
+            final boolean toD = d.id.equals(d.core.placementOf(e.getKey(), Simulation.PERMANENT));
+            assertThat(e.getValue().node().equals(d.id)).as("%s on n3", e.getKey()).isEqualTo(toD);
+        }
+        assertThat(sim.violations).isEmpty();
+    }
+
+    @Test
     void aWorkerThatNeverAnswersHoldsUpNoOther() {
         final Map<String, WorkerRef> before = new HashMap<>();
         final Simulation sim = threeNodesWithNames(7, before);

@@ -67,6 +67,8 @@ final class Simulation {
     final List<String> violations = new ArrayList<>();
     /** Fixed delays, by observer name, after which its failure detector catches up with the truth (else 5-154 ms). */
     final Map<String, Long> viewDelays = new HashMap<>();
+    /** Delay added to every message of a kind (ms), on top of the random one. */
+    java.util.function.ToLongFunction<Msg> extraDelay = m -> 0;
     /** Every state handed off by a resume, by name. */
     private final Map<String, Set<String>> resumed = new HashMap<>();
     private long states;
@@ -129,7 +131,7 @@ final class Simulation {
             }
             // Through the wire format, as in a node: the codec is exercised by every history.
             final Msg wire = MsgCodec.decode(java.nio.ByteBuffer.wrap(MsgCodec.encode(message)));
-            at(1 + random.nextInt(maxDelay), () -> {
+            at(1 + random.nextInt(maxDelay) + extraDelay.applyAsLong(message), () -> {
                 if (target.alive && connected(id.name(), to.name())) {
                     target.core.onMessage(id, wire);
                     target.core.flush();
