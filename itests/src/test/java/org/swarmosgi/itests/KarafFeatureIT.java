@@ -44,7 +44,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * A stock Karaf (the apache-karaf tar.gz, a Maven artifact) with only the settings features/README.md
  * tells users to make: the KAR built by features/ installed with {@code kar:install}, then
  * {@code feature:install swarm swarm-example-counter}, then the shell: {@code swarm:status} and a
- * counter registered and called. Runs in the Karaf container of Pax Exam (one Karaf JVM), in a failsafe
+ * counter registered and called, and a configuration set with {@code swarm:config}. Runs in the Karaf container of Pax Exam (one Karaf JVM), in a failsafe
  * execution of its own (itests/pom.xml): the other in-container tests keep the native container.
  */
 @RunWith(PaxExam.class)
@@ -143,6 +143,16 @@ public class KarafFeatureIT {
         }
         assertEquals("5", execute("swarm:call c1 \"inc 5\"").trim());
         assertEquals("7", execute("swarm:call c1 \"inc 2\"").trim());
+
+        // Cluster-wide configuration (feature swarm-cluster-config): swarm:config writes through Karaf's ConfigAdmin.
+        final String pid = "org.swarmosgi.examples.karaf";
+        await().atMost(INSTALL).until(() -> {
+            ref.set(execute("swarm:config set " + pid + " greeting hello"));
+            return !ref.get().startsWith("cannot");
+        });
+        assertTrue(ref.get(), ref.get().startsWith("set " + pid + " 1 keys: gen 1 by "));
+        final String props = execute("config:property-list --pid " + pid);
+        assertTrue(props, props.contains("greeting = hello"));
     }
 
     /**

@@ -34,7 +34,8 @@ final class SwarmContainer {
             "org.swarmosgi.api", "org.swarmosgi.ring", "org.swarmosgi.node", "org.swarmosgi.transport.aeron",
             "org.swarmosgi.container", "org.swarmosgi.membership.multicast", "org.swarmosgi.membership.static",
             "org.swarmosgi.membership.kubernetes", "org.swarmosgi.shell", "org.swarmosgi.codec.json",
-            "org.swarmosgi.registry", "org.swarmosgi.deployment", "org.swarmosgi.examples.counter");
+            "org.swarmosgi.registry", "org.swarmosgi.deployment", "org.swarmosgi.clusterconfig",
+            "org.swarmosgi.examples.counter");
 
     /** Console bundles read stdin; a test container has no console. */
     private static final Set<String> CONSOLES = Set.of(

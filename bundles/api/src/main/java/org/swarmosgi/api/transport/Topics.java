@@ -20,6 +20,8 @@ public final class Topics {
     public static final int SHELL_BASE = 400;
     /** 500-599: cluster-wide deployment of worker bundles (catalog, status, bundle bytes). */
     public static final int DEPLOYMENT_BASE = 500;
+    /** 600-699: cluster-wide configuration (the catalog of shared configurations and its digest). */
+    public static final int CLUSTER_CONFIG_BASE = 600;
     /** 1000 and up: free for applications. */
     public static final int APPLICATION_BASE = 1000;
 }

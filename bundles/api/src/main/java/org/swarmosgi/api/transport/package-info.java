@@ -3,7 +3,7 @@
  * used by the registry, the container and membership strategies.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.swarmosgi.api.transport;
 
 import org.osgi.annotation.bundle.Export;

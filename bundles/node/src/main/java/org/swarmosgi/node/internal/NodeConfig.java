@@ -22,7 +22,8 @@ public @interface NodeConfig {
     String cluster_secret() default "";
 
     @AttributeDefinition(description = "A file holding the cluster secret (e.g. a mounted Kubernetes Secret); "
-            + "excludes cluster.secret. Must be private to the node's user (chmod 600) and at most 4 KiB.")
+            + "excludes cluster.secret. Must be private to the node's user (chmod 600), or owned by root and "
+            + "readable by its group only (0440, as a Kubernetes Secret volume with fsGroup makes it), and at most 4 KiB.")
     String cluster_secret_file() default "";
 
     @AttributeDefinition(description = "Membership strategy.", options = {

@@ -44,6 +44,10 @@ record NodeSettings(String name, String clusterName, byte[] secret,
     private static final Set<PosixFilePermission> NOT_OWNER = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    /** What a root-owned secret file may grant beyond its owner: reading by its group. */
+    private static final Set<PosixFilePermission> NOT_OWNER_BUT_GROUP_READ = EnumSet.of(
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
     private static final System.Logger LOG = System.getLogger(NodeSettings.class.getName());
     static final Set<String> STRATEGIES = Set.of("multicast", "kubernetes", "static", "none");
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -217,9 +221,12 @@ record NodeSettings(String name, String clusterName, byte[] secret,
 
     /**
      * Refuses a secret file that group or others may read, write or execute (mode & 077), as ssh
-     * refuses private keys. Links are followed: a Kubernetes Secret volume links each key to a file
-     * whose mode is the volume's {@code defaultMode}. A file system without POSIX permissions
-     * (Windows) cannot be checked: that is logged, and the file is read.
+     * refuses private keys; except that a file owned by root may be readable by its group (at most
+     * 0640), as PostgreSQL allows its key file: that is how a Kubernetes Secret volume reaches a
+     * non-root pod (root-owned, group fsGroup, mode 0440), and how /etc/ssl/private keys are shared.
+     * Links are followed: a Secret volume links each key to a file whose mode is the volume's
+     * {@code defaultMode}. A file system without POSIX permissions (Windows) cannot be checked: that
+     * is logged, and the file is read.
      */
     private static void requireOwnerOnly(Path path, String file) {
         final Set<PosixFilePermission> permissions;
@@ -232,10 +239,24 @@ record NodeSettings(String name, String clusterName, byte[] secret,
         } catch (IOException e) {
             throw new ConfigException("cluster.secret.file", "cannot read the permissions of " + file + ": " + e);
         }
-        if (!Collections.disjoint(permissions, NOT_OWNER)) {
+        final boolean ownedByRoot = ownedByRoot(path);
+        if (!Collections.disjoint(permissions, ownedByRoot ? NOT_OWNER_BUT_GROUP_READ : NOT_OWNER)) {
             final String mode = mode(permissions);
             throw new ConfigException("cluster.secret.file", "file " + file + " has mode " + mode
-                    + ": it is open to group or others; make it private to the node's user: chmod 600 " + file);
+                    + ": it is open to " + (ownedByRoot ? "others, or its group may write or execute it" : "group or others")
+                    + "; make it private to the node's user: chmod 600 " + file
+                    + " (a root-owned file may also be readable by the node's group: chmod 640)");
+        }
+    }
+
+    /** True when the file's owner is uid 0; false where the owner's uid cannot be read. */
+    private static boolean ownedByRoot(Path path) {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(path, "unix:uid"));
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // no unix view: only the stricter owner-only rule applies
+        } catch (IOException e) {
+            throw new ConfigException("cluster.secret.file", "cannot read the owner of " + path + ": " + e);
         }
     }
 

@@ -112,7 +112,7 @@ class NodeSettingsTest {
         assumePosix(tmp);
         final String secret = "a-secret-from-a-mounted-file";
         for (String mode : List.of("rw-r--r--", "rw-r-----", "rw----r--", "rw--w----", "rw-----w-", "r--r--r--")) {
-            final Path file = secretFile("open-" + mode, secret, mode);
+            final Path file = notOwnedByRoot(secretFile("open-" + mode, secret, mode));
             assertThatThrownBy(() -> settings(Map.of("cluster.secret.file", file.toString())))
                     .as(mode).isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith("org.swarmosgi.node: cluster.secret.file ")
@@ -120,6 +120,44 @@ class NodeSettingsTest {
                     .hasMessageContaining("chmod 600 " + file)
                     .message().doesNotContain(secret);
         }
+    }
+
+    /** The file, owned by a user other than root: as root, the tests give it to uid 4242. */
+    private static Path notOwnedByRoot(Path file) throws Exception {
+        if (Integer.valueOf(0).equals(Files.getAttribute(file, "unix:uid"))) {
+            Files.setAttribute(file, "unix:uid", 4242);
+        }
+        return file;
+    }
+
+    /**
+     * A Kubernetes Secret volume in a pod with fsGroup (the only way a non-root pod reads a Secret
+     * file) holds root-owned files of mode defaultMode | 0440: the node must take them, and only them.
+     */
+    @Test
+    void aRootOwnedSecretFileMayBeReadableByItsGroupAsAKubernetesSecretVolumeMakesIt() throws Exception {
+        assumePosix(tmp);
+        Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(tmp, "unix:uid")),
+                "only root makes root-owned files (CI runs as root)");
+        final String secret = "a-secret-from-a-mounted-file";
+        for (String mode : List.of("r--r-----", "rw-r-----", "r--------")) {
+            final Path file = secretFile("root-" + mode, secret, mode);
+            assertThat(new String(settings(Map.of("cluster.secret.file", file.toString())).secret(),
+                    StandardCharsets.UTF_8)).as(mode).isEqualTo(secret);
+        }
+        for (String mode : List.of("r--r--r--", "r--rw----", "r--r-x---", "r-----r--")) {
+            final Path file = secretFile("root-open-" + mode, secret, mode);
+            assertThatThrownBy(() -> settings(Map.of("cluster.secret.file", file.toString())))
+                    .as(mode).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("org.swarmosgi.node: cluster.secret.file ")
+                    .hasMessageContaining("has mode 0" + Integer.toOctalString(modeBits(mode)))
+                    .hasMessageContaining("open to others, or its group may write or execute it")
+                    .message().doesNotContain(secret);
+        }
+        // The same group-readable file owned by the node's user (not root) stays refused.
+        final Path mine = notOwnedByRoot(secretFile("user-r--r-----", secret, "r--r-----"));
+        assertThatThrownBy(() -> settings(Map.of("cluster.secret.file", mine.toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("open to group or others");
     }
 
     private static int modeBits(String mode) {

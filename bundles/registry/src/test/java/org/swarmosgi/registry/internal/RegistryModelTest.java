@@ -562,7 +562,9 @@ class RegistryModelTest {
                     e.present(ref, sim.now()); // unknown before, but with one side there is one holder
                 }
             } else if (o.done && o.error instanceof AlreadyRegisteredException already) {
-                if (!e.known && !partitioned) {
+                // Under loss the owner's record may be of a worker that stopped a moment ago (its removal lost,
+                // repaired later by anti-entropy): the answer is then no proof that the name is still held.
+                if (!e.known && !partitioned && sim.loss == 0) {
                     e.known = true;
                     e.present = true;
                     e.candidates.add(already.existing());
@@ -575,6 +577,9 @@ class RegistryModelTest {
                 // unknown and partitioned: stays unknown, the other side may hold another
             } else if (!o.done || !(o.error instanceof org.swarmosgi.api.UnknownWorkerTypeException)) {
                 e.unknown();
+            }
+            if (e.known && e.present && sim.now() - lastTopologyChange < 3_000 && !localRefs.containsAll(e.candidates)) {
+                e.candidates.add(Expect.ANYWHERE); // a rebalance may still be moving it, as after any topology change
             }
         }
 
@@ -791,6 +796,84 @@ class RegistryModelTest {
             new CrashWorker(2),
             new Loss(0, 20),
             new CrashWorker(1)));
+    }
+
+    /** Under message loss an 'already registered' answer may name a worker that stopped with its type a moment before: the model no longer takes it for the truth (found by the property: 3 nodes, seed -2). */
+    @Example
+    void anAlreadyRegisteredAnswerUnderLossMayNameAWorkerThatStoppedMeanwhile() {
+        new Run(3, -2L, 0).play(List.of(
+            new Unregister(0, 0),
+            new Register(0, 1, false, true),
+            new Send(1, 0),
+            new CrashTwice(2, 5, 17),
+            new StartNode(1),
+            new Loss(0, 20),
+            new StartNode(6),
+            new Register(2, 0, true, false),
+            new CrashWorker(5),
+            new Register(6, 5, false, true),
+            new Send(4, 1),
+            new Register(4, 1, true, false),
+            new Register(5, 4, true, true),
+            new Join(1, 0, 1, false),
+            new Unregister(1, 5),
+            new CrashWorker(4),
+            new Register(1, 5, false, false),
+            new Unregister(1, 3),
+            new CrashWorker(1),
+            new Send(3, 5),
+            new Join(4, 1, 0, true),
+            new RegisterEverywhere(5),
+            new CrashWorker(1),
+            new Register(2, 1, false, true),
+            new Loss(20, 1),
+            new Join(1, 0, 2, true),
+            new Register(6, 2, false, false),
+            new Drain(0),
+            new Send(5, 2),
+            new Join(6, 1, 2, true),
+            new StartNode(4),
+            new CrashWorker(0),
+            new StartNode(4),
+            new Loss(20, 1),
+            new Unregister(4, 2),
+            new TogglePermanent(1),
+            new Register(2, 1, false, true),
+            new RegisterLocal(1, 0)));
+    }
+
+    /** An answer shortly after a node started names where the worker was; a rebalance may move it there right after (found by the property: 7 nodes, seed 2). */
+    @Example
+    void aNameSeenJustAfterANodeStartedMayStillMove() {
+        new Run(7, 2L, 0).play(List.of(
+            new Register(0, 0, true, true),
+            new CrashNode(0),
+            new RegisterEverywhere(0),
+            new Register(0, 0, true, true),
+            new Register(4, 4, true, false),
+            new RegisterLocal(0, 1),
+            new CrashTwice(0, 1, 0),
+            new Wait(1),
+            new Join(0, 1, 2, true),
+            new Register(6, 2, false, false),
+            new Register(5, 1, true, true),
+            new Send(4, 5),
+            new Register(6, 0, true, true),
+            new Join(5, 1, 2, true),
+            new Drain(3),
+            new Unregister(2, 2),
+            new Register(2, 0, false, true),
+            new StartNode(4),
+            new RegisterEverywhere(0),
+            new Drain(0),
+            new Register(3, 4, false, false),
+            new CrashTwice(0, 5, 2),
+            new CrashWorker(5),
+            new Register(6, 5, false, true),
+            new StartNode(3),
+            new RegisterEverywhere(0),
+            new Register(2, 1, false, true),
+            new Send(5, 0)));
     }
 
     /** Sanity of the harness itself: one node registers, another finds it, then it is gone. */

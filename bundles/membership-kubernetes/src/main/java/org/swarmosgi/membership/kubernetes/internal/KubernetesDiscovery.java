@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.swarmosgi.api.Endpoint;
+import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.membership.core.Delivery;
 import org.swarmosgi.membership.core.EngineConfig;
@@ -16,8 +17,9 @@ import org.swarmosgi.membership.core.MembershipEngine;
 /**
  * The pod poller wired to the membership core's unicast engine: every successful poll makes the
  * member pods (IP x membership port) the engine's heartbeat targets, and only those pods may join,
- * each under its own name {@code <basename>@<pod ip>} and from its own IP. A failed poll changes
- * neither. Gossip stays off: every node lists every pod itself.
+ * each under its own name {@code <basename>@<pod ip>} and from its own IP; a pod being deleted only
+ * while its node is already a member. A failed poll changes neither. Gossip stays off: every node
+ * lists every pod itself.
  */
 final class KubernetesDiscovery implements AutoCloseable {
 
@@ -53,9 +55,27 @@ final class KubernetesDiscovery implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * A listed pod under its own name, from its own IP. A pod being deleted is leaving: its node is
+     * never admitted anew (whatever runs in a pod being deleted must not join and take workers), but
+     * while it is a member it stays one, Ready or not, until its LEAVE (sent once it has handed its
+     * workers off) or the failure detector: dropping it sooner would cut its handoffs off.
+     */
     private boolean admit(NodeId id, Endpoint transport, InetSocketAddress source) {
         final PodTarget pod = pods.get(source.getAddress());
-        return pod != null && pod.nodeName().equals(id.name());
+        if (pod == null || !pod.nodeName().equals(id.name())) {
+            return false;
+        }
+        return !pod.leaving() || isMember(id);
+    }
+
+    private boolean isMember(NodeId id) {
+        for (Member member : engine.members()) {
+            if (member.id().equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void onPods(List<PodTarget> members) {

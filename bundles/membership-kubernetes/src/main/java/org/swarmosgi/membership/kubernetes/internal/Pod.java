@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param ip    status.podIP, empty while the pod has none
  * @param phase status.phase (Pending, Running, Succeeded, Failed, Unknown)
  * @param ready true when status.conditions holds {@code {type: Ready, status: "True"}}
+ * @param deleting true when metadata.deletionTimestamp is set: the pod is being deleted (its
+ *              containers get SIGTERM, and its node drains and leaves)
  */
-record Pod(String name, String uid, String ip, String phase, boolean ready) {
+record Pod(String name, String uid, String ip, String phase, boolean ready, boolean deleting) {
 
     Pod {
         Objects.requireNonNull(name, "name");
@@ -20,8 +22,12 @@ record Pod(String name, String uid, String ip, String phase, boolean ready) {
         Objects.requireNonNull(phase, "phase");
     }
 
-    /** Only Running and Ready pods with an IP take part in the cluster. */
+    /**
+     * Running pods with an IP take part in the cluster when Ready, or when being deleted: a pod being
+     * deleted is leaving (see {@link PodTarget#leaving()}), and its node must stay reachable while it
+     * hands its workers off, even once the kubelet reports it not Ready.
+     */
     boolean isMember() {
-        return ready && "Running".equals(phase) && !ip.isEmpty();
+        return (ready || deleting) && "Running".equals(phase) && !ip.isEmpty();
     }
 }

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.core.JsonToken;
 
 /**
  * Reads a Kubernetes {@code PodList} (GET /api/v1/namespaces/{ns}/pods) with Jackson's streaming
- * parser, keeping only name, uid, IP, phase and the Ready condition and skipping everything else.
+ * parser, keeping only name, uid, deletion, IP, phase and the Ready condition and skipping everything else.
  * Strict where a mistake would cost members: the root must be an object of kind PodList with an
  * items field, the fields read must have the expected JSON types, and a pod IP must be an IP literal.
  */
@@ -82,7 +82,7 @@ final class PodListParser {
 
     private static Pod pod(JsonParser p) throws IOException, MalformedPodListException {
         expect(p, JsonToken.START_OBJECT, "items[]");
-        final String[] meta = {null, ""};           // name, uid
+        final String[] meta = {null, "", null};     // name, uid, deletionTimestamp
         final String[] status = {"", "", "False"}; // phase, podIP, Ready
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             final String field = p.currentName();
@@ -103,7 +103,7 @@ final class PodListParser {
                 throw new MalformedPodListException("pod " + meta[0] + ": status.podIP is " + e.getMessage());
             }
         }
-        return new Pod(meta[0], meta[1], status[1], status[0], "True".equals(status[2]));
+        return new Pod(meta[0], meta[1], status[1], status[0], "True".equals(status[2]), meta[2] != null);
     }
 
     private static void metadata(JsonParser p, String[] meta) throws IOException, MalformedPodListException {
@@ -114,6 +114,7 @@ final class PodListParser {
             switch (field) {
                 case "name" -> meta[0] = string(p, "metadata.name");
                 case "uid" -> meta[1] = orEmpty(string(p, "metadata.uid"));
+                case "deletionTimestamp" -> meta[2] = string(p, "metadata.deletionTimestamp");
                 default -> p.skipChildren();
             }
         }

@@ -160,9 +160,14 @@ final class PodPoller implements AutoCloseable {
     private void logChanges(Map<String, PodTarget> next) {
         final List<String> added = new ArrayList<>();
         final List<String> removed = new ArrayList<>();
+        final List<String> leaving = new ArrayList<>();
         next.forEach((ip, t) -> {
-            if (!current.containsKey(ip)) {
+            final PodTarget before = current.get(ip);
+            if (before == null) {
                 added.add(t.nodeName() + " (pod " + LogText.safe(t.podName(), 253) + ")");
+            }
+            if (t.leaving() && (before == null || !before.leaving())) {
+                leaving.add(t.nodeName() + " (pod " + LogText.safe(t.podName(), 253) + ")");
             }
         });
         current.forEach((ip, t) -> {
@@ -170,9 +175,10 @@ final class PodPoller implements AutoCloseable {
                 removed.add(t.nodeName() + " (pod " + LogText.safe(t.podName(), 253) + ")");
             }
         });
-        if (!added.isEmpty() || !removed.isEmpty()) {
+        if (!added.isEmpty() || !removed.isEmpty() || !leaving.isEmpty()) {
             LOG.log(Level.INFO, "Kubernetes membership: pods matching '" + settings.selector() + "' in namespace "
-                    + settings.namespace() + ": added " + added + ", removed " + removed);
+                    + settings.namespace() + ": added " + added + ", removed " + removed
+                    + (leaving.isEmpty() ? "" : ", being deleted (kept until they leave, admitted no more) " + leaving));
         }
     }
 

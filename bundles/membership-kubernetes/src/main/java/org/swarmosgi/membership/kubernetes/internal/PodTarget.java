@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  * @param ip       the pod's IP as the API reports it
  * @param address  the same IP, parsed
  * @param nodeName {@code <kubernetes_node_basename>@<pod ip>}
+ * @param leaving  the pod is being deleted: its node may stay a member until it leaves, but is never
+ *                 admitted anew
  */
-record PodTarget(String podName, String ip, InetAddress address, String nodeName) {
+record PodTarget(String podName, String ip, InetAddress address, String nodeName, boolean leaving) {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
@@ -30,7 +32,7 @@ record PodTarget(String podName, String ip, InetAddress address, String nodeName
      * @throws IllegalArgumentException when the pod's IP is not an IP address literal
      */
     static PodTarget of(Pod pod, String basename) {
-        return new PodTarget(pod.name(), pod.ip(), parseIp(pod.ip()), nodeName(basename, pod.ip()));
+        return new PodTarget(pod.name(), pod.ip(), parseIp(pod.ip()), nodeName(basename, pod.ip()), pod.deleting());
     }
 
     /** The node name Swarm gives a pod: {@code <basename>@<pod ip>}. */

@@ -127,7 +127,7 @@ final class PodsClient {
         }
         if (status == 403) {
             return new Failed(Problem.FORBIDDEN, status, where + " answered 403 Forbidden" + said
-                    + ": check the RBAC role of the service account: it needs get, list and watch on pods "
+                    + ": check the RBAC role of the service account: it needs list on pods "
                     + "in namespace " + settings.namespace() + " (see distribution/kubernetes)");
         }
         if (status == 429) {

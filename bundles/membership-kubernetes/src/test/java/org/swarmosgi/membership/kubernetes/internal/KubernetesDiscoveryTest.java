@@ -154,6 +154,72 @@ class KubernetesDiscoveryTest {
         await().atMost(WAIT).until(() -> names(a).equals(two));
     }
 
+    /** Records the down events a node hears, as "name REASON". */
+    private static List<String> downs(KubernetesDiscovery node) {
+        final List<String> downs = new CopyOnWriteArrayList<>();
+        node.engine().subscribe(new MembershipListener() {
+            @Override
+            public void memberUp(Member member) {
+            }
+
+            @Override
+            public void memberDown(Member member, DownReason reason) {
+                downs.add(member.id().name() + " " + reason);
+            }
+        });
+        return downs;
+    }
+
+    /**
+     * kubectl delete pod: the pod stays listed, Running, with a deletionTimestamp while its node drains
+     * (SIGTERM), and the kubelet soon reports it not Ready. Its node must stay a member until it has
+     * handed its workers off and sends LEAVE: dropping it then would cut the handoffs off.
+     */
+    @Test
+    void aMemberWhosePodIsBeingDeletedStaysUntilItLeavesReadyOrNot() throws Exception {
+        final TestPod p0 = TestPod.running("swarm-0", "127.0.0.2");
+        final TestPod p1 = TestPod.running("swarm-1", "127.0.0.3");
+        final TestPod p2 = TestPod.running("swarm-2", "127.0.0.4");
+        api.server.pods(p0, p1, p2);
+        final KubernetesDiscovery a = pod("127.0.0.2");
+        final KubernetesDiscovery b = pod("127.0.0.3");
+        final KubernetesDiscovery c = pod("127.0.0.4");
+        final List<String> all = List.of("swarm@127.0.0.2", "swarm@127.0.0.3", "swarm@127.0.0.4");
+        await().atMost(WAIT).until(() -> names(a).equals(all) && names(b).equals(all));
+        final List<String> downs = downs(a);
+
+        api.server.pods(p0, p1, p2.deleted().notReady());
+        final int polls = api.server.requestCount();
+        await().atMost(WAIT).until(() -> api.server.requestCount() >= polls + 6); // every node polled twice since
+        assertThat(names(a)).isEqualTo(all);
+        assertThat(names(b)).isEqualTo(all);
+        assertThat(downs).isEmpty();
+
+        nodes.remove(c);
+        c.close(); // drained: LEAVE
+        final List<String> two = List.of("swarm@127.0.0.2", "swarm@127.0.0.3");
+        await().atMost(WAIT).until(() -> names(a).equals(two) && names(b).equals(two));
+        assertThat(downs).containsExactly("swarm@127.0.0.4 LEFT");
+    }
+
+    /** Whatever runs in a pod being deleted never joins: it would take workers only to hand them back. */
+    @Test
+    void aPodBeingDeletedIsNotAdmittedAnew() throws Exception {
+        final TestPod p0 = TestPod.running("swarm-0", "127.0.0.2");
+        final TestPod p1 = TestPod.running("swarm-1", "127.0.0.3");
+        api.server.pods(p0, p1, TestPod.running("swarm-2", "127.0.0.4").deleted());
+        final KubernetesDiscovery a = pod("127.0.0.2");
+        final KubernetesDiscovery b = pod("127.0.0.3");
+        final KubernetesDiscovery c = pod("127.0.0.4");
+        final List<String> two = List.of("swarm@127.0.0.2", "swarm@127.0.0.3");
+
+        await().atMost(WAIT).until(() -> names(a).equals(two) && names(b).equals(two)
+                && a.engine().count(Counter.REFUSED_NOT_ADMITTED) >= 3 && b.engine().count(Counter.REFUSED_NOT_ADMITTED) >= 3);
+        assertThat(names(a)).doesNotContain("swarm@127.0.0.4");
+        assertThat(names(c)).as("it still admits the others: the refusal is theirs").isEqualTo(
+                List.of("swarm@127.0.0.2", "swarm@127.0.0.3", "swarm@127.0.0.4"));
+    }
+
     @Test
     void onlyListedPodsUnderTheirOwnNameAreAdmitted() throws Exception {
         api.server.pods(TestPod.running("swarm-0", "127.0.0.2"), TestPod.running("swarm-1", "127.0.0.3"));

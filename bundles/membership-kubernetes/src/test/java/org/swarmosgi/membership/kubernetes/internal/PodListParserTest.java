@@ -25,11 +25,13 @@ class PodListParserTest {
     void readsARealShapedPodList() throws Exception {
         final List<Pod> pods = parse(PodsApiServer.podList(List.of(
                 TestPod.running("swarm-7c9f8d6b5-abcde", "10.244.1.7"),
-                new TestPod("swarm-7c9f8d6b5-fghij", "swarm", Map.of("app", "swarm"), "Pending", false, ""))));
+                new TestPod("swarm-7c9f8d6b5-fghij", "swarm", Map.of("app", "swarm"), "Pending", false, ""),
+                TestPod.running("swarm-7c9f8d6b5-klmno", "10.244.2.9").deleted())));
 
-        assertThat(pods).extracting(Pod::name, Pod::ip, Pod::phase, Pod::ready).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("swarm-7c9f8d6b5-abcde", "10.244.1.7", "Running", true),
-                org.assertj.core.groups.Tuple.tuple("swarm-7c9f8d6b5-fghij", "", "Pending", false));
+        assertThat(pods).extracting(Pod::name, Pod::ip, Pod::phase, Pod::ready, Pod::deleting).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("swarm-7c9f8d6b5-abcde", "10.244.1.7", "Running", true, false),
+                org.assertj.core.groups.Tuple.tuple("swarm-7c9f8d6b5-fghij", "", "Pending", false, false),
+                org.assertj.core.groups.Tuple.tuple("swarm-7c9f8d6b5-klmno", "10.244.2.9", "Running", true, true));
     }
 
     @Test
@@ -37,12 +39,12 @@ class PodListParserTest {
         assertThat(parse("{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{},\"items\":[]}")).isEmpty();
         assertThat(parse("{\"kind\":\"PodList\",\"items\":null}")).isEmpty();
         assertThat(parse("{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"p\"}}]}"))
-                .containsExactly(new Pod("p", "", "", "", false));
+                .containsExactly(new Pod("p", "", "", "", false, false));
         assertThat(parse("{\"items\":[{\"metadata\":{\"name\":\"p\",\"uid\":\"u\"},\"status\":{\"phase\":\"Running\","
                 + "\"podIP\":\"10.0.0.1\",\"conditions\":[{\"type\":\"ContainersReady\",\"status\":\"True\"}]}}],"
                 + "\"kind\":\"PodList\"}"))
                 .as("Ready is read from the Ready condition only").containsExactly(
-                        new Pod("p", "u", "10.0.0.1", "Running", false));
+                        new Pod("p", "u", "10.0.0.1", "Running", false, false));
     }
 
     @Test

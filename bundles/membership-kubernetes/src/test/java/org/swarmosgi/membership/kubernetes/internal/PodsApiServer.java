@@ -36,10 +36,24 @@ import com.sun.net.httpserver.HttpsServer;
 final class PodsApiServer implements AutoCloseable {
 
     /** A pod as the test declares it; rendered to real-shaped JSON. */
-    record TestPod(String name, String namespace, Map<String, String> labels, String phase, boolean ready, String ip) {
+    record TestPod(String name, String namespace, Map<String, String> labels, String phase, boolean ready, String ip,
+                   boolean deleting) {
+
+        TestPod(String name, String namespace, Map<String, String> labels, String phase, boolean ready, String ip) {
+            this(name, namespace, labels, phase, ready, ip, false);
+        }
 
         static TestPod running(String name, String ip) {
             return new TestPod(name, "swarm", Map.of("app", "swarm"), "Running", true, ip);
+        }
+
+        /** This pod after kubectl delete: metadata.deletionTimestamp set, still Running while it stops. */
+        TestPod deleted() {
+            return new TestPod(name, namespace, labels, phase, ready, ip, true);
+        }
+
+        TestPod notReady() {
+            return new TestPod(name, namespace, labels, phase, false, ip, deleting);
         }
     }
 
@@ -225,7 +239,9 @@ final class PodsApiServer implements AutoCloseable {
         final boolean scheduled = !p.phase().equals("Pending") || !p.ip().isEmpty();
         return "{\"metadata\":{\"name\":" + q(p.name()) + ",\"generateName\":\"swarm-7c9f8d6b5-\",\"namespace\":"
                 + q(p.namespace()) + ",\"uid\":" + q(uid) + ",\"resourceVersion\":\"48190\","
-                + "\"creationTimestamp\":\"2026-11-26T21:58:03Z\",\"labels\":{" + labels + "},"
+                + "\"creationTimestamp\":\"2026-11-26T21:58:03Z\","
+                + (p.deleting() ? "\"deletionTimestamp\":\"2026-11-26T22:14:41Z\",\"deletionGracePeriodSeconds\":45," : "")
+                + "\"labels\":{" + labels + "},"
                 + "\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"swarm-7c9f8d6b5\","
                 + "\"uid\":\"0b5f3a1e-3f0c-4a43-9d3b-5c2b1b6f4e21\",\"controller\":true,\"blockOwnerDeletion\":true}],"
                 + "\"managedFields\":[{\"manager\":\"kube-controller-manager\",\"operation\":\"Update\",\"apiVersion\":\"v1\","
