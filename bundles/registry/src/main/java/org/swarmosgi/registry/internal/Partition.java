@@ -44,6 +44,12 @@ final class Partition {
      * removed since. The sync is asked again when it ends.
      */
     boolean changedDuringSync;
+    /** The request of the sync in flight, kept to ask it once more (same nonce) when the host may have dropped it. */
+    Msg.SyncRequest syncAsk;
+    /** The sync's request was sent once more after the timeout, nothing of the answer having come. */
+    boolean syncAskedAgain;
+    /** The nonce of the host's latest sync request this node answered: a resend of it is not answered twice. */
+    long answeredNonce;
 
     Partition(NodeId host) {
         this.host = host;

@@ -993,8 +993,18 @@ final class RegistryCore {
         }
         for (Partition p : partitions.values()) {
             if (p != own && p.syncInFlight() && now >= p.syncDeadline) {
-                p.syncNonce = 0;
-                requestSync(p);
+                if (p.syncParts == 0 && !p.syncAskedAgain) {
+                    // Nothing of the answer yet: a large answer on a loaded machine can take longer than the timeout,
+                    // and a new request would throw it away when it comes, every time (a 100,000-name join was asked
+                    // 8 times). The same request once more, with twice the time: a host that answered it ignores it,
+                    // one that never got it answers. Still nothing then: a new request.
+                    p.syncAskedAgain = true;
+                    p.syncDeadline = now + 2 * settings.syncTimeoutMs();
+                    fx.send(p.host, p.syncAsk);
+                } else {
+                    p.syncNonce = 0;
+                    requestSync(p);
+                }
             }
         }
         if (now >= nextAnnounce) {
@@ -1203,11 +1213,24 @@ final class RegistryCore {
         p.changedDuringSync = false; // these digests describe the replica as it is now
         p.syncParts = 0;
         p.syncExpected = 0;
+        p.syncAskedAgain = false;
         p.syncDeadline = now() + settings.syncTimeoutMs();
-        fx.send(p.host, new Msg.SyncRequest(p.syncNonce, p.digests()));
+        p.syncAsk = new Msg.SyncRequest(p.syncNonce, p.digests());
+        fx.send(p.host, p.syncAsk);
     }
 
     private void onSyncRequest(NodeId from, Msg.SyncRequest r) {
+        final Partition peer = partitions.get(from);
+        if (r.nonce() == peer.answeredNonce) {
+            return; // asked once more (below) though its first request reached us: answered already
+        }
+        peer.answeredNonce = r.nonce();
+        if (peer.syncInFlight() && peer.syncParts == 0) {
+            // It has us in its view now, and a request of ours that reached it before may have been dropped (a
+            // node that joins sees its peers, and starts its registry, after they see it): asked again at once,
+            // not a sync timeout later. The same request, so a host that answered it already ignores it.
+            fx.send(from, peer.syncAsk);
+        }
         flush(); // operations written before this answer must not arrive after it
         final long[] theirs = r.digests();
         final List<Integer> differing = new ArrayList<>();
@@ -1295,6 +1318,7 @@ final class RegistryCore {
             }
             p.syncNonce = 0;
             p.syncTypes = null;
+            p.syncAsk = null;
             p.synced = true;
             final List<Op> held = new ArrayList<>(p.heldOps);
             p.heldOps.clear();

@@ -88,6 +88,54 @@ class RebalanceTest {
     }
 
     @Test
+    void theOldNodesStartMovingAsSoonAsANewNodeThatSawThemLastAnswers() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(3, before);
+        sim.handoffWeights = new int[] {0, 1, 0};
+        // The others see the new node, and ask it for its records, before it sees them (5-154 ms vs 200 ms): as
+        // when a node joins and its registry starts after its membership. It drops what they ask meanwhile.
+        sim.viewDelays.put("n3", 200L);
+        final long t0 = sim.now();
+        final Node d = sim.start("n3");
+        sim.run(200);
+        assertThat(sim.liveNodes().stream().filter(n -> n != d).map(n -> n.core.ready())).as("ready before it saw them")
+            .containsOnly(false);
+        sim.run(30); // a few message delays, well below the 300 ms after which they would ask it again
+        for (Node n : sim.liveNodes()) {
+            assertThat(n.core.ready()).as("%s ready %d ms after n3 started", n.id, sim.now() - t0).isTrue();
+        }
+        assertThat(d.liveWorkers()).as("moved to n3 by then").isNotEmpty();
+        sim.run(3_000);
+        for (Map.Entry<String, WorkerRef> e : registered(sim).entrySet()) {
+            final boolean toD = d.id.equals(d.core.placementOf(e.getKey(), Simulation.PERMANENT));
+            assertThat(e.getValue().node().equals(d.id)).as("%s on n3", e.getKey()).isEqualTo(toD);
+            assertThat(sim.node(e.getValue().node()).workers.get(e.getValue()).state).as("%s kept its state", e.getKey())
+                .isEqualTo(sim.node(before.get(e.getKey()).node()).workers.get(before.get(e.getKey())).state);
+        }
+        assertThat(sim.violations).isEmpty();
+    }
+
+    @Test
+    void aSyncWhoseAnswerTakesLongerThanTheTimeoutCompletes() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(4, before);
+        // Every sync answer arrives 450 ms after it was sent, past the 300 ms sync timeout (a large answer on a loaded
+        // machine): asked anew at each timeout, each answer would come for a request given up already.
+        sim.extraDelay = m -> m instanceof Msg.SyncReply ? 450 : 0;
+        final Node d = sim.start("n3");
+        sim.run(3_000);
+        for (Node n : sim.liveNodes()) {
+            assertThat(n.core.ready()).as("%s ready", n.id).isTrue();
+            assertThat(n.core.registered()).as("%s sees every name", n.id).hasSize(NAMES);
+        }
+        for (Map.Entry<String, WorkerRef> e : registered(sim).entrySet()) {
+            final boolean toD = d.id.equals(d.core.placementOf(e.getKey(), Simulation.PERMANENT));
+            assertThat(e.getValue().node().equals(d.id)).as("%s on n3", e.getKey()).isEqualTo(toD);
+        }
+        assertThat(sim.violations).isEmpty();
+    }
+
+    @Test
     void aWorkerThatNeverAnswersHoldsUpNoOther() {
         final Map<String, WorkerRef> before = new HashMap<>();
         final Simulation sim = threeNodesWithNames(7, before);

@@ -65,6 +65,10 @@ final class Simulation {
     /** Handoffs answered, by decision; starts that got the wrong state. */
     final Map<HandoffDecision.Kind, Integer> handoffs = new java.util.EnumMap<>(HandoffDecision.Kind.class);
     final List<String> violations = new ArrayList<>();
+    /** Fixed delays, by observer name, after which its failure detector catches up with the truth (else 5-154 ms). */
+    final Map<String, Long> viewDelays = new HashMap<>();
+    /** Delay added to every message of a kind (ms), on top of the random one. */
+    java.util.function.ToLongFunction<Msg> extraDelay = m -> 0;
     /** Every state handed off by a resume, by name. */
     private final Map<String, Set<String>> resumed = new HashMap<>();
     private long states;
@@ -127,7 +131,7 @@ final class Simulation {
             }
             // Through the wire format, as in a node: the codec is exercised by every history.
             final Msg wire = MsgCodec.decode(java.nio.ByteBuffer.wrap(MsgCodec.encode(message)));
-            at(1 + random.nextInt(maxDelay), () -> {
+            at(1 + random.nextInt(maxDelay) + extraDelay.applyAsLong(message), () -> {
                 if (target.alive && connected(id.name(), to.name())) {
                     target.core.onMessage(id, wire);
                     target.core.flush();
@@ -364,7 +368,8 @@ final class Simulation {
     private void scheduleViews() {
         for (Node observer : current.values()) {
             if (observer.alive) {
-                at(5 + random.nextInt(150), () -> reconcile(observer));
+                final Long fixed = viewDelays.get(observer.id.name());
+                at(fixed != null ? fixed : 5 + random.nextInt(150), () -> reconcile(observer));
             }
         }
     }
