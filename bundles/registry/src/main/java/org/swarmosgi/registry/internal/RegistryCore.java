@@ -196,6 +196,23 @@ final class RegistryCore {
     }
 
     /**
+     * The latest registrations this owner granted, by name: who asked (origin and request id) and what
+     * started. A request sent again because its answer was lost is answered OK with that worker again, not
+     * "already registered" with its own worker. The last {@link #GRANTS_KEPT} only: a resend comes within
+     * the retry delay, long before that many later registrations push it out.
+     */
+    private record Grant(NodeId origin, long corr, WorkerRef ref) {
+    }
+
+    static final int GRANTS_KEPT = 65_536;
+    private final Map<String, Grant> grants = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Grant> eldest) {
+            return size() > GRANTS_KEPT;
+        }
+    };
+
+    /**
      * One of our workers moving to its new placement: its host is asked {@code beginHandoff} (it holds the
      * worker's messages from then on); after restart or resume the new host is asked to start it one
      * generation up, and once it answers, our record goes and the held messages follow the new instance.
@@ -1522,7 +1539,9 @@ final class RegistryCore {
         }
         final Record existing = winners.get(r.name());
         if (existing != null) {
-            send(from, new Msg.Reply(r.corr(), Status.EXISTS, existing, null, null));
+            final Grant g = grants.get(r.name());
+            final boolean again = g != null && g.origin().equals(from) && g.corr() == r.corr() && g.ref().equals(existing.ref);
+            send(from, new Msg.Reply(r.corr(), again ? Status.OK : Status.EXISTS, existing, null, null));
             return;
         }
         if (orphans.containsKey(r.name()) && !claims.containsKey(r.name())) {
@@ -1606,6 +1625,8 @@ final class RegistryCore {
             Status s = status;
             if (status == Status.OK && !first) {
                 s = Status.EXISTS;
+            } else if (status == Status.OK && record != null) {
+                grants.put(c.name, new Grant(w.origin, w.corr, record.ref)); // its answer may be lost: see onRegisterReq
             }
             first = false;
             send(w.origin, new Msg.Reply(w.corr, s, record, null, error));

@@ -49,6 +49,26 @@ class LostMessageTest {
         assertThat(o.ok()).as("registered: %s", o.error).isTrue();
     }
 
+    /**
+     * The owner's answer that the registration started is lost: the caller asks again and must hear that its
+     * registration is the one that started, not "already registered" with its own worker. Found by the model
+     * test (concurrent registrations from every node under loss, where no caller saw a success).
+     */
+    @Test
+    void aRegistrationWhoseAnswerWasLostIsAnsweredWithItsOwnWorker() {
+        final Simulation sim = settled();
+        final Simulation.Node caller = sim.node("n1");
+        final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
+        final boolean[] dropped = {false};
+        sim.drop = m -> m instanceof Msg.Reply r && r.status() == Msg.Status.OK && !dropped[0] && (dropped[0] = true);
+        final Simulation.Outcome o = sim.call(caller, id -> caller.core.register(id, name, Simulation.PERMANENT,
+                "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(BOUND_MS);
+        assertThat(dropped[0]).as("the answer was lost").isTrue();
+        assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
+        assertThat(o.result).isEqualTo(sim.node("n2").core.whereis(name).orElseThrow());
+    }
+
     private static Simulation settled() {
         final Simulation sim = new Simulation(42, Simulation.SETTINGS);
         for (String name : new String[] {"n1", "n2", "n3"}) {

@@ -122,6 +122,7 @@ class RebalanceTest {
         // Every sync answer arrives 450 ms after it was sent, past the 300 ms sync timeout (a large answer on a loaded
         // machine): asked anew at each timeout, each answer would come for a request given up already.
         sim.extraDelay = m -> m instanceof Msg.SyncReply ? 450 : 0;
+        sim.handoffWeights = new int[] {0, 1, 0}; // every worker resumes: one that answered ignore would stay put
         final Node d = sim.start("n3");
         sim.run(3_000);
         for (Node n : sim.liveNodes()) {

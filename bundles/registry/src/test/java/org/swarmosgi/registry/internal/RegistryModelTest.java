@@ -292,7 +292,7 @@ class RegistryModelTest {
                     }
                 }
                 if (!partitioned && !unsure && model.get(name).known && !model.get(name).present) {
-                    assertThat(started).as("concurrent registrations of %s from every node", name).hasSize(1);
+                    assertThat(started).as("concurrent registrations of %s from every node%s", name, trace()).hasSize(1);
                 }
                 for (Outcome o : outcomes) {
                     registered(name, o, false);

@@ -69,6 +69,8 @@ final class Simulation {
     final Map<String, Long> viewDelays = new HashMap<>();
     /** Delay added to every message of a kind (ms), on top of the random one. */
     java.util.function.ToLongFunction<Msg> extraDelay = m -> 0;
+    /** Messages lost on purpose (a test's choice), on top of {@link #loss}. */
+    java.util.function.Predicate<Msg> drop = m -> false;
     /** Every state handed off by a resume, by name. */
     private final Map<String, Set<String>> resumed = new HashMap<>();
     private long states;
@@ -122,7 +124,7 @@ final class Simulation {
         @Override
         public void send(NodeId to, Msg message) {
             messages++;
-            if (random.nextDouble() < loss) {
+            if (random.nextDouble() < loss || drop.test(message)) {
                 return;
             }
             final Node target = node(to);
