@@ -603,7 +603,11 @@ class RegistryModelTest {
 
             if (o.ok()) {
                 final WorkerRef ref = (WorkerRef) o.result;
-                if (e.known && e.present && !e.matches(ref)) {
+                if (orExisting && sim.loss > 0 && !(e.known && e.present && e.matches(ref))) {
+                    // Under loss the owner may answer with a worker whose removal has not reached it yet (a lost
+                    // unregister answer, repaired later by anti-entropy): no proof of what holds the name.
+                    e.unknown();
+                } else if (e.known && e.present && !e.matches(ref)) {
                     // Another side of a partition registered it too: after the heal one of them wins.
                     e.candidates.add(ref);
                     e.groups.clear();
@@ -925,6 +929,41 @@ class RegistryModelTest {
             new RegisterEverywhere(0),
             new Register(2, 1, false, true),
             new Send(5, 0)));
+    }
+
+    /** Under loss a whereisOrRegister may be answered with a worker whose unregistration has not reached the owner yet: the model no longer takes it for proof (found by the property: 6 nodes, seed 28602). */
+    @Example
+    void anOrExistingAnswerUnderLossMayNameAWorkerBeingUnregistered() {
+        new Run(6, 28602L, 0).play(List.of(
+            new RegisterEverywhere(5),
+            new Register(0, 2, true, true),
+            new RegisterEverywhere(1),
+            new Unregister(3, 5),
+            new Loss(20, 20),
+            new Register(0, 1, true, true),
+            new Unregister(0, 2),
+            new CrashWorker(2),
+            new Wait(19),
+            new Register(0, 1, false, true),
+            new Register(0, 2, true, true),
+            new Join(0, 0, 1, false),
+            new Send(6, 1),
+            new Register(1, 1, true, true),
+            new Join(0, 1, 4, false),
+            new TogglePermanent(0),
+            new Join(0, 0, 3, false),
+            new Join(5, 0, 3, false),
+            new RegisterLocal(5, 3),
+            new CrashWorker(2),
+            new RegisterLocal(1, 3),
+            new Register(2, 5, true, false),
+            new Register(2, 2, false, false),
+            new Wait(7),
+            new RegisterEverywhere(2),
+            new Unregister(2, 3),
+            new Register(4, 2, false, false),
+            new Drain(0),
+            new Register(3, 3, false, true)));
     }
 
     /** Sanity of the harness itself: one node registers, another finds it, then it is gone. */
