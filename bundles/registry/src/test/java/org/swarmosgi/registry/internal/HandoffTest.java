@@ -29,19 +29,7 @@ class HandoffTest {
 
     /** Three nodes with names, then a fourth while workers ignore their moves; then workers resume when asked. */
     private void misplacedWorkers(long seed) {
-        sim = new Simulation(seed, Simulation.SETTINGS);
-        for (int i = 0; i < 3; i++) {
-            sim.start("n" + i);
-        }
-        sim.run(1_000);
-        for (int i = 0; i < NAMES; i++) {
-            final Node n = sim.liveNodes().get(i % 3);
-            final String name = "w" + i;
-            final Outcome o = await(sim.call(n, id -> n.core.register(id, name, Simulation.PERMANENT, new byte[0], 2_000, false)));
-            assertThat(o.ok()).as("%s", o.error).isTrue();
-            before.put(name, (WorkerRef) o.result);
-        }
-        sim.run(1_000);
+        sim = RebalanceTest.threeNodesWithNames(seed, before, NAMES);
         sim.handoffWeights = new int[] {0, 0, 1};
         d = sim.start("n3");
         sim.run(3_000);

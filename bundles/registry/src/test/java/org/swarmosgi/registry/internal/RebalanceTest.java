@@ -20,13 +20,14 @@ import org.swarmosgi.ring.HashRing;
 class RebalanceTest {
     private static final int NAMES = 400;
 
-    private static Simulation threeNodesWithNames(long seed, Map<String, WorkerRef> refs) {
+    /** Three nodes, then {@code names} permanent workers registered from all of them (refs into {@code refs}). */
+    static Simulation threeNodesWithNames(long seed, Map<String, WorkerRef> refs, int names) {
         final Simulation sim = new Simulation(seed, Simulation.SETTINGS);
         for (int i = 0; i < 3; i++) {
             sim.start("n" + i);
         }
         sim.run(1_000);
-        for (int i = 0; i < NAMES; i++) {
+        for (int i = 0; i < names; i++) {
             final Node n = sim.liveNodes().get(i % 3);
             final String name = "w" + i;
             final Outcome o = sim.call(n, id -> n.core.register(id, name, Simulation.PERMANENT, new byte[0], 2_000, false));
@@ -48,7 +49,7 @@ class RebalanceTest {
     void aFourthNodeTakesAQuarterAndOnlyThose() {
         for (HandoffDecision.Kind only : HandoffDecision.Kind.values()) {
             final Map<String, WorkerRef> before = new HashMap<>();
-            final Simulation sim = threeNodesWithNames(only.ordinal(), before);
+            final Simulation sim = threeNodesWithNames(only.ordinal(), before, NAMES);
             sim.handoffWeights = new int[] {only == HandoffDecision.Kind.RESTART ? 1 : 0,
                 only == HandoffDecision.Kind.RESUME ? 1 : 0, only == HandoffDecision.Kind.IGNORE ? 1 : 0};
             final Node d = sim.start("n3");
@@ -90,7 +91,7 @@ class RebalanceTest {
     @Test
     void theOldNodesStartMovingAsSoonAsANewNodeThatSawThemLastAnswers() {
         final Map<String, WorkerRef> before = new HashMap<>();
-        final Simulation sim = threeNodesWithNames(3, before);
+        final Simulation sim = threeNodesWithNames(3, before, NAMES);
         sim.handoffWeights = new int[] {0, 1, 0};
         // The others see the new node, and ask it for its records, before it sees them (5-154 ms vs 200 ms): as
         // when a node joins and its registry starts after its membership. It drops what they ask meanwhile.
@@ -118,7 +119,7 @@ class RebalanceTest {
     @Test
     void aSyncWhoseAnswerTakesLongerThanTheTimeoutCompletes() {
         final Map<String, WorkerRef> before = new HashMap<>();
-        final Simulation sim = threeNodesWithNames(4, before);
+        final Simulation sim = threeNodesWithNames(4, before, NAMES);
         // Every sync answer arrives 450 ms after it was sent, past the 300 ms sync timeout (a large answer on a loaded
         // machine): asked anew at each timeout, each answer would come for a request given up already.
         sim.extraDelay = m -> m instanceof Msg.SyncReply ? 450 : 0;
@@ -139,7 +140,7 @@ class RebalanceTest {
     @Test
     void aWorkerThatNeverAnswersHoldsUpNoOther() {
         final Map<String, WorkerRef> before = new HashMap<>();
-        final Simulation sim = threeNodesWithNames(7, before);
+        final Simulation sim = threeNodesWithNames(7, before, NAMES);
         sim.handoffWeights = new int[] {0, 1, 0};
         // One of the names the new node will take never answers beginHandoff; every other one does.
         final HashRing four = HashRing.of(Set.of("n0", "n1", "n2", "n3"), Simulation.SETTINGS.virtualNodes());
@@ -159,7 +160,7 @@ class RebalanceTest {
     @Test
     void aCrashedNodesWorkersStartAgainFromTheirLastCheckpoint() {
         final Map<String, WorkerRef> before = new HashMap<>();
-        final Simulation sim = threeNodesWithNames(11, before);
+        final Simulation sim = threeNodesWithNames(11, before, NAMES);
         final Node victim = sim.liveNodes().get(1);
         final Map<String, byte[]> states = new HashMap<>();
         victim.workers.forEach((ref, w) -> {
@@ -188,7 +189,7 @@ class RebalanceTest {
     @Test
     void aCheckpointTheWorkerAsksForIsWhatItsRestartStartsFrom() {
         final Map<String, WorkerRef> before = new HashMap<>();
-        final Simulation sim = threeNodesWithNames(12, before);
+        final Simulation sim = threeNodesWithNames(12, before, NAMES);
         final Node victim = sim.liveNodes().get(1);
         final Map<String, byte[]> changed = new HashMap<>();
         victim.workers.forEach((ref, w) -> {
@@ -217,7 +218,7 @@ class RebalanceTest {
     @Test
     void aDrainedNodeHandsEveryWorkerOffBeforeItStops() {
         final Map<String, WorkerRef> before = new HashMap<>();
-        final Simulation sim = threeNodesWithNames(5, before);
+        final Simulation sim = threeNodesWithNames(5, before, NAMES);
         sim.handoffWeights = new int[] {0, 1, 0};
         final Node leaving = sim.liveNodes().get(2);
         final long onIt = before.values().stream().filter(r -> r.node().equals(leaving.id)).count();

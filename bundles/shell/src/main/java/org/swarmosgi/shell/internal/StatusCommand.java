@@ -1,6 +1,9 @@
 package org.swarmosgi.shell.internal;
 
+import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -11,13 +14,17 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
+import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.SwarmRegistry;
 import org.swarmosgi.api.membership.Membership;
 import org.swarmosgi.api.node.LocalNode;
 import org.swarmosgi.api.transport.Transport;
 
 /**
- * {@code swarm:status}: this node and the ring as this node sees it. Gogo prints the returned text.
+ * {@code swarm:status}: this node and the ring as this node sees it; {@code swarm:nodes}: every node
+ * membership reports or the registry places names on, with incarnation, endpoint, state, last
+ * heartbeat, ring share and roles. One component: the two read the same services. Gogo prints the
+ * returned text.
  *
  * <p>LocalNode is static and mandatory: when the node re-registers (a configuration change gives a
  * new incarnation) this component is re-activated with the new one. Membership, Transport and the
@@ -27,7 +34,7 @@ import org.swarmosgi.api.transport.Transport;
  */
 @Component(
         service = StatusCommand.class,
-        property = {"osgi.command.scope=swarm", "osgi.command.function=status"})
+        property = {"osgi.command.scope=swarm", "osgi.command.function=status", "osgi.command.function=nodes"})
 public final class StatusCommand {
 
     @Reference
@@ -69,5 +76,32 @@ public final class StatusCommand {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    @Descriptor("lists the nodes: incarnation, endpoint, state, last heartbeat, share of the ring, roles")
+    public String nodes(
+            @Descriptor(RegistryCommands.JSON_HELP)
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
+        final Membership m = membership;
+        final Transport t = transport;
+        final SwarmRegistry r = registry;
+        final NodesReport.Self self = new NodesReport.Self(node.id(),
+                t == null ? "-" : t.localEndpoint().toString(), node.roles());
+        final Collection<Member> members = m == null ? null : m.members();
+        final StatusReport.Topology topology = r == null ? null : topology(r);
+        final Map<NodeId, Instant> heard = new HashMap<>();
+        if (m != null) {
+            for (Member member : members) {
+                m.lastHeartbeat(member.id()).ifPresent(at -> heard.put(member.id(), at));
+            }
+            if (topology != null) { // a node the registry still places on may have gone silent
+                for (Member member : topology.nodes()) {
+                    m.lastHeartbeat(member.id()).ifPresent(at -> heard.put(member.id(), at));
+                }
+            }
+        }
+        final NodesReport.Views views = new NodesReport.Views(members, heard, topology);
+        final Instant now = Instant.now();
+        return json ? Json.write(NodesReport.json(self, views, now)) : NodesReport.format(self, views, now);
     }
 }

@@ -49,9 +49,9 @@ public final class DistributionNode {
     /**
      * Runs many commands in one write (as fast as the shell reads them) and returns their answers,
      * one per command in order, each as {@link #execute} returns it. Waits at most {@code timeout}
-     * for the last answer.
+     * for the last answer. One conversation at a time: callers on several threads take turns, a batch each.
      */
-    public List<String> executeAll(List<String> commands, Duration timeout) {
+    public synchronized List<String> executeAll(List<String> commands, Duration timeout) {
         final List<String> markers = new ArrayList<>(commands.size());
         final StringBuilder script = new StringBuilder();
         for (String command : commands) {

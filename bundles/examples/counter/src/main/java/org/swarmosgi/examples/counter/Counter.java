@@ -15,6 +15,9 @@ import org.swarmosgi.api.Worker;
  *   <li>{@code inc <n>}: add n (0 to {@value Long#MAX_VALUE}); as a call, answers the new count;</li>
  *   <li>{@code get}: a call only; answers the count;</li>
  *   <li>{@code reset}: back to 0; as a call, answers {@code 0}.</li>
+ *   <li>{@code next <n>}: the count becomes n if n is the count plus 1, else the message fails and the
+ *       count stays: a stream of numbered messages 1, 2, 3, ... ends at its last number only if none was
+ *       lost, repeated or taken out of order; as a call, answers the new count.</li>
  * </ul>
  * Anything else fails that call (or, for a cast, that message) with a message naming what is
  * wrong; the counter itself keeps running unchanged.
@@ -26,7 +29,7 @@ import org.swarmosgi.api.Worker;
 public final class Counter implements Worker<String, String> {
 
     /** The commands a counter knows, for error messages. */
-    static final String USAGE = "try inc, inc <n>, get, reset";
+    static final String USAGE = "try inc, inc <n>, get, reset, next <n>";
 
     /** Longest part of a bad message quoted back in an error. */
     private static final int QUOTE_LIMIT = 40;
@@ -110,6 +113,13 @@ public final class Counter implements Worker<String, String> {
     private void apply(Op op) {
         switch (op.kind) {
             case INC -> count = add(count, op.amount);
+            case NEXT -> {
+                if (op.amount != count + 1) {
+                    throw new IllegalArgumentException("next " + op.amount + " out of turn: the count is " + count
+                            + ", so the next is " + (count + 1));
+                }
+                count = op.amount;
+            }
             case RESET -> count = 0;
             case GET -> { }
         }
@@ -170,7 +180,7 @@ public final class Counter implements Worker<String, String> {
         return oneLine.length() <= QUOTE_LIMIT ? oneLine : oneLine.substring(0, QUOTE_LIMIT - 3) + "...";
     }
 
-    private enum Kind { INC, GET, RESET }
+    private enum Kind { INC, GET, RESET, NEXT }
 
     /** One parsed message. */
     private record Op(Kind kind, long amount) {
@@ -194,6 +204,12 @@ public final class Counter implements Worker<String, String> {
                     }
                     throw new IllegalArgumentException("'inc' takes at most one argument, a whole number: "
                             + "'" + printable(text) + "'");
+                case "next":
+                    if (words.length == 2 && parseCount(words[1]) > 0) {
+                        return new Op(Kind.NEXT, parseCount(words[1]));
+                    }
+                    throw new IllegalArgumentException("'next' takes one argument, a whole number from 1 to "
+                            + Long.MAX_VALUE + ": '" + printable(text) + "'");
                 case "get":
                 case "reset":
                     if (words.length == 1) {

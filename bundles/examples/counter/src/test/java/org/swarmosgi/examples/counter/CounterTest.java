@@ -47,6 +47,20 @@ class CounterTest {
     }
 
     @Test
+    void nextTakesANumberedStreamInOrderOnly() throws Exception {
+        final Worker<String, String> counter = start("");
+
+        counter.handleCast("next 1");
+        counter.handleCast("next 2");
+        assertThat(call(counter, "next 3")).isEqualTo("ok 3");
+        assertThat(call(counter, "next 5")).isEqualTo("failed next 5 out of turn: the count is 3, so the next is 4");
+        assertThat(call(counter, "next 3")).isEqualTo("failed next 3 out of turn: the count is 3, so the next is 4");
+        assertThat(call(counter, "next 0")).startsWith("failed 'next' takes one argument, a whole number from 1");
+        assertThat(call(counter, "next")).startsWith("failed 'next' takes one argument");
+        assertThat(call(counter, "get")).isEqualTo("ok 3");
+    }
+
+    @Test
     void castsChangeTheCountWithoutAnswer() throws Exception {
         final Worker<String, String> counter = start("10");
 
@@ -61,8 +75,8 @@ class CounterTest {
     void aBadCallFailsThatCallOnlyWithAClearMessage() throws Exception {
         final Worker<String, String> counter = start("7");
 
-        assertThat(call(counter, "x")).isEqualTo("failed unknown command 'x': try inc, inc <n>, get, reset");
-        assertThat(call(counter, "")).isEqualTo("failed unknown command '': try inc, inc <n>, get, reset");
+        assertThat(call(counter, "x")).isEqualTo("failed unknown command 'x': try inc, inc <n>, get, reset, next <n>");
+        assertThat(call(counter, "")).isEqualTo("failed unknown command '': try inc, inc <n>, get, reset, next <n>");
         assertThat(call(counter, "INC")).startsWith("failed unknown command 'INC'");
         assertThat(call(counter, "inc abc")).isEqualTo(
                 "failed bad amount 'abc': inc <n> takes a whole number from 0 to " + Long.MAX_VALUE);
@@ -94,7 +108,7 @@ class CounterTest {
 
         assertThatThrownBy(() -> counter.handleCast("x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown command 'x': try inc, inc <n>, get, reset");
+                .hasMessage("unknown command 'x': try inc, inc <n>, get, reset, next <n>");
         assertThatThrownBy(() -> counter.handleCast("get"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'get' must be a call");
         assertThat(call(counter, "get")).isEqualTo("ok 3");
