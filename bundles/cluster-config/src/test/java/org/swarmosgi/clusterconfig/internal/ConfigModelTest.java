@@ -23,7 +23,7 @@ class ConfigModelTest {
     private static final String[] PIDS = {"app.a", "app.b", "app.c", "local.x"};
     private static final String[] KEYS = {"size", "mode", "list"};
 
-    @Property(tries = 300)
+    @Property(tries = 300, seed = "20261130") // fixed: the build runs the same histories every time; explore with the seed removed
     void everyNodeConvergesOnTheLastWriter(@ForAll long seed, @ForAll @IntRange(min = 2, max = 4) int size,
                                            @ForAll @IntRange(min = 1, max = 40) int operations) {
         final Sim sim = new Sim(seed);

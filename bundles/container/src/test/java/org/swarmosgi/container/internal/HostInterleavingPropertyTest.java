@@ -120,7 +120,7 @@ class HostInterleavingPropertyTest {
         return op.list().ofMinSize(1).ofMaxSize(25);
     }
 
-    @Property(tries = 500)
+    @Property(tries = 500, seed = "20261130") // fixed: the build runs the same histories every time; explore with the seed removed
     void everyAcceptedEnvelopeEndsExactlyOnce(@ForAll("ops") List<Op> ops) throws Exception {
         HANDLED.clear();
         final AtomicLong version = new AtomicLong(1);

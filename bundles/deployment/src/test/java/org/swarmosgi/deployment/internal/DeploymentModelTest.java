@@ -23,7 +23,7 @@ class DeploymentModelTest {
     private static final String[] NAMES = {"device", "counter", "meter"};
     private static final String[] VERSIONS = {"1.0.0", "1.1.0", "2.0.0"};
 
-    @Property(tries = 300)
+    @Property(tries = 300, seed = "20261130") // fixed: the build runs the same histories every time; explore with the seed removed
     void everyNodeConvergesOnTheGreatestChange(@ForAll long seed, @ForAll @IntRange(min = 2, max = 4) int size,
                                                @ForAll @IntRange(min = 1, max = 25) int operations) {
         final Sim sim = new Sim(seed);

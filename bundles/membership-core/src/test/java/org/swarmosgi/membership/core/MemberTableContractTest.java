@@ -50,7 +50,7 @@ class MemberTableContractTest {
                 Arbitraries.of(true, false)).as(Step::new);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 300, seed = "20261130") // fixed: the build runs the same histories every time; explore with the seed removed
     void everySequenceKeepsTheContract(@ForAll @Size(max = 200) List<@From("steps") Step> steps) {
         final MemberTable table = new MemberTable(MemberTableTest.SELF, Timing.DEFAULTS, 60_000 * MS,
                 () -> MemberTableTest.WALL_MS);

@@ -967,7 +967,7 @@ class RegistryModelTest {
     }
 
     /** Sanity of the harness itself: one node registers, another finds it, then it is gone. */
-    @Property(tries = 20)
+    @Property(tries = 20, seed = CI_SEED)
     void aSimpleHistory(@ForAll long seed) {
         final Run run = new Run(3, seed, 0);
         final Node a = run.live(0);
