@@ -5,7 +5,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,8 +42,8 @@ public class MetricsClusterIT {
     @Test
     public void metricsCountARegistryCallAndReadinessFollowsTheRegistryOverHttpAndJmx() throws Exception {
         try (DistributionCluster cluster = new DistributionCluster(SwarmContainer.distribution(), WORK)) {
-            final int port1 = freePort();
-            final int port2 = freePort();
+            final int port1 = DistributionCluster.freeLoopbackPort();
+            final int port2 = DistributionCluster.freeLoopbackPort();
             final DistributionNode m1 = cluster.start("metrics1", "--http-port", Integer.toString(port1));
             final DistributionNode m2 = cluster.start("metrics2", "--http-port", Integer.toString(port2));
             for (DistributionNode n : new DistributionNode[] {m1, m2}) {
@@ -98,11 +97,6 @@ public class MetricsClusterIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),

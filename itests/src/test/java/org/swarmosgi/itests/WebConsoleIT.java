@@ -6,8 +6,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,7 +90,7 @@ public class WebConsoleIT {
         assertTrue("Chromium and its driver are needed (apt-get install chromium chromium-driver; .ci/run does)",
                 new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute());
         final long begin = System.nanoTime();
-        final int port = freePort();
+        final int port = DistributionCluster.freeLoopbackPort();
         processes = new DistributionCluster(SwarmContainer.distribution(), WORK);
         final DistributionNode first = start("wc1", "--http-port", Integer.toString(port));
         final DistributionNode victim = start("wc2");
@@ -186,9 +184,4 @@ public class WebConsoleIT {
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

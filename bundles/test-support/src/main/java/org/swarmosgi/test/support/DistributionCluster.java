@@ -2,6 +2,8 @@ package org.swarmosgi.test.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,5 +87,18 @@ public final class DistributionCluster implements AutoCloseable {
     @Override
     public void close() {
         processes.close();
+    }
+
+    /**
+     * A loopback TCP port free a moment ago, for a node's {@code --http-port} when the test must know the port
+     * before the node starts (probed and released: another process could take it meanwhile, unlike
+     * {@link HeldPort}; Jetty binds without SO_REUSEADDR, so the port cannot be held for it).
+     */
+    public static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -475,21 +475,42 @@ final class ReceiveAgent implements Agent, FragmentHandler {
         final InboundSession session = sessions.remove(image.correlationId());
         reassembly.release(image.correlationId());
         if (session != null) {
-            streamEnded.accept(session.member);
+            ended(session);
         }
+    }
+
+    /**
+     * Calls waiting on {@code gone}'s member fail only when none of its streams to this node is left: a peer
+     * that reopened its stream (after a partition, or a receiver it lost) answers on the new one, and the old
+     * image, ending a while later, must not fail the calls the new one carries.
+     */
+    private void ended(InboundSession gone) {
+        for (final InboundSession other : sessions.values()) {
+            if (other.member.id().equals(gone.member.id()) && !other.image.isClosed()) {
+                return;
+            }
+        }
+        streamEnded.accept(gone.member);
     }
 
     private int housekeeping() {
         int work = 0;
         if (!sessions.isEmpty()) {
+            java.util.List<InboundSession> closed = null; // ended() iterates the map too: after this loop
             for (final Long2ObjectHashMap<InboundSession>.ValueIterator it = sessions.values().iterator(); it.hasNext(); ) {
                 final InboundSession session = it.next();
                 if (session.image.isClosed()) {
                     it.remove();
                     work++;
                     reassembly.release(session.image.correlationId());
-                    streamEnded.accept(session.member);
+                    if (closed == null) {
+                        closed = new java.util.ArrayList<>(2);
+                    }
+                    closed.add(session);
                 }
+            }
+            if (closed != null) {
+                closed.forEach(this::ended);
             }
         }
         if (!nonces.isEmpty()) {
