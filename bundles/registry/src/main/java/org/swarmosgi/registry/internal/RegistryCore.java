@@ -213,6 +213,25 @@ final class RegistryCore {
     };
 
     /**
+     * Name requests (unregister, join, leave, handoff) by who asked (origin and request id): the host a request was
+     * forwarded to, and once known, the host's final report. The host keeps the report when it does the change,
+     * the owner what it forwarded and the report it relayed. A request sent again because an answer was lost (the
+     * report to the owner, or the owner's to the origin) is answered with that report again, or forwarded to the
+     * same host again, not judged anew on a state it changed itself (an unregistration asked again found the name
+     * gone: "not registered", or RETRY from its host until the caller's timeout while the owner's replica still
+     * held the name). The last {@link #GRANTS_KEPT} only, as {@link #grants}.
+     */
+    private record NameAnswer(NodeId host, Msg.NameDone report) {
+    }
+
+    private final Map<Requester, NameAnswer> nameAnswers = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Requester, NameAnswer> eldest) {
+            return size() > GRANTS_KEPT;
+        }
+    };
+
+    /**
      * One of our workers moving to its new placement: its host is asked {@code beginHandoff} (it holds the
      * worker's messages from then on); after restart or resume the new host is asked to start it one
      * generation up, and once it answers, our record goes and the held messages follow the new instance.
@@ -1918,19 +1937,34 @@ final class RegistryCore {
             send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null));
             return;
         }
+        final Requester asker = new Requester(from, r.corr());
+        final NameAnswer known = nameAnswers.get(asker);
+        if (known != null && known.report != null) {
+            final Msg.NameDone done = known.report;
+            send(from, new Msg.Reply(r.corr(), done.status(), done.record(), done.op(), null)); // its answer was lost
+            return;
+        }
         final Record w = winners.get(r.name());
-        if (w == null) {
+        // Asked again before the host reported: the same host, which may have done it already (its report lost).
+        final NodeId host = known != null && partitions.containsKey(known.host) ? known.host : w == null ? null : w.ref.node();
+        if (host == null) {
             final boolean coming = claims.containsKey(r.name()) || orphans.containsKey(r.name());
             send(from, new Msg.Reply(r.corr(), coming ? Status.RETRY : Status.NOT_REGISTERED, null, null, null));
             return;
         }
-        send(w.ref.node(), new Msg.NameFwd(from, r.corr(), r.action(), r.name(), r.group()));
+        nameAnswers.put(asker, new NameAnswer(host, null));
+        send(host, new Msg.NameFwd(from, r.corr(), r.action(), r.name(), r.group()));
     }
 
     private void onNameFwd(NodeId owner, Msg.NameFwd r) {
+        final NameAnswer known = nameAnswers.get(new Requester(r.origin(), r.corr()));
+        if (known != null && known.report != null) {
+            send(owner, known.report); // done already: the report was lost on its way to the owner
+            return;
+        }
         final Record mine = own.get(r.name());
         if (mine == null || moves.containsKey(r.name())) {
-            send(owner, new Msg.NameDone(r.origin(), r.corr(), Status.RETRY, null, null)); // moved or going: ask again
+            report(owner, new Msg.NameDone(r.origin(), r.corr(), Status.RETRY, null, null)); // moved or going: ask again
             return;
         }
         switch (r.action()) {
@@ -1938,16 +1972,32 @@ final class RegistryCore {
             case UNREGISTER -> {
                 final Op.Remove op = removeOwn(mine, StopReason.UNREGISTERED);
                 fx.stopWorker(mine.ref, StopReason.UNREGISTERED, op.seq());
-                send(owner, new Msg.NameDone(r.origin(), r.corr(), Status.OK, mine, op));
+                report(owner, new Msg.NameDone(r.origin(), r.corr(), Status.OK, mine, op));
             }
             case JOIN -> {
                 final Record next = putOwn(mine.withGroup(r.group(), nextVersion()));
-                send(owner, new Msg.NameDone(r.origin(), r.corr(), Status.OK, next, new Op.Put(next)));
+                report(owner, new Msg.NameDone(r.origin(), r.corr(), Status.OK, next, new Op.Put(next)));
             }
             case LEAVE -> {
                 final Record next = putOwn(mine.withoutGroup(r.group(), nextVersion()));
-                send(owner, new Msg.NameDone(r.origin(), r.corr(), Status.OK, next, new Op.Put(next)));
+                report(owner, new Msg.NameDone(r.origin(), r.corr(), Status.OK, next, new Op.Put(next)));
             }
+        }
+    }
+
+    /** Tells the owner how a forwarded request went, and keeps a final report for the request asked again. */
+    private void report(NodeId owner, Msg.NameDone done) {
+        keepAnswer(done);
+        send(owner, done);
+    }
+
+    /** A final report is kept; after RETRY the request asked again is served anew (by the host the owner sees then). */
+    private void keepAnswer(Msg.NameDone done) {
+        final Requester asker = new Requester(done.origin(), done.corr());
+        if (done.status() == Status.RETRY) {
+            nameAnswers.remove(asker);
+        } else {
+            nameAnswers.put(asker, new NameAnswer(self, done));
         }
     }
 
@@ -1976,13 +2026,14 @@ final class RegistryCore {
             }
             status = Status.RETRY; // (otherwise the next resend begins it, once our view is whole)
         }
-        send(owner, new Msg.NameDone(r.origin(), r.corr(), status, mine, null));
+        report(owner, new Msg.NameDone(r.origin(), r.corr(), status, mine, null));
     }
 
     private void onNameDone(Msg.NameDone r) {
         if (r.status() == Status.OK && r.op() != null) {
             applyEarly(r.record().ref.node(), r.op());
         }
+        keepAnswer(r);
         send(r.origin(), new Msg.Reply(r.corr(), r.status(), r.record(), r.op(), null));
     }
 

@@ -100,6 +100,26 @@ class HandoffTest {
         assertThat(n0.core.whereis(name)).contains(before.get(name));
     }
 
+    /**
+     * The answer that the worker answered ignore is lost: the handoff asked again is told so again, not turned
+     * into a second move that asks the worker once more.
+     */
+    @Test
+    void aHandoffWhoseIgnoreAnswerWasLostDoesNotAskTheWorkerAgain() {
+        misplacedWorkers(3);
+        final Node n0 = sim.liveNodes().get(0);
+        sim.handoffWeights = new int[] {0, 0, 1};
+        final String name = misplaced().get(0);
+        final int ignoredBefore = sim.handoffs.getOrDefault(HandoffDecision.Kind.IGNORE, 0);
+        final boolean[] dropped = {false};
+        sim.drop = m -> m instanceof Msg.Reply r && r.status() == Msg.Status.FAILED && !dropped[0] && (dropped[0] = true);
+        final Outcome ignored = await(sim.call(n0, id -> n0.core.handoff(id, name, 2_000)));
+        assertThat(dropped[0]).as("the answer was lost").isTrue();
+        assertThat(ignored.error).isExactlyInstanceOf(SwarmException.class)
+            .hasMessage("'" + name + "' stays on " + before.get(name).node() + ": its worker answered ignore to beginHandoff");
+        assertThat(sim.handoffs.get(HandoffDecision.Kind.IGNORE) - ignoredBefore).as("beginHandoff asked").isEqualTo(1);
+    }
+
     @Test
     void rebalanceMovesEveryMisplacedWorkerOfThatNodeOnly() {
         misplacedWorkers(9);

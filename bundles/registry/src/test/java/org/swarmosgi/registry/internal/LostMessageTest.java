@@ -69,6 +69,89 @@ class LostMessageTest {
         assertThat(o.result).isEqualTo(sim.node("n2").core.whereis(name).orElseThrow());
     }
 
+    /**
+     * The answer that an unregistration is done is lost (owner to caller): the caller asks again and must hear
+     * that its unregistration is done, not that the name is not registered (or RETRY until its timeout).
+     */
+    @Test
+    void anUnregistrationWhoseAnswerWasLostCompletes() {
+        final Simulation sim = settled();
+        final Simulation.Node caller = sim.node("n1");
+        final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
+        final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.PERMANENT,
+                "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(BOUND_MS);
+        assertThat(reg.ok()).as("registered: %s", reg.error).isTrue();
+        final boolean[] dropped = {false};
+        sim.drop = m -> m instanceof Msg.Reply r && r.op() instanceof Op.Remove && !dropped[0] && (dropped[0] = true);
+        final Simulation.Outcome o = sim.call(caller, id -> caller.core.unregister(id, name, TIMEOUT_MS));
+        sim.run(BOUND_MS);
+        assertThat(dropped[0]).as("the answer was lost").isTrue();
+        assertThat(o.ok()).as("unregistered within %d ms: %s", BOUND_MS, o.error).isTrue();
+        for (Simulation.Node n : sim.liveNodes()) {
+            assertThat(n.core.whereis(name)).as("on %s", n.id).isEmpty();
+        }
+    }
+
+    /**
+     * The host's report that it unregistered the name is lost on its way to the owner: the caller asks again.
+     * When the operation reached the owner, the owner finds the name free; when it has not yet (late, and the
+     * anti-entropy that would repair it too), the owner asks the host again, which no longer holds it (this
+     * looped on RETRY until the caller's timeout). Either way the caller must hear that its unregistration is done.
+     */
+    @Test
+    void anUnregistrationWhoseHostsReportWasLostCompletes() {
+        for (boolean late : new boolean[] {true, false}) {
+            final Simulation sim = settled();
+            sim.togglePermanent("n2"); // names n2 owns are placed on another node: the host is not the owner
+            sim.run(BOUND_MS);
+            final Simulation.Node caller = sim.node("n1");
+            final String name = nameWhere(n -> caller.core.ownerOf(n).equals(sim.node("n2").id));
+            final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.PERMANENT,
+                    "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+            sim.run(BOUND_MS);
+            assertThat(reg.ok()).as("registered: %s", reg.error).isTrue();
+            final boolean[] dropped = {false};
+            sim.drop = m -> m instanceof Msg.NameDone d && d.status() == Msg.Status.OK && !dropped[0] && (dropped[0] = true);
+            if (late) {
+                sim.extraDelay = m -> m instanceof Msg.Ops || m instanceof Msg.SyncReply ? 2 * BOUND_MS : 0;
+            }
+            final Simulation.Outcome o = sim.call(caller, id -> caller.core.unregister(id, name, TIMEOUT_MS));
+            sim.run(BOUND_MS);
+            assertThat(dropped[0]).as("the report was lost").isTrue();
+            assertThat(o.ok()).as("late %s: unregistered within %d ms: %s", late, BOUND_MS, o.error).isTrue();
+        }
+    }
+
+    /** A group leave (and a join) whose answer was lost completes as done when asked again. */
+    @Test
+    void aGroupChangeWhoseAnswerWasLostCompletes() {
+        final Simulation sim = settled();
+        final Simulation.Node caller = sim.node("n1");
+        final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
+        final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.PERMANENT,
+                "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(BOUND_MS);
+        assertThat(reg.ok()).as("registered: %s", reg.error).isTrue();
+        for (boolean leave : new boolean[] {false, true}) {
+            final boolean[] dropped = {false};
+            sim.drop = m -> m instanceof Msg.Reply r && r.op() != null && !dropped[0] && (dropped[0] = true);
+            final Simulation.Outcome o = sim.call(caller, id -> {
+                if (leave) {
+                    caller.core.leave(id, "g", name, TIMEOUT_MS);
+                } else {
+                    caller.core.join(id, "g", name, TIMEOUT_MS);
+                }
+            });
+            sim.run(BOUND_MS);
+            assertThat(dropped[0]).as("the answer was lost").isTrue();
+            assertThat(o.ok()).as("%s within %d ms: %s", leave ? "left" : "joined", BOUND_MS, o.error).isTrue();
+            for (Simulation.Node n : sim.liveNodes()) {
+                assertThat(n.core.members("g")).as("on %s", n.id).hasSize(leave ? 0 : 1);
+            }
+        }
+    }
+
     private static Simulation settled() {
         final Simulation sim = new Simulation(42, Simulation.SETTINGS);
         for (String name : new String[] {"n1", "n2", "n3"}) {
@@ -82,9 +165,13 @@ class LostMessageTest {
     }
 
     private static String nameWhere(Simulation.Node node, java.util.function.Predicate<org.swarmosgi.api.NodeId> owner) {
+        return nameWhere(name -> owner.test(node.core.ownerOf(name)));
+    }
+
+    private static String nameWhere(java.util.function.Predicate<String> wanted) {
         for (int i = 0; i < 1000; i++) {
             final String name = "name-" + i;
-            if (owner.test(node.core.ownerOf(name))) {
+            if (wanted.test(name)) {
                 return name;
             }
         }
