@@ -28,8 +28,8 @@ import org.swarmosgi.api.NodeId;
  * spreads as deployment's does: changes pushed to every peer, the whole catalog to a peer that comes up
  * (it answers with what it has newer), and a periodic digest that repairs lost messages.
  *
- * <p><b>Local changes</b>: a shared PID whose shared properties (secret and local keys left out) differ
- * from its entry is a change made here: a new entry one generation above. A configuration this node
+ * <p><b>Local changes</b>: a shared PID whose shared properties (secret and local keys left out) were edited
+ * and differ from its entry is a change made here: a new entry one generation above. A configuration this node
  * writes itself (applying an entry) is recognised by the stamp its write left together with the content
  * read back, so it is never taken for a change and echoed back. A node's configurations when it starts
  * are not a change, unless they differ from what they were at its previous start (a file edited while
@@ -172,8 +172,11 @@ final class ConfigCore {
         }
         own.remove(pid); // written since by someone else: a later event of the same stamp is theirs too
         unshareable.remove(pid);
-        local.put(pid, now.props());
-        if (!matches(catalog.get(pid), now.props())) {
+        // Only an edit of a shared key is a change: a write that left them as they were (a secret set) is not, even
+        // where they differ from the entry (values from this node's template that no change has shared yet, or an
+        // entry this node could not apply), which it would otherwise send over the cluster's.
+        final boolean edited = !Objects.equals(local.put(pid, now.props()), now.props());
+        if (edited && !matches(catalog.get(pid), now.props())) {
             change(pid, now.props());
         }
     }

@@ -63,6 +63,32 @@ class ConfigCoreTest {
         assertThat(Sim.shared(b.admin.get("app.a").props())).containsEntry("mode", s("from-b"));
     }
 
+    /**
+     * A secret set on a PID each node holds from its own template (no change made yet, so the cluster holds no
+     * entry of it) changes none of its shared keys: not a change. Before the fix the event was compared with the
+     * catalog's entry (none), so a's template values went out as generation 1 and replaced b's own. Found by
+     * ConfigModelTest (seed 7885199758927485610: one generation more than edits).
+     */
+    @Test
+    void aSecretSetOnAPidHeldFromTheTemplateOnlyIsNotAChange() {
+        final SortedMap<String, Value> ta = new TreeMap<>();
+        ta.put("size", s("ta"));
+        a.template.put("app.a", ta);
+        final SortedMap<String, Value> tb = new TreeMap<>();
+        tb.put("size", s("tb"));
+        b.template.put("app.a", tb);
+        startBoth();
+        a.set("app.a", "db.password", s("a-secret"));
+        sim.settle(4);
+        assertThat(a.core.counts().localChanges()).isZero();
+        assertThat(a.core.entry("app.a")).isNull();
+        assertThat(Sim.shared(b.admin.get("app.a").props())).isEqualTo(tb);
+        a.set("app.a", "size", s("1")); // a change of a shared key is one
+        sim.settle(4);
+        assertThat(a.core.counts().localChanges()).isEqualTo(1);
+        assertThat(Sim.shared(b.admin.get("app.a").props())).containsEntry("size", s("1"));
+    }
+
     /** Before the fix, b's last delete was taken for b's own write of an earlier deletion and never spread. */
     @Test
     void aDeleteAfterTheClusterDeletedAndSomeoneCreatedAgainSpreads() {
