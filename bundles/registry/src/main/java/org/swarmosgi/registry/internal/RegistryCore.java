@@ -114,6 +114,13 @@ final class RegistryCore {
     // Movable records of nodes that died, until the name runs again somewhere (every node keeps them, so
     // a new owner restarts what a dead owner had not yet).
     private final Map<String, Orphan> orphans = new HashMap<>();
+    // What the next failover pass looks at, so that a tick costs what is due in it rather than a walk of every
+    // orphan: all of them after a change that may let any restart (topology, types, a view become whole);
+    // else those whose claim just ended, and those whose wait as a non-owner ends (oldest first: each waits
+    // the same claim timeout), each orphan once in that queue, stale entries skipped.
+    private boolean failoverAll;
+    private final List<String> claimsEnded = new ArrayList<>();
+    private final ArrayDeque<Orphan> orphansByAge = new ArrayDeque<>();
     // Moves of our own workers whose placement changed: under way (by name and by id), and waiting their turn.
     private final Map<String, Move> moves = new HashMap<>();
     private final Map<Long, Move> movesById = new HashMap<>();
@@ -402,7 +409,9 @@ final class RegistryCore {
             if (r.movable()) {
                 final Orphan o = orphans.get(r.name);
                 if (o == null || o.record.gen < r.gen) {
-                    orphans.put(r.name, new Orphan(r, now));
+                    final Orphan orphan = new Orphan(r, now);
+                    orphans.put(r.name, orphan);
+                    orphansByAge.addLast(orphan);
                 }
             }
         }
@@ -427,6 +436,7 @@ final class RegistryCore {
             final Claim c = it.next();
             if (c.host.equals(node)) {
                 it.remove();
+                claimEnded(c.name);
                 answerWaiters(c, Status.RETRY, null, "the node starting it went down");
             }
         }
@@ -455,35 +465,70 @@ final class RegistryCore {
      */
     private void failover() {
         if (orphans.isEmpty()) {
+            failoverAll = false;
+            claimsEnded.clear();
+            orphansByAge.clear();
             return;
         }
         final long now = now();
-        for (Iterator<Orphan> it = orphans.values().iterator(); it.hasNext(); ) {
-            final Orphan o = it.next();
-            final String name = o.record.name;
-            if (winners.get(name) != null) {
-                it.remove(); // runs (again) somewhere
-                continue;
-            }
-            if (!self.equals(ownerOf(name))) {
-                if (now - o.since > settings.claimTimeoutMs()) {
+        if (failoverAll) {
+            failoverAll = false;
+            claimsEnded.clear();
+            for (Iterator<Orphan> it = orphans.values().iterator(); it.hasNext(); ) {
+                if (failover(it.next(), now)) {
                     it.remove();
                 }
-                continue;
             }
-            if (!readyFlag || !quorumFlag || claims.containsKey(name)) {
-                continue;
+        } else if (!claimsEnded.isEmpty()) {
+            for (String name : claimsEnded) {
+                final Orphan o = orphans.get(name);
+                if (o != null && failover(o, now)) {
+                    orphans.remove(name);
+                }
             }
-            final NodeId host = placementOf(name, o.record.type);
-            if (host == null) {
-                continue; // waits for a node that offers its type
+            claimsEnded.clear();
+        }
+        for (Orphan o = orphansByAge.peekFirst(); o != null; o = orphansByAge.peekFirst()) {
+            final boolean current = orphans.get(o.record.name) == o;
+            if (current && now - o.since <= settings.claimTimeoutMs()) {
+                break; // neither it nor any younger one is due
             }
-            final Claim c = new Claim(++ids, name, host, false, now + settings.claimTimeoutMs());
-            c.orphan = o.record;
-            claims.put(name, c);
-            stats.count(RegistryStats.Figure.RESTARTS);
-            send(host, new Msg.StartReq(c.id, name, o.record.type, o.record.args, o.record.gen + 1, o.record.groups,
-                StartReason.RESTARTED, null));
+            orphansByAge.pollFirst();
+            if (current && failover(o, now)) {
+                orphans.remove(o.record.name);
+            }
+        }
+    }
+
+    /** One orphan's turn in a failover pass: restarted if it is ours and may be; true when it goes. */
+    private boolean failover(Orphan o, long now) {
+        final String name = o.record.name;
+        if (winners.get(name) != null) {
+            return true; // runs (again) somewhere
+        }
+        if (!self.equals(ownerOf(name))) {
+            return now - o.since > settings.claimTimeoutMs();
+        }
+        if (!readyFlag || !quorumFlag || claims.containsKey(name)) {
+            return false;
+        }
+        final NodeId host = placementOf(name, o.record.type);
+        if (host == null) {
+            return false; // waits for a node that offers its type
+        }
+        final Claim c = new Claim(++ids, name, host, false, now + settings.claimTimeoutMs());
+        c.orphan = o.record;
+        claims.put(name, c);
+        stats.count(RegistryStats.Figure.RESTARTS);
+        send(host, new Msg.StartReq(c.id, name, o.record.type, o.record.args, o.record.gen + 1, o.record.groups,
+            StartReason.RESTARTED, null));
+        return false;
+    }
+
+    /** A claim on {@code name} ended: an orphan of it may be restarted at the next failover pass. */
+    private void claimEnded(String name) {
+        if (orphans.containsKey(name)) {
+            claimsEnded.add(name);
         }
     }
 
@@ -797,6 +842,7 @@ final class RegistryCore {
 
     /** Placements may have changed: the type rings are built again, and our workers checked on the next tick. */
     private void typesChanged() {
+        failoverAll = true; // owners and placements may have changed
         ignoredHandoffs.clear();
         typeRings.clear();
         successorRings.clear();
@@ -809,6 +855,7 @@ final class RegistryCore {
         for (Partition p : partitions.values()) {
             ready &= p.synced;
         }
+        failoverAll |= ready && !readyFlag;
         readyFlag = ready;
     }
 
@@ -1024,6 +1071,7 @@ final class RegistryCore {
             final Claim c = it.next();
             if (now >= c.deadline) {
                 it.remove();
+                claimEnded(c.name);
                 answerWaiters(c, Status.RETRY, null, "the start did not answer in time");
             }
         }
@@ -1221,6 +1269,7 @@ final class RegistryCore {
         final Claim c = claims.get(r.name);
         if (c != null && c.local && c.host.equals(p.host)) {
             claims.remove(r.name); // the local registration we granted is in place
+            claimEnded(r.name);
             answerWaiters(c, Status.EXISTS, r, null);
         }
     }
@@ -1617,6 +1666,7 @@ final class RegistryCore {
         final Claim c = claims.get(r.name());
         if (c != null && c.local && c.host.equals(from)) {
             claims.remove(r.name());
+            claimEnded(r.name());
             answerWaiters(c, Status.RETRY, null, null);
         }
     }
@@ -1634,6 +1684,7 @@ final class RegistryCore {
         } else if (c.orphan != null && (status == Status.FAILED || status == Status.UNKNOWN_TYPE)) {
             orphans.remove(r.name()); // its restart failed: the name is given up, as after a crash beyond its policy
         }
+        claimEnded(r.name());
         answerWaiters(c, status, r.record(), r.error());
     }
 
