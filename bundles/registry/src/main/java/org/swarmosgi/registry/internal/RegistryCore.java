@@ -688,6 +688,11 @@ final class RegistryCore {
         }
     }
 
+    /** Records of dead nodes kept for their failover (tests). */
+    int orphanCount() {
+        return orphans.size();
+    }
+
     int replicaCount() {
         return replicas.size();
     }

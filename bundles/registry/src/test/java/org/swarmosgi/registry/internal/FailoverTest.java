@@ -1,0 +1,92 @@
+package org.swarmosgi.registry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.swarmosgi.api.StartReason;
+import org.swarmosgi.registry.internal.Simulation.Node;
+import org.swarmosgi.registry.internal.Simulation.Outcome;
+
+/**
+ * Failover's waits, each on what ends it (a failover pass looks only at the orphans due, not at every
+ * one each tick): a name whose type no live node offers waits for one; a node that does not own an orphan
+ * forgets it a claim timeout after its host died; an owner whose restart order was lost gives it again once
+ * the claim times out.
+ */
+class FailoverTest {
+    private static final int NAMES = 60;
+
+    /** n0 and n1 offer the temporary type only, n2 both; {@code NAMES} permanent workers registered, all on n2. */
+    private static Simulation allOnN2(long seed, List<String> names) {
+        final Simulation sim = new Simulation(seed, Simulation.SETTINGS);
+        for (int i = 0; i < 3; i++) {
+            sim.start("n" + i);
+        }
+        sim.run(1_000);
+        sim.togglePermanent("n0");
+        sim.togglePermanent("n1");
+        sim.run(1_000);
+        final Node n0 = sim.node("n0");
+        for (int i = 0; i < NAMES; i++) {
+            final String name = "w" + i;
+            final Outcome o = sim.call(n0, id -> n0.core.register(id, name, Simulation.PERMANENT, new byte[0], 2_000, false));
+            sim.run(100);
+            assertThat(o.ok()).as("%s", o.error).isTrue();
+            names.add(name);
+        }
+        sim.run(1_000);
+        return sim;
+    }
+
+    @Test
+    void orphansWaitForANodeOfferingTheirTypeAndNonOwnersForgetThemAfterTheClaimTimeout() {
+        final List<String> names = new ArrayList<>();
+        final Simulation sim = allOnN2(1, names);
+        final Node n0 = sim.node("n0");
+        final Node n1 = sim.node("n1");
+        sim.crash("n2");
+        sim.run(1_000); // within the claim timeout (2 s here): every node keeps them all
+        assertThat(n0.core.orphanCount()).isEqualTo(NAMES);
+        assertThat(n1.core.orphanCount()).isEqualTo(NAMES);
+
+        sim.run(1_500); // past it: each keeps only those it owns, which wait for a node that offers their type
+        final long ownedByN0 = names.stream().filter(name -> n0.core.ownerOf(name).equals(n0.id)).count();
+        assertThat(ownedByN0).isBetween(1L, NAMES - 1L);
+        assertThat(n0.core.orphanCount()).isEqualTo(ownedByN0);
+        assertThat(n1.core.orphanCount()).isEqualTo(NAMES - ownedByN0);
+        assertThat(n0.core.registered()).isEmpty();
+
+        sim.togglePermanent("n1"); // a placement again: both owners restart theirs there
+        sim.run(1_000);
+        for (String name : names) {
+            assertThat(n0.core.whereis(name)).as(name).hasValueSatisfying(ref -> assertThat(ref.node()).isEqualTo(n1.id));
+        }
+        assertThat(n0.core.orphanCount()).isZero();
+        assertThat(n1.core.orphanCount()).isZero();
+    }
+
+    @Test
+    void anOwnerWhoseRestartOrderWasLostGivesItAgainAfterTheClaimTimeout() { // (the order goes to n1 from n0)
+        final List<String> names = new ArrayList<>();
+        final Simulation sim = allOnN2(2, names);
+        final Node n0 = sim.node("n0");
+        final String name = names.stream().filter(x -> n0.core.ownerOf(x).equals(n0.id)).findFirst().orElseThrow();
+        sim.crash("n2");
+        sim.run(500); // its orphans wait for a node that offers their type
+        final boolean[] dropped = {false};
+        sim.drop = m -> m instanceof Msg.StartReq r && r.name().equals(name) && r.reason() == StartReason.RESTARTED
+            && !dropped[0] && (dropped[0] = true);
+        sim.togglePermanent("n1"); // n1 does now: n0's order to restart it there is lost
+        sim.run(1_500); // within the claim timeout (2 s here)
+        assertThat(dropped[0]).as("the restart order was lost").isTrue();
+        assertThat(n0.core.whereis(name)).isEmpty();
+        sim.run(1_500);
+        for (Node n : sim.liveNodes()) {
+            assertThat(n.core.whereis(name)).as("on %s", n.id)
+                .hasValueSatisfying(ref -> assertThat(ref.node()).isEqualTo(sim.node("n1").id));
+        }
+    }
+}
