@@ -16,7 +16,7 @@ import org.agrona.IoUtil;
  * from all nodes at once ({@code --inflight} outstanding per node), p50/p99 latency; {@code --rounds}
  * rounds of fresh names after {@code --warmup-rounds} warm-up rounds (of as many names, at least 30,000):
  * the figure is the cluster's steady state, once the nodes' JIT has settled, as in a long-running cluster
- * (a fresh node's CPU per registration falls by ~40 % over its first ~5 rounds);</li>
+ * (a fresh cluster's Java threads take twice the CPU per registration in their first rounds);</li>
  * <li>{@code converge}: a burst of {@code --burst} registrations from all nodes; the time from the last
  * reply until every node's replica holds them all;</li>
  * <li>{@code calls}: calls by name to workers on other nodes, all nodes calling ({@code --call-inflight}
@@ -122,7 +122,7 @@ public final class RegistryCluster {
             System.out.printf("Registry cluster benchmark: %d node JVMs on 127.0.0.1, %d cores, heap %s each, load average %s%n",
                 nodes, Runtime.getRuntime().availableProcessors(), heap, load());
             // Warm-up: every path (claim, start, reply, replication) compiled, and C2 done with it, before
-            // measuring; one round left the nodes' Java threads at 1.6x their steady CPU per registration.
+            // measuring; after one round the nodes' Java threads still took 2x their steady CPU per registration.
             for (int w = 1; w <= Math.max(1, warmupRounds); w++) {
                 registerRound(w == 1 ? "warm" : "warm" + w, Math.max(names, 30_000)); // calls() uses "warm-"
             }
