@@ -24,7 +24,10 @@ import net.jqwik.api.Provide;
 
 class NameIndexTest {
     private static final NodeId NODE = new NodeId("n", 1);
-    /** Names whose hashCodes collide (blocks of "Aa" and "BB" hash alike), Latin-1 above 127, UTF-16, empty. */
+    /**
+     * Names whose hashCodes collide (blocks of "Aa" and "BB" hash alike; "", "\0" and "\0\0" hash to 0, which
+     * the table marks as 1, the hash of "\1"), Latin-1 above 127, UTF-16, empty, long.
+     */
     private static final List<String> NAMES = names();
 
     private static List<String> names() {
@@ -42,6 +45,11 @@ class NameIndexTest {
             out.add("\u540d\u524d-" + i);
         }
         out.add("");
+        out.add("\0");
+        out.add("\0\0");
+        out.add("\1");
+        out.add("device-".repeat(20));
+        out.add("\u540d".repeat(1000));
         return List.copyOf(out);
     }
 
