@@ -109,7 +109,7 @@ public final class RegistryCluster {
     }
 
     private static final java.util.Set<String> MOVE_OPTIONS = java.util.Set.of("--rebalance-names", "--failover-names",
-        "--checkpoint-ms", "--rebalance-checkpoint-ms", "--handoff-state", "--handoff-rounds");
+        "--checkpoint-ms", "--rebalance-checkpoint-ms", "--handoff-state", "--handoff-rounds", "--settle-jit-ms");
 
     private void run() throws Exception {
         final Path work = Files.createTempDirectory("swarm-registry-bench");
