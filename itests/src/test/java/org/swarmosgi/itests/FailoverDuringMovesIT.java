@@ -212,10 +212,11 @@ public class FailoverDuringMovesIT {
 
     /**
      * 600 counters over three nodes; a fourth joins, and about 150 of them begin to move to it (8 per host at
-     * once: handoff.max.inflight). As soon as an old host has begun handing off, the new node is killed -9. Those whose start it had not answered
-     * start again on their old host with the state they handed off (the move asks the placement again, now
-     * without the dead node); those that had moved run again on their successor from the state they moved
-     * with (replicated at their start, before any checkpoint round of the dead node).
+     * once: handoff.max.inflight). As soon as an old host has begun 12 handoffs, the new node is killed -9.
+     * Those whose start it had not answered start again on their old host with the state they handed off (the
+     * move asks the placement again, now without the dead node); those that had moved run again on their
+     * successor from the state they moved with (replicated at their start, before any checkpoint round of the
+     * dead node); those not begun stay.
      */
     @Test
     public void theTargetOfMovesKilledWhileTheyAreUnderWay_everyCounterEndsOnceWithItsCount() throws java.io.IOException {
@@ -262,9 +263,9 @@ public class FailoverDuringMovesIT {
 
     /**
      * 600 counters over four nodes, each count checkpointed; tf4 is killed -9, and as soon as the first of its
-     * counters answers from tf2 or tf3 (listed there by tf1), that node is killed -9 too. Those counters restart once more, on tf1 or the last node, from the state they had just been
-     * restarted with (replicated at once to their next successor); the dead nodes' other counters from their
-     * checkpoints.
+     * counters answer from tf2 or tf3 (listed there by tf1), that node is killed -9 too. Those counters restart
+     * once more, on tf1 or the last node, from the state they had just been restarted with (replicated at once
+     * to their next successor); the dead nodes' other counters from their checkpoints.
      */
     @Test
     public void twoFailoversInARow_everyCounterEndsOnceWithItsCheckpointedCount() {
@@ -293,7 +294,9 @@ public class FailoverDuringMovesIT {
         // tf4's counters answering from tf2 or tf3, as tf1 sees them (its replica lists them there). Their records and
         // the states they were restarted with left their new node in the same turn of its registry.
         final Map<String, Set<String>> took = new HashMap<>();
+        // (A listing's pages may shrink under it while tf4's names are restarting: that poll is asked again.)
         await("tf4's first counters answering from tf2 or tf3").atMost(CONVERGE).pollInterval(Duration.ofMillis(50))
+            .ignoreException(AssertionError.class)
             .until(() -> {
                 took.clear();
                 RegistryClusterIT.listed(first, "tf-*").forEach((name, ref) -> {
@@ -328,7 +331,7 @@ public class FailoverDuringMovesIT {
         System.out.printf("FailoverDuringMovesIT: tf4 killed -9 (%d counters); %d ms later, %d of them answering from %s"
             + " (%s), killed -9; all %d counters answered once each %d ms after that, %d from their start count"
             + " (%d of tf4's; of %d whose only checkpoint was on a dead node) (test %d ms)%n", onA.size(), firstFailover,
-            answeringOnB.size(), b.name(), took.keySet(), count, (System.nanoTime() - killedB) / 1_000_000, fresh.size(), ofA, mayRestartFresh.size(),
-            (System.nanoTime() - began) / 1_000_000);
+            answeringOnB.size(), b.name(), took.keySet(), count, (System.nanoTime() - killedB) / 1_000_000, fresh.size(), ofA,
+            mayRestartFresh.size(), (System.nanoTime() - began) / 1_000_000);
     }
 }
