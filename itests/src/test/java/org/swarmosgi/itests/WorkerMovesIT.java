@@ -30,6 +30,8 @@ import org.swarmosgi.test.support.DistributionNode;
  * node is stopped with SIGTERM right after every count changed, and hands its counters off, counts exact;
  * a fifth node joins and leaves three times (SIGTERM, kill -9, stop 0), its counters coming and going;
  * and the counter bundle stopped on one node alone hands that node's counters to the other, counts kept.
+ * Crashes in the middle of moves and failovers (the target killed while handoffs run, two failovers in a
+ * row) are {@link FailoverDuringMovesIT}'s.
  */
 public class WorkerMovesIT {
     private static final Duration START = Duration.ofSeconds(90);

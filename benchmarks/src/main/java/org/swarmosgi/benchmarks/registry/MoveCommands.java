@@ -39,6 +39,7 @@ import org.swarmosgi.api.WorkerRef;
  * <li>{@code mstats} -> {@code MSTATS} {@link BenchMoverType.Stats#line()} and the registry's moves pending;
  * {@code mreset} -> {@code MRESET}</li>
  * <li>{@code upat <node name>} -> {@code UPAT <nanoTime it was seen up, 0 if not>}</li>
+ * <li>{@code jit} -> {@code JIT <ms the JIT compilers have spent so far>}</li>
  * <li>{@code drain <ms>} -> {@code DRAINED startNs endNs}</li>
  * <li>{@code probe-start <name>} -> {@code PROBING}: one caller, one {@code g} call at a time, until
  * {@code probe-stop} -> {@code PROBE calls failed maxLatencyNs maxEndNs badCounts}</li>
@@ -89,6 +90,7 @@ final class MoveCommands {
                 out.println("MRESET");
             }
             case "upat" -> out.println("UPAT " + n.upAt.getOrDefault(a[1], 0L));
+            case "jit" -> out.println("JIT " + java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
             case "drain" -> {
                 final long t0 = System.nanoTime();
                 n.registry.drain(Duration.ofMillis(Long.parseLong(a[1]))).toCompletableFuture().join();

@@ -28,7 +28,7 @@ import org.agrona.IoUtil;
  * <pre>java -cp benchmarks/target/benchmarks.jar org.swarmosgi.benchmarks.registry.MovesBench
  *     [--only rebalance,failover,handoff] [--rebalance-names 100000] [--failover-names 30000]
  *     [--checkpoint-ms 1000] [--rebalance-checkpoint-ms 0] [--handoff-state 1048576] [--handoff-rounds 3]
- *     [--inflight 1000] [--heap 2g] [--jvm option]</pre>
+ *     [--inflight 1000] [--settle-jit-ms 30000] [--heap 2g] [--jvm option]</pre>
  * All timestamps are System.nanoTime (CLOCK_MONOTONIC: one clock for every process of the machine).
  */
 public final class MovesBench {
@@ -40,6 +40,7 @@ public final class MovesBench {
     private int handoffState = 1 << 20;
     private int handoffRounds = 3;
     private int inflight = 1000;
+    private long settleJitMs = 30_000;
     private String heap = "2g";
     private final List<String> jvmExtra = new ArrayList<>();
     private Path work;
@@ -57,6 +58,7 @@ public final class MovesBench {
                 case "--handoff-state" -> b.handoffState = Integer.parseInt(v);
                 case "--handoff-rounds" -> b.handoffRounds = Integer.parseInt(v);
                 case "--inflight" -> b.inflight = Integer.parseInt(v);
+                case "--settle-jit-ms" -> b.settleJitMs = Long.parseLong(v);
                 case "--heap" -> b.heap = v;
                 case "--jvm" -> b.jvmExtra.add(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -175,7 +177,9 @@ public final class MovesBench {
             c.fill("rb-", rebalanceNames, 0);
             final NodeProcess node1 = c.procs.get(0);
             System.out.println("  placement before: " + node1.ask("snap rb- " + rebalanceNames, "SNAP ").substring(5));
+            settleJit(c);
             c.all("mreset", "MRESET");
+            final long[][] cpuBefore = cpu(c);
             final long launched = System.nanoTime();
             final NodeProcess joiner = c.join();
             final long synced = Long.parseLong(joiner.ask("replica " + rebalanceNames + " 120000", "REPLICA ").split(" ")[1]);
@@ -209,6 +213,8 @@ public final class MovesBench {
                 lastMoved = moved;
                 Thread.sleep(100);
             }
+            final long[][] cpuAfter = cpu(c);
+            final long window = System.nanoTime() - launched;
             long seen = Long.MAX_VALUE;
             long firstBegin = Long.MAX_VALUE;
             long badState = 0;
@@ -230,6 +236,7 @@ public final class MovesBench {
             System.out.printf("  %s's replica held every name %.0f ms after an old node first saw it; the first moved worker"
                 + " had its state there %.0f ms after%n", joiner.name, (synced - seen) / 1e6, (j[FIRST_HANDED_READY] - seen) / 1e6);
             System.out.println("  progress (s after launch: handoffs begun/resumed on the new node/moves pending on the old):" + timeline);
+            printCpu(c, cpuBefore, cpuAfter, window);
             System.out.printf("  names moved: %,d of %,d = %.4f of all, %.3f x the ideal 1/4 (target <= 1.05 x; Pekko "
                 + "1.15-1.17 x)%n", moved, rebalanceNames, moved / (double) rebalanceNames, moved / (rebalanceNames / 4.0));
             // node1's view, then every moved name called on its new host: its count kept?
@@ -244,6 +251,72 @@ public final class MovesBench {
             System.out.printf("  moved names called from node1: %s of %s answered from their new host, %s with the "
                 + "count they had (1), %s retries%n", cs[2], cs[1], cs[3], cs[6]);
         }
+    }
+
+    /**
+     * Waits (up to {@code --settle-jit-ms}) until the old nodes' JIT compilers are idle (under 20 ms of compiling
+     * per node in a second): right after the fill their C2 threads still compile its paths for seconds, taking
+     * the CPU the join needs, which a cluster that has run for a while would not.
+     */
+    private void settleJit(Cluster c) throws InterruptedException {
+        if (settleJitMs <= 0) {
+            return;
+        }
+        final long t0 = System.nanoTime();
+        long before = jitMs(c);
+        while (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(settleJitMs)) {
+            Thread.sleep(1000);
+            final long now = jitMs(c);
+            if (now - before < 20L * c.procs.size()) {
+                System.out.printf("  old nodes' JIT settled %.1f s after the fill (%,d ms compiling in all)%n",
+                    (System.nanoTime() - t0) / 1e9, now);
+                return;
+            }
+            before = now;
+        }
+        System.out.printf("  old nodes' JIT NOT settled after %d ms (%,d ms compiling in all)%n", settleJitMs, before);
+    }
+
+    /** Per node: process CPU ns and its Java threads' CPU ns (0 for a node not started yet). */
+    private static long[][] cpu(Cluster c) {
+        final long[][] v = new long[c.procs.size() + 1][2];
+        for (int i = 0; i < c.procs.size(); i++) {
+            final String[] a = c.procs.get(i).ask("cpu", "CPU ").split(" ");
+            v[i][0] = Long.parseLong(a[1]);
+            for (String t : a[2].split(",")) {
+                v[i][1] += Long.parseLong(t.substring(t.lastIndexOf('=') + 1));
+            }
+        }
+        return v;
+    }
+
+    /**
+     * Where the node JVMs' CPU went from the joiner's launch until settled: their Java threads (registry,
+     * transport, workers, ...) and the rest (JIT compiler threads, GC threads, the VM).
+     */
+    private static void printCpu(Cluster c, long[][] before, long[][] after, long windowNs) {
+        final StringBuilder b = new StringBuilder();
+        double total = 0;
+        double java = 0;
+        for (int i = 0; i < c.procs.size(); i++) {
+            final double proc = (after[i][0] - before[i][0]) / 1e9;
+            final double threads = (after[i][1] - before[i][1]) / 1e9;
+            total += proc;
+            java += threads;
+            b.append(String.format(" %s %.2f (Java threads %.2f, JIT/GC/VM %.2f);", c.procs.get(i).name, proc, threads,
+                proc - threads));
+        }
+        final int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("  CPU of the node JVMs from the launch until settled (%.1f s, %.1f CPU s on %d cores): %.2f s, Java"
+            + " threads %.2f, JIT/GC/VM %.2f;%s%n", windowNs / 1e9, windowNs / 1e9 * cores, cores, total, java, total - java, b);
+    }
+
+    private static long jitMs(Cluster c) {
+        long sum = 0;
+        for (String a : c.all("jit", "JIT ")) {
+            sum += Long.parseLong(a.split(" ")[1]);
+        }
+        return sum;
     }
 
     private void failover() throws Exception {

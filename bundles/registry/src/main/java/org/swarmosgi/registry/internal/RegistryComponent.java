@@ -988,6 +988,8 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
                 st.get(RegistryStats.Figure.HANDOFFS)),
             Metric.counter("swarm_registry_conflicts_total",
                 "Duplicates of a name (after a partition healed) told to give way", st.get(RegistryStats.Figure.CONFLICTS)),
+            Metric.counter("swarm_registry_checkpoints_sent_total",
+                "Checkpoints of this node's workers sent to the node that would restart them", st.get(RegistryStats.Figure.CHECKPOINTS_SENT)),
             Metric.counter("swarm_registry_malformed_total", "Malformed registry or worker messages from peers, dropped",
                 malformed.sum()),
             Metric.counter("swarm_registry_send_failures_total",

@@ -274,7 +274,7 @@ final class RegistryCore {
      * from another host, or a restart of our own worker ({@code restarting}).
      */
     private record Start(NodeId owner, long claimId, String name, String type, byte[] args, Record restarting, long gen,
-                         String[] groups) {
+                         String[] groups, byte[] state) {
     }
 
     private record Conflict(String name, WorkerRef loser, WorkerRef winner) {
@@ -643,10 +643,14 @@ final class RegistryCore {
         }
     }
 
-    /** The latest checkpoint we hold of {@code name} (an instance of generation {@code gen}), taken once. */
+    /**
+     * The latest checkpoint we hold of {@code name}, of an instance of generation {@code gen} or a later one,
+     * taken once. A later one: the instance that restarted it died too before its record reached the name's
+     * (new) owner, which restarts the older orphan it knows; the state is still the name's latest.
+     */
     private byte[] takeReplica(String name, long gen) {
         final Replica r = replicas.get(name);
-        if (r == null || r.gen != gen) {
+        if (r == null || r.gen < gen) {
             return null;
         }
         replicas.remove(name);
@@ -1749,7 +1753,7 @@ final class RegistryCore {
             }
         }
         final long startId = ++ids;
-        addStart(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null, r.gen(), r.groups()));
+        addStart(startId, new Start(from, r.claimId(), r.name(), r.type(), r.args(), null, r.gen(), r.groups(), state));
         fx.startWorker(startId, new StartOrder(r.name(), r.type(), r.args(), state, reason, nextVersion()));
     }
 
@@ -1795,7 +1799,25 @@ final class RegistryCore {
         if (s.owner != null) {
             send(s.owner, new Msg.StartReply(s.claimId, s.name, r, Status.OK, null));
         }
+        replicateStartState(r, s.state);
         drain();
+    }
+
+    /**
+     * A worker started with a state (moved here with it, or restarted from a checkpoint): that state is its
+     * latest checkpoint, and its successor gets it now. Until this node's next round (up to a checkpoint
+     * interval away) no node would hold any, so a crash of this node would restart it from its start spec.
+     * After the StartReply: a mover that is also the successor applies the new record first.
+     */
+    private void replicateStartState(Record r, byte[] state) {
+        if (state == null || !r.movable()) {
+            return;
+        }
+        final NodeId successor = successorOf(r.name, r.type);
+        if (successor != null) {
+            send(successor, new Msg.Checkpoint(r.name, r.ref, r.gen, state));
+            stats.count(RegistryStats.Figure.CHECKPOINTS_SENT);
+        }
     }
 
     void onWorkerStartFailed(long startId, boolean unknownType, String error) {
@@ -1847,7 +1869,7 @@ final class RegistryCore {
             fireMonitors(ref, reason);
             ownByRef.remove(ref);
             final long startId = ++ids;
-            addStart(startId, new Start(null, 0, r.name, r.type, r.args, r, r.gen, r.groups));
+            addStart(startId, new Start(null, 0, r.name, r.type, r.args, r, r.gen, r.groups, null));
             stats.count(RegistryStats.Figure.RESTARTS);
             fx.startWorker(startId, new StartOrder(r.name, r.type, r.args, null, StartReason.RESTARTED, nextVersion()));
         } else {
@@ -2175,6 +2197,7 @@ final class RegistryCore {
             final NodeId successor = mine == null ? null : successorOf(mine.name, mine.type);
             if (state != null && successor != null && mine.ref.equals(taken.ref)) {
                 send(successor, new Msg.Checkpoint(mine.name, mine.ref, mine.gen, state));
+                stats.count(RegistryStats.Figure.CHECKPOINTS_SENT);
             }
             if (checkpointAgain.remove(taken.ref)) {
                 checkpointRequested(taken.ref);

@@ -21,7 +21,9 @@ final class RegistryStats {
         /** Handoffs begun: a worker of this node asked to move to the name's new owner. */
         HANDOFFS,
         /** Duplicates of a name (after a partition healed) told to give way to the winner. */
-        CONFLICTS
+        CONFLICTS,
+        /** Checkpoints of this node's workers sent to their successors. */
+        CHECKPOINTS_SENT
     }
 
     private final AtomicLongArray counts = new AtomicLongArray(Figure.values().length);

@@ -155,8 +155,11 @@ final class Simulation {
                 }
                 if (order.reason() == StartReason.FROM_CHECKPOINT) {
                     fromCheckpoint++;
-                    if (!checkpointed.getOrDefault(order.name(), Set.of()).contains(new String(order.state(), StandardCharsets.UTF_8))) {
-                        violations.add(order.name() + " restarted on " + id + " from a checkpoint it never took");
+                    // A state it started with (moved with, or restarted from) counts as a checkpoint of it.
+                    final String state = new String(order.state(), StandardCharsets.UTF_8);
+                    if (!checkpointed.getOrDefault(order.name(), Set.of()).contains(state)
+                        && !resumed.getOrDefault(order.name(), Set.of()).contains(state)) {
+                        violations.add(order.name() + " restarted on " + id + " from a checkpoint it never took or handed off");
                     }
                 }
                 w.state = order.state() != null ? order.state()
