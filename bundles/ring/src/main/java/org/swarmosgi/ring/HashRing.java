@@ -169,6 +169,42 @@ public final class HashRing {
         return entry < 0 ? -entry - 1 : owners[scan(entry, key)];
     }
 
+    /**
+     * The members that would own {@code name} one after another if {@code skip} were gone and then each of
+     * them in turn: the distinct members met clockwise from the name's point, {@code skip} left out, written
+     * into {@code into} up to its length. The first is {@code remove(skip).owner(name)}; the second the owner
+     * once that one is gone too; and so on. Allocates nothing.
+     *
+     * @param skip a member to leave out, or null
+     * @return how many were written: fewer than {@code into.length} when the ring has fewer other members
+     */
+    public int successors(CharSequence name, String skip, String[] into) {
+        final int skipIndex = skip == null ? -1 : Arrays.binarySearch(members, skip);
+        final int wanted = Math.min(into.length, members.length - (skipIndex >= 0 ? 1 : 0));
+        if (wanted <= 0) {
+            return 0;
+        }
+        int found = 0;
+        int i = pointIndex(NameHash.hash64(name) ^ Long.MIN_VALUE);
+        for (int steps = 0; steps < points.length && found < wanted; steps++, i = i + 1 == points.length ? 0 : i + 1) {
+            final int m = owners[i];
+            if (m == skipIndex || seen(into, found, members[m])) {
+                continue;
+            }
+            into[found++] = members[m];
+        }
+        return found;
+    }
+
+    private static boolean seen(String[] into, int found, String member) {
+        for (int j = 0; j < found; j++) {
+            if (into[j] == member) { // the same instance: both come from members
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Index of the first point at or after the flipped hash, wrapping to 0. */
     int pointIndex(long flippedHash) {
         if (points.length == 0) {

@@ -8,7 +8,7 @@
  * is the specified 64-bit hash both use. Pure Java: no OSGi or other dependency.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.swarmosgi.ring;
 
 import org.osgi.annotation.bundle.Export;

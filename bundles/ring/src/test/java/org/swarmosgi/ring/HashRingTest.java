@@ -35,6 +35,27 @@ class HashRingTest {
     }
 
     @Test
+    void successorsAreTheOwnersAsMembersGoOneAfterAnother() {
+        final List<String> nodes = List.of("a", "b", "c", "d", "e");
+        final HashRing full = HashRing.of(nodes, 64);
+        final String[] into = new String[3];
+        for (int n = 0; n < 500; n++) {
+            final String name = "w" + n;
+            final String host = full.owner(name);
+            assertThat(full.successors(name, host, into)).isEqualTo(3);
+            HashRing r = full.remove(host);
+            for (int k = 0; k < 3; k++) {
+                assertThat(into[k]).isEqualTo(r.owner(name));
+                r = r.remove(into[k]);
+            }
+        }
+        assertThat(HashRing.of(List.of("a", "b"), 64).successors("x", "a", into)).isEqualTo(1);
+        assertThat(into[0]).isEqualTo("b");
+        assertThat(HashRing.of(List.of("a"), 64).successors("x", "a", into)).isZero();
+        assertThat(HashRing.of(List.of("a", "b"), 64).successors("x", null, into)).isEqualTo(2);
+    }
+
+    @Test
     void sameMembersGiveSameOwnersWhateverTheOrder() {
         final List<String> members = nodes(7);
         final HashRing a = HashRing.of(members);

@@ -145,7 +145,7 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
         try {
             return new RegistrySettings(c.virtual_nodes(), c.static_quorum_size(), c.retry_delay_ms(), c.sync_timeout_ms(),
                 c.announce_interval_ms(), c.claim_timeout_ms(), c.conflict_retry_ms(), c.sync_batch_records(),
-                c.handoff_max_inflight());
+                c.handoff_max_inflight(), c.checkpoint_copies());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
         }

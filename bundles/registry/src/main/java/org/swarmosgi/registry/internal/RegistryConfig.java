@@ -45,6 +45,12 @@ public @interface RegistryConfig {
         + "holds one of them, never the rest (1..1000000).")
     int handoff_max_inflight() default 256;
 
+    @AttributeDefinition(name = "checkpoint.copies", description = "For worker types with a checkpoint interval: how "
+        + "many nodes hold each worker's latest checkpoint, its first successors (the node a failover would start it "
+        + "on, then the one after it if that one died too...). K copies keep the state through K crashes in a row "
+        + "of its host and successors; each copy costs its memory and its traffic every round (1..16).")
+    int checkpoint_copies() default 2;
+
     @AttributeDefinition(name = "drain.timeout.ms", description = "When the registry stops (the node stops, or the "
         + "registry's configuration changes), how long it may hand its workers off to the other nodes before the ones "
         + "left stop with it (0..600000; 0: no handoff, they stop at once).")

@@ -100,7 +100,8 @@ final class RegistryCore {
     private final Set<WorkerRef> checkpointAgain = new HashSet<>();
     private final Map<String, Long> nextCheckpointRound = new HashMap<>();
     private final Map<String, Replica> replicas = new HashMap<>();
-    private final Map<String, HashRing> successorRings = new HashMap<>();
+    /** The names of a worker's first successors, filled by {@link #successors} (checkpoint.copies long). */
+    private final String[] successorNames;
     private final Map<String, Long> conflictAttempts = new HashMap<>();
     private final Map<String, ArrayDeque<Long>> restarts = new HashMap<>();
     /**
@@ -286,6 +287,7 @@ final class RegistryCore {
     RegistryCore(NodeId self, RegistrySettings settings, Effects fx, LongSupplier clock) {
         this.self = self;
         this.settings = settings;
+        this.successorNames = new String[settings.checkpointCopies()];
         this.fx = fx;
         this.clock = clock;
         this.own = new Partition(self);
@@ -574,7 +576,7 @@ final class RegistryCore {
         fx.completed(req, null);
     }
 
-    // ================================================================ checkpoints, replicated to the successor
+    // ================================================================ checkpoints, replicated to the successors
 
     /**
      * For each type with a checkpoint interval, once per interval (and at once after a topology change):
@@ -669,14 +671,14 @@ final class RegistryCore {
     }
 
     /**
-     * Keeps only checkpoints of names we would host next: those whose host is alive and has another
-     * successor now go (its next round sends them there). Those of dead hosts stay for their failover.
+     * Keeps only checkpoints of names we are among the first {@code checkpoint.copies} successors of: those
+     * whose host is alive and has other successors now go (its next round sends them there). Those of dead
+     * hosts stay for their failover.
      */
     private void pruneReplicas() {
         if (replicas.isEmpty()) {
             return;
         }
-        final Map<String, HashRing> without = new HashMap<>();
         for (Iterator<Map.Entry<String, Replica>> it = replicas.entrySet().iterator(); it.hasNext(); ) {
             final Map.Entry<String, Replica> e = it.next();
             final Partition p = partitions.get(e.getValue().ref.node());
@@ -684,12 +686,20 @@ final class RegistryCore {
             if (holder == null || !holder.ref.equals(e.getValue().ref) || placementOf(holder.name, holder.type) == null) {
                 continue;
             }
-            final HashRing r = without.computeIfAbsent(holder.type + '\u0000' + p.host.name(),
-                k -> typeRings.get(holder.type).remove(p.host.name()));
-            if (r.isEmpty() || !self.name().equals(r.owner(holder.name))) {
+            if (!isSuccessor(holder, p.host.name())) {
                 it.remove();
             }
         }
+    }
+
+    private boolean isSuccessor(Record r, String host) {
+        final int n = successors(r.name, r.type, host);
+        for (int i = 0; i < n; i++) {
+            if (successorNames[i].equals(self.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Records of dead nodes kept for their failover (tests). */
@@ -854,7 +864,6 @@ final class RegistryCore {
         failoverAll = true; // owners and placements may have changed
         ignoredHandoffs.clear();
         typeRings.clear();
-        successorRings.clear();
         rebalanceDue = true;
         nextCheckpointRound.clear(); // successors may have changed: every checkpointing type sends again now
     }
@@ -931,15 +940,28 @@ final class RegistryCore {
     }
 
     /**
-     * The node that would host {@code name} if this node died: its placement on the type's ring without us.
-     * Null when no other live node offers the type.
+     * The nodes that would host {@code name} if {@code host} died, then its first successor too, and so on:
+     * its placement on the type's ring without {@code host}, then without that one too... up to
+     * {@code checkpoint.copies} of them, into {@link #successorNames}; returns how many (0 when no other live
+     * node offers the type).
      */
-    NodeId successorOf(String name, String type) {
+    private int successors(String name, String type, String host) {
         if (placementOf(name, type) == null) {
-            return null;
+            return 0;
         }
-        final HashRing r = successorRings.computeIfAbsent(type, t -> typeRings.get(t).remove(self.name()));
-        return r.isEmpty() ? null : liveByName.get(r.owner(name));
+        return typeRings.get(type).successors(name, host, successorNames);
+    }
+
+    /** Sends a checkpoint of our worker {@code r} to each of its first successors. */
+    private void sendCheckpoint(Record r, byte[] state) {
+        final int n = successors(r.name, r.type, self.name());
+        for (int i = 0; i < n; i++) {
+            final NodeId to = liveByName.get(successorNames[i]);
+            if (to != null) {
+                send(to, new Msg.Checkpoint(r.name, r.ref, r.gen, state));
+                stats.count(RegistryStats.Figure.CHECKPOINTS_SENT);
+            }
+        }
     }
 
     // ================================================================ API calls
@@ -1813,11 +1835,7 @@ final class RegistryCore {
         if (state == null || !r.movable()) {
             return;
         }
-        final NodeId successor = successorOf(r.name, r.type);
-        if (successor != null) {
-            send(successor, new Msg.Checkpoint(r.name, r.ref, r.gen, state));
-            stats.count(RegistryStats.Figure.CHECKPOINTS_SENT);
-        }
+        sendCheckpoint(r, state);
     }
 
     void onWorkerStartFailed(long startId, boolean unknownType, String error) {
@@ -2194,10 +2212,8 @@ final class RegistryCore {
         if (taken != null) {
             beingTaken.remove(taken.ref);
             final Record mine = own.get(taken.name);
-            final NodeId successor = mine == null ? null : successorOf(mine.name, mine.type);
-            if (state != null && successor != null && mine.ref.equals(taken.ref)) {
-                send(successor, new Msg.Checkpoint(mine.name, mine.ref, mine.gen, state));
-                stats.count(RegistryStats.Figure.CHECKPOINTS_SENT);
+            if (state != null && mine != null && mine.ref.equals(taken.ref)) {
+                sendCheckpoint(mine, state);
             }
             if (checkpointAgain.remove(taken.ref)) {
                 checkpointRequested(taken.ref);

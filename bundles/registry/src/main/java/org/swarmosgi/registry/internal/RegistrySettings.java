@@ -13,12 +13,13 @@ package org.swarmosgi.registry.internal;
  * @param conflictRetryMs    how long an owner waits before it resolves a duplicate again
  * @param syncBatchRecords   most records in one sync reply message
  * @param handoffsInFlight   most moves of this node's workers under way at once
+ * @param checkpointCopies   how many successors of a worker hold its checkpoint (types with a checkpoint interval)
  */
 record RegistrySettings(int virtualNodes, int staticQuorumSize, long retryDelayMs, long syncTimeoutMs,
                         long announceIntervalMs, long claimTimeoutMs, long conflictRetryMs, int syncBatchRecords,
-                        int handoffsInFlight) {
+                        int handoffsInFlight, int checkpointCopies) {
 
-    static final RegistrySettings DEFAULTS = new RegistrySettings(2048, 0, 20, 2_000, 500, 10_000, 1_000, 20_000, 256);
+    static final RegistrySettings DEFAULTS = new RegistrySettings(2048, 0, 20, 2_000, 500, 10_000, 1_000, 20_000, 256, 2);
 
     RegistrySettings {
         check("virtual.nodes", virtualNodes, 1, 65_536);
@@ -30,6 +31,7 @@ record RegistrySettings(int virtualNodes, int staticQuorumSize, long retryDelayM
         check("conflict.retry.ms", conflictRetryMs, 10, 600_000);
         check("sync.batch.records", syncBatchRecords, 1, 1_000_000);
         check("handoff.max.inflight", handoffsInFlight, 1, 1_000_000);
+        check("checkpoint.copies", checkpointCopies, 1, 16);
     }
 
     private static void check(String key, long value, long min, long max) {

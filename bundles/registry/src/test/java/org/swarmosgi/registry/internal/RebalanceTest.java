@@ -170,9 +170,17 @@ class RebalanceTest {
             }
         });
         assertThat(states).isNotEmpty();
+        // Each name's checkpoint is on its first checkpoint.copies successors: here both nodes other than its host.
+        final HashRing ring = HashRing.of(Set.of("n0", "n1", "n2"), Simulation.SETTINGS.virtualNodes());
+        final String[] successors = new String[Simulation.SETTINGS.checkpointCopies()];
         for (Node n : sim.liveNodes()) {
+            int expected = 0;
+            for (Map.Entry<String, WorkerRef> e : before.entrySet()) {
+                final int k = ring.successors(e.getKey(), e.getValue().node().name(), successors);
+                expected += java.util.Arrays.asList(successors).subList(0, k).contains(n.id.name()) ? 1 : 0;
+            }
             assertThat(n.core.replicaCount()).as("checkpoints held by %s, only of names it would host next", n.id)
-                .isBetween(NAMES / 3 - 60, NAMES / 3 + 60);
+                .isEqualTo(expected);
         }
         sim.crash(victim.id.name());
         sim.run(2_000);
@@ -314,6 +322,49 @@ class RebalanceTest {
         states.keySet().removeAll(onlyCheckpointDied);
         after.keySet().removeAll(onlyCheckpointDied);
         assertSameStates(states, after);
+        assertThat(sim.violations).isEmpty();
+    }
+
+    /**
+     * A worker's host and its first successor die in the same tick: the second successor, where the failover
+     * starts it now, holds a copy of its checkpoint (checkpoint.copies = 2), so it keeps its state. So do the
+     * first successor's own workers, whose first successor was the host.
+     */
+    @Test
+    void aWorkerWhoseHostAndFirstSuccessorDieTogetherRestartsFromItsCheckpoint() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(23, before, NAMES);
+        sim.handoffWeights = new int[] {0, 1, 0}; // every move keeps the state: any other state is a loss
+        sim.start("n3");
+        sim.run(2_000);
+        final Map<String, byte[]> states = states(sim);
+        final HashRing withoutHost = HashRing.of(Set.of("n0", "n1", "n2", "n3"), Simulation.SETTINGS.virtualNodes())
+            .remove("n1");
+        final Node host = sim.node("n1");
+        final String first = withoutHost.owner(host.workers.get(host.liveWorkers().iterator().next()).name);
+        final HashRing withoutBoth = withoutHost.remove(first);
+        final Map<String, String> secondSuccessor = new HashMap<>();
+        int onDead = 0;
+        for (String dead : Set.of("n1", first)) {
+            final Node n = sim.node(dead);
+            for (WorkerRef ref : n.liveWorkers()) {
+                final Simulation.Worker w = n.workers.get(ref);
+                onDead++;
+                if (dead.equals("n1") && withoutHost.owner(w.name).equals(first)) {
+                    secondSuccessor.put(w.name, withoutBoth.owner(w.name));
+                }
+            }
+        }
+        assertThat(secondSuccessor).isNotEmpty();
+        sim.fromCheckpoint = 0;
+        sim.crash("n1");
+        sim.crash(first);
+        sim.run(3_000);
+        assertSameStates(states, states(sim));
+        assertThat(sim.fromCheckpoint).as("restarts from a checkpoint").isEqualTo(onDead);
+        final Map<String, WorkerRef> after = registered(sim);
+        secondSuccessor.forEach((name, node) -> assertThat(after.get(name).node().name())
+            .as("%s restarted on its second successor", name).isEqualTo(node));
         assertThat(sim.violations).isEmpty();
     }
 

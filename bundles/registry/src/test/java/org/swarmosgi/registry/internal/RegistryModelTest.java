@@ -225,7 +225,7 @@ class RegistryModelTest {
             this.quorum = quorum;
             final RegistrySettings s = Simulation.SETTINGS;
             this.sim = new Simulation(seed, new RegistrySettings(s.virtualNodes(), quorum, s.retryDelayMs(), s.syncTimeoutMs(),
-                s.announceIntervalMs(), s.claimTimeoutMs(), s.conflictRetryMs(), s.syncBatchRecords(), s.handoffsInFlight()));
+                s.announceIntervalMs(), s.claimTimeoutMs(), s.conflictRetryMs(), s.syncBatchRecords(), s.handoffsInFlight(), s.checkpointCopies()));
             this.size = size;
             for (String n : NAMES) {
                 model.put(n, new Expect());

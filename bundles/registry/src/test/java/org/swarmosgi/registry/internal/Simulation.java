@@ -33,7 +33,7 @@ final class Simulation {
     static final String PERMANENT = "perm";
     static final String TEMPORARY = "temp";
 
-    static final RegistrySettings SETTINGS = new RegistrySettings(64, 0, 20, 300, 200, 2_000, 200, 500, 4);
+    static final RegistrySettings SETTINGS = new RegistrySettings(64, 0, 20, 300, 200, 2_000, 200, 500, 4, 2);
 
     private static final Map<String, WorkerTypeInfo> TYPES = Map.of(
         PERMANENT, new WorkerTypeInfo(PERMANENT, Duration.ofSeconds(1), Duration.ofMillis(100),
