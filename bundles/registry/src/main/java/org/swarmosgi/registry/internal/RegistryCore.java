@@ -955,10 +955,11 @@ final class RegistryCore {
     /** Sends a checkpoint of our worker {@code r} to each of its first successors. */
     private void sendCheckpoint(Record r, byte[] state) {
         final int n = successors(r.name, r.type, self.name());
+        final Msg.Checkpoint c = n == 0 ? null : new Msg.Checkpoint(r.name, r.ref, r.gen, state); // immutable: one for all
         for (int i = 0; i < n; i++) {
             final NodeId to = liveByName.get(successorNames[i]);
             if (to != null) {
-                send(to, new Msg.Checkpoint(r.name, r.ref, r.gen, state));
+                send(to, c);
                 stats.count(RegistryStats.Figure.CHECKPOINTS_SENT);
             }
         }
