@@ -73,16 +73,6 @@ public class FailoverDuringMovesIT {
         return node;
     }
 
-    private static void awaitRing(List<DistributionNode> nodes) {
-        for (DistributionNode node : nodes) {
-            await("ring of " + nodes.size() + " on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    final String status = node.execute("swarm:status", ANSWER);
-                    return status.contains("Ring: " + nodes.size() + " members,") && status.contains("running, ready");
-                });
-        }
-    }
-
     /**
      * Registers counter {@code prefix-i} at i for every i below {@code count} from one node, then counts each up
      * once from another: i + 1. (Spread over two nodes: Gogo holds memory per command for a while, and test nodes
@@ -214,7 +204,7 @@ public class FailoverDuringMovesIT {
         for (int i = 1; i <= 3; i++) {
             nodes.add(start("hk" + i, etc));
         }
-        awaitRing(nodes);
+        WorkerMovesIT.awaitRing(nodes, CONVERGE);
         final long began = System.nanoTime();
         final int count = 600;
         final List<String> names = countersAtKnownCounts(nodes.get(0), nodes.get(1), "hk-", count);
@@ -260,7 +250,7 @@ public class FailoverDuringMovesIT {
         for (int i = 1; i <= 4; i++) {
             nodes.add(start("tf" + i));
         }
-        awaitRing(nodes);
+        WorkerMovesIT.awaitRing(nodes, CONVERGE);
         final long began = System.nanoTime();
         final int count = 600;
         final List<String> names = countersAtKnownCounts(nodes.get(1), nodes.get(2), "tf-", count);

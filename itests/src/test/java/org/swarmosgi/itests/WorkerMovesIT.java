@@ -63,9 +63,10 @@ public class WorkerMovesIT {
         return node;
     }
 
-    private static void awaitRing(List<DistributionNode> nodes) {
+    /** Until every node's ring holds exactly {@code nodes} and its registry is running and ready. */
+    static void awaitRing(List<DistributionNode> nodes, Duration atMost) {
         for (DistributionNode node : nodes) {
-            await("ring of " + nodes.size() + " on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+            await("ring of " + nodes.size() + " on " + node.name()).atMost(atMost).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     final String status = node.execute("swarm:status", ANSWER);
                     return status.contains("Ring: " + nodes.size() + " members,") && status.contains("running, ready");
@@ -88,7 +89,7 @@ public class WorkerMovesIT {
         for (int i = 1; i <= 3; i++) {
             nodes.add(start("mv" + i));
         }
-        awaitRing(nodes);
+        awaitRing(nodes, CONVERGE);
         final DistributionNode first = nodes.get(0);
         final List<String> names = IntStream.range(0, NAMES).mapToObj(i -> "mv-" + i).toList();
         // Counter i starts at i and is counted up once: i + 1.
@@ -128,7 +129,7 @@ public class WorkerMovesIT {
         final DistributionNode fourth = start("mv4");
         nodes.add(fourth);
         final long joined = System.nanoTime();
-        awaitRing(nodes);
+        awaitRing(nodes, CONVERGE);
         await("counters on mv4").atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
             .until(() -> RegistryClusterIT.listed(first, "mv-*").values().stream()
                 .filter(ref -> RegistryClusterIT.host(ref).equals("mv4")).count() >= NAMES / 8);
@@ -192,7 +193,7 @@ public class WorkerMovesIT {
             final DistributionNode flapping = start("mv5");
             final List<DistributionNode> withIt = new ArrayList<>(nodes);
             withIt.add(flapping);
-            awaitRing(withIt);
+            awaitRing(withIt, CONVERGE);
             await("counters on mv5, round " + round).atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
                 .until(() -> RegistryClusterIT.listed(first, "mv-*").values().stream()
                     .filter(ref -> RegistryClusterIT.host(ref).equals("mv5")).count() >= NAMES / 6);
