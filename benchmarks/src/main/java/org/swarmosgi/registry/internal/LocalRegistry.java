@@ -6,20 +6,16 @@ import java.util.Set;
 
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.RestartPolicy;
-import org.swarmosgi.api.StopReason;
 import org.swarmosgi.api.SwarmException;
 import org.swarmosgi.api.WorkerRef;
-import org.swarmosgi.api.host.StartOrder;
 import org.swarmosgi.api.host.WorkerTypeInfo;
 
 /**
  * A one-node registry state machine whose host starts workers at once, for benchmarks of the
  * registry's own cost (no threads, no network). Lives in the registry's package to reach its core.
  */
-public final class LocalRegistry implements Effects {
+public final class LocalRegistry extends InstantHost {
     public static final String TYPE = "bench";
-    private final RegistryCore core;
-    private long workerIds;
     private long completed;
     private long failed;
 
@@ -59,38 +55,8 @@ public final class LocalRegistry implements Effects {
     }
 
     @Override
-    public void send(NodeId to, Msg message) {
-    }
-
-    @Override
-    public void startWorker(long startId, StartOrder order) {
-        core.onWorkerStarted(startId, new WorkerRef(core.self(), ++workerIds));
-    }
-
-    @Override
     public void hostLocal(long reqId, String name, long version) {
-        core.onLocalHosted(reqId, name, new WorkerRef(core.self(), ++workerIds));
-    }
-
-    @Override
-    public void stopWorker(WorkerRef ref, StopReason reason, long version) {
-    }
-
-    @Override
-    public void beginHandoff(long id, WorkerRef ref, long version) {
-        core.onHandoff(id, org.swarmosgi.api.HandoffDecision.Kind.IGNORE, null); // one node: nothing ever moves
-    }
-
-    @Override
-    public void handoffEnded(WorkerRef from, WorkerRef to) {
-    }
-
-    @Override
-    public void takeCheckpoint(long id, WorkerRef ref) {
-    }
-
-    @Override
-    public void resolveConflict(WorkerRef winner, byte[] loserState, long version) {
+        core.onLocalHosted(reqId, name, nextWorker());
     }
 
     @Override
@@ -101,13 +67,5 @@ public final class LocalRegistry implements Effects {
     @Override
     public void failed(long reqId, SwarmException error) {
         failed++;
-    }
-
-    @Override
-    public void registered(String name, WorkerRef ref) {
-    }
-
-    @Override
-    public void unregistered(String name, WorkerRef ref, StopReason reason) {
     }
 }

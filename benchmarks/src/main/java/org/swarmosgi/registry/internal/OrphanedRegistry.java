@@ -9,10 +9,7 @@ import java.util.Set;
 
 import org.swarmosgi.api.NodeId;
 import org.swarmosgi.api.RestartPolicy;
-import org.swarmosgi.api.StopReason;
-import org.swarmosgi.api.SwarmException;
 import org.swarmosgi.api.WorkerRef;
-import org.swarmosgi.api.host.StartOrder;
 import org.swarmosgi.api.host.WorkerTypeInfo;
 
 /**
@@ -22,14 +19,12 @@ import org.swarmosgi.api.host.WorkerTypeInfo;
  * owner's restart, a claim timeout at most. What a {@link #tick()} costs then is what the benchmark
  * measures. Lives in the registry's package to reach its core.
  */
-public final class OrphanedRegistry implements Effects {
+public final class OrphanedRegistry extends InstantHost {
     private static final String TYPE = "bench";
     private final NodeId self = new NodeId("a", 1);
     private final NodeId dead = new NodeId("b", 2);
     private final NodeId other = new NodeId("c", 3);
     private final Map<NodeId, Msg.SyncRequest> asked = new HashMap<>();
-    private final RegistryCore core;
-    private long workerIds;
 
     public OrphanedRegistry(int names) {
         core = new RegistryCore(self, RegistrySettings.DEFAULTS, this, () -> 1_000);
@@ -72,51 +67,5 @@ public final class OrphanedRegistry implements Effects {
         if (message instanceof Msg.SyncRequest r) {
             asked.put(to, r);
         }
-    }
-
-    @Override
-    public void startWorker(long startId, StartOrder order) {
-        core.onWorkerStarted(startId, new WorkerRef(self, ++workerIds));
-    }
-
-    @Override
-    public void hostLocal(long reqId, String name, long version) {
-    }
-
-    @Override
-    public void stopWorker(WorkerRef ref, StopReason reason, long version) {
-    }
-
-    @Override
-    public void beginHandoff(long id, WorkerRef ref, long version) {
-        core.onHandoff(id, org.swarmosgi.api.HandoffDecision.Kind.IGNORE, null);
-    }
-
-    @Override
-    public void handoffEnded(WorkerRef from, WorkerRef to) {
-    }
-
-    @Override
-    public void takeCheckpoint(long id, WorkerRef ref) {
-    }
-
-    @Override
-    public void resolveConflict(WorkerRef winner, byte[] loserState, long version) {
-    }
-
-    @Override
-    public void completed(long reqId, Object result) {
-    }
-
-    @Override
-    public void failed(long reqId, SwarmException error) {
-    }
-
-    @Override
-    public void registered(String name, WorkerRef ref) {
-    }
-
-    @Override
-    public void unregistered(String name, WorkerRef ref, StopReason reason) {
     }
 }
