@@ -55,10 +55,8 @@ public class FailoverDuringMovesIT {
         if (processes != null) {
             processes.close();
         }
-        Files.createDirectories(WORK);
         for (DistributionNode node : started) {
-            Files.writeString(WORK.resolve(node.name() + ".log"), String.join("\n", node.process().lines())
-                + "\n--- log:\n" + String.join("\n", node.process().errorLines()));
+            node.writeLog(WORK);
         }
     }
 

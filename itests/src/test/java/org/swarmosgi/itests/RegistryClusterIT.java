@@ -109,8 +109,7 @@ public class RegistryClusterIT {
         }
         // Each node's log and shell output, for a look after a failure.
         for (DistributionNode node : started) {
-            java.nio.file.Files.writeString(WORK.resolve(node.name() + ".log"), String.join("\n", node.process().lines())
-                + "\n--- log:\n" + String.join("\n", node.process().errorLines()));
+            node.writeLog(WORK);
         }
     }
 

@@ -67,8 +67,7 @@ public class WebConsoleIT {
             processes.close();
         }
         for (DistributionNode node : started) {
-            Files.writeString(WORK.resolve(node.name().replaceAll("[^A-Za-z0-9]", "_") + ".log"),
-                    String.join("\n", node.process().lines()) + "\n--- log:\n" + String.join("\n", node.process().errorLines()));
+            node.writeLog(WORK);
         }
         if (profile != null) {
             try (Stream<Path> files = Files.walk(profile)) {

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +50,7 @@ public class WorkerMovesIT {
             processes.close();
         }
         for (DistributionNode node : started) {
-            Files.writeString(WORK.resolve(node.name() + ".log"), String.join("\n", node.process().lines())
-                + "\n--- log:\n" + String.join("\n", node.process().errorLines()));
+            node.writeLog(WORK);
         }
     }
 

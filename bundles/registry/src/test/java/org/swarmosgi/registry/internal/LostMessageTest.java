@@ -78,10 +78,7 @@ class LostMessageTest {
         final Simulation sim = settled();
         final Simulation.Node caller = sim.node("n1");
         final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
-        final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.PERMANENT,
-                "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
-        sim.run(BOUND_MS);
-        assertThat(reg.ok()).as("registered: %s", reg.error).isTrue();
+        registerFrom(sim, caller, name);
         final boolean[] dropped = {false};
         sim.drop = m -> m instanceof Msg.Reply r && r.op() instanceof Op.Remove && !dropped[0] && (dropped[0] = true);
         final Simulation.Outcome o = sim.call(caller, id -> caller.core.unregister(id, name, TIMEOUT_MS));
@@ -107,10 +104,7 @@ class LostMessageTest {
             sim.run(BOUND_MS);
             final Simulation.Node caller = sim.node("n1");
             final String name = nameWhere(n -> caller.core.ownerOf(n).equals(sim.node("n2").id));
-            final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.PERMANENT,
-                    "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
-            sim.run(BOUND_MS);
-            assertThat(reg.ok()).as("registered: %s", reg.error).isTrue();
+            registerFrom(sim, caller, name);
             final boolean[] dropped = {false};
             sim.drop = m -> m instanceof Msg.NameDone d && d.status() == Msg.Status.OK && !dropped[0] && (dropped[0] = true);
             if (late) {
@@ -129,10 +123,7 @@ class LostMessageTest {
         final Simulation sim = settled();
         final Simulation.Node caller = sim.node("n1");
         final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
-        final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.PERMANENT,
-                "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
-        sim.run(BOUND_MS);
-        assertThat(reg.ok()).as("registered: %s", reg.error).isTrue();
+        registerFrom(sim, caller, name);
         for (boolean leave : new boolean[] {false, true}) {
             final boolean[] dropped = {false};
             sim.drop = m -> m instanceof Msg.Reply r && r.op() != null && !dropped[0] && (dropped[0] = true);
@@ -150,6 +141,14 @@ class LostMessageTest {
                 assertThat(n.core.members("g")).as("on %s", n.id).hasSize(leave ? 0 : 1);
             }
         }
+    }
+
+    /** Registers {@code name} (permanent) from {@code caller} and waits until that is done. */
+    private static void registerFrom(Simulation sim, Simulation.Node caller, String name) {
+        final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.PERMANENT,
+                "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(BOUND_MS);
+        assertThat(reg.ok()).as("registered: %s", reg.error).isTrue();
     }
 
     private static Simulation settled() {
