@@ -946,9 +946,20 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public CompletionStage<StopReason> monitor(WorkerRef worker) {
         Objects.requireNonNull(worker, "worker");
-        return submit(id -> core.monitor(id, worker));
+        final long id = requestIds.incrementAndGet();
+        final CompletableFuture<StopReason> f = new CompletableFuture<>();
+        calls.put(id, (CompletableFuture<Object>) (CompletableFuture<?>) f);
+        loop.execute(() -> core.monitor(id, worker));
+        // A caller that cancels no longer wants it: the registry forgets it (and stops asking a remote host).
+        f.whenComplete((reason, e) -> {
+            if (f.isCancelled() && calls.remove(id) != null) {
+                loop.execute(() -> core.cancelMonitor(id, worker));
+            }
+        });
+        return f;
     }
 
     @Override

@@ -133,10 +133,26 @@ final class RegistryCore {
     // A graceful leave: this node offers no type any more, so every worker moves; the request completes once done.
     private long leaveReq;
     private boolean left;
-    // Monitors: API monitors of workers here, peers' monitors of workers here, ours of remote workers.
+    // Monitors: API monitors of workers here; peers' watches of workers here (one per peer and worker: a peer's
+    // resend replaces its entry, never adds one, so they are bounded by workers times nodes); ours of remote
+    // workers, one watch per worker whatever the number of API monitors, asked again of its host every sync
+    // timeout until it answers (a lost MonitorReq or MonitorFired is otherwise never repaired), oldest first.
     private final Map<WorkerRef, List<Long>> localMonitors = new HashMap<>();
     private final Map<WorkerRef, List<RemoteWatch>> watchedHere = new HashMap<>();
-    private final Map<Long, WorkerRef> watchingRemote = new HashMap<>();
+    private final Map<WorkerRef, Watch> watches = new HashMap<>();
+    private final Map<Long, Watch> watchesById = new HashMap<>();
+    private final ArrayDeque<Watch> watchesByAsk = new ArrayDeque<>();
+    /**
+     * How our latest workers ended, so that a watch asked (again) after its worker ended is told why, not
+     * NO_SUCH_WORKER: its first MonitorFired, or its first MonitorReq, may have been lost. The last
+     * {@link #GRANTS_KEPT} only; keyed by our own workers, so no peer can grow it.
+     */
+    private final Map<WorkerRef, StopReason> stoppedHere = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<WorkerRef, StopReason> eldest) {
+            return size() > GRANTS_KEPT;
+        }
+    };
 
     private final ArrayDeque<Msg> toSelf = new ArrayDeque<>();
     private long ids;
@@ -144,6 +160,19 @@ final class RegistryCore {
     private boolean draining;
 
     private record RemoteWatch(NodeId origin, long id) {
+    }
+
+    /** Our watch of a remote worker: the API monitors waiting on it, and when its host was last asked. */
+    private static final class Watch {
+        final long id;
+        final WorkerRef ref;
+        final List<Long> reqs = new ArrayList<>(1);
+        long askedAt;
+
+        Watch(long id, WorkerRef ref) {
+            this.id = id;
+            this.ref = ref;
+        }
     }
 
     /** Who asked for a handoff: its node and request id. */
@@ -425,11 +454,12 @@ final class RegistryCore {
             updateWinner(name, StopReason.CONFLICT_LOST);
         }
         // Monitors of its workers fire; our watches of its workers too.
-        for (Iterator<Map.Entry<Long, WorkerRef>> it = watchingRemote.entrySet().iterator(); it.hasNext(); ) {
-            final Map.Entry<Long, WorkerRef> e = it.next();
-            if (e.getValue().node().equals(node)) {
+        for (Iterator<Watch> it = watches.values().iterator(); it.hasNext(); ) {
+            final Watch w = it.next();
+            if (w.ref.node().equals(node)) {
                 it.remove();
-                fx.completed(e.getKey(), StopReason.NODE_DOWN);
+                watchesById.remove(w.id);
+                completeWatch(w, StopReason.NODE_DOWN);
             }
         }
         watchedHere.values().forEach(list -> list.removeIf(w -> w.origin.equals(node)));
@@ -1035,10 +1065,37 @@ final class RegistryCore {
         } else if (!partitions.containsKey(ref.node())) {
             fx.completed(reqId, StopReason.NODE_DOWN);
         } else {
-            watchingRemote.put(reqId, ref);
-            send(ref.node(), new Msg.MonitorReq(reqId, ref));
+            Watch w = watches.get(ref);
+            if (w == null) {
+                w = new Watch(++ids, ref);
+                watches.put(ref, w);
+                watchesById.put(w.id, w);
+                askWatch(w, now());
+            }
+            w.reqs.add(reqId);
         }
         drain();
+    }
+
+    /**
+     * The monitor {@code reqId} is not wanted any more (its caller cancelled it): it is forgotten, and a watch of
+     * a remote worker that no monitor waits on is asked no more (its host's entry goes when the worker ends).
+     */
+    void cancelMonitor(long reqId, WorkerRef ref) {
+        final List<Long> local = localMonitors.get(ref);
+        if (local != null && local.remove(reqId) && local.isEmpty()) {
+            localMonitors.remove(ref);
+        }
+        final Watch w = watches.get(ref);
+        if (w != null && w.reqs.remove(reqId) && w.reqs.isEmpty()) {
+            watches.remove(ref);
+            watchesById.remove(w.id);
+        }
+    }
+
+    /** Watches of remote workers (tests). */
+    int watchCount() {
+        return watches.size();
     }
 
     private void submit(Pending q) {
@@ -1098,6 +1155,7 @@ final class RegistryCore {
     void tick() {
         final long now = now();
         resend();
+        askWatchesAgain(now);
         pruneEnded(now);
         for (Iterator<Claim> it = claims.values().iterator(); it.hasNext(); ) {
             final Claim c = it.next();
@@ -2136,21 +2194,54 @@ final class RegistryCore {
 
     // ---------------------------------------------------------------- monitors
 
+    private void askWatch(Watch w, long now) {
+        w.askedAt = now;
+        watchesByAsk.addLast(w);
+        send(w.ref.node(), new Msg.MonitorReq(w.id, w.ref));
+    }
+
+    /** Asks again the hosts of the watches unanswered for a sync timeout (oldest first: each waits as long). */
+    private void askWatchesAgain(long now) {
+        for (Watch w = watchesByAsk.peekFirst(); w != null; w = watchesByAsk.peekFirst()) {
+            if (watchesById.get(w.id) != w) {
+                watchesByAsk.pollFirst(); // answered or cancelled
+            } else if (now - w.askedAt < settings.syncTimeoutMs()) {
+                break;
+            } else {
+                watchesByAsk.pollFirst();
+                askWatch(w, now);
+            }
+        }
+    }
+
+    private void completeWatch(Watch w, StopReason reason) {
+        for (long id : w.reqs) {
+            fx.completed(id, reason);
+        }
+    }
+
+    /** Idempotent: a peer asking again replaces its watch; a worker that ended here is told why. */
     private void onMonitorReq(NodeId from, Msg.MonitorReq r) {
         if (ownByRef.containsKey(r.ref())) {
-            watchedHere.computeIfAbsent(r.ref(), k -> new ArrayList<>(1)).add(new RemoteWatch(from, r.id()));
+            final List<RemoteWatch> list = watchedHere.computeIfAbsent(r.ref(), k -> new ArrayList<>(1));
+            list.removeIf(w -> w.origin.equals(from));
+            list.add(new RemoteWatch(from, r.id()));
         } else {
-            send(from, new Msg.MonitorFired(r.id(), StopReason.NO_SUCH_WORKER));
+            final StopReason reason = stoppedHere.get(r.ref());
+            send(from, new Msg.MonitorFired(r.id(), reason == null ? StopReason.NO_SUCH_WORKER : reason));
         }
     }
 
     private void onMonitorFired(Msg.MonitorFired r) {
-        if (watchingRemote.remove(r.id()) != null) {
-            fx.completed(r.id(), r.reason());
+        final Watch w = watchesById.remove(r.id());
+        if (w != null) {
+            watches.remove(w.ref);
+            completeWatch(w, r.reason());
         }
     }
 
     private void fireMonitors(WorkerRef ref, StopReason reason) {
+        stoppedHere.put(ref, reason);
         final List<Long> local = localMonitors.remove(ref);
         if (local != null) {
             for (long id : local) {

@@ -143,6 +143,63 @@ class LostMessageTest {
         }
     }
 
+    /**
+     * A monitor of a worker on another node whose one message is lost (the request to the host, or the host's
+     * answer that the worker ended) still completes with the reason the worker ended: the watcher asks again,
+     * and the host remembers how its workers ended. Both never completed before (until the host died, if then).
+     */
+    @Test
+    void aMonitorWhoseRequestOrAnswerWasLostCompletesWithTheReason() {
+        for (boolean lostRequest : new boolean[] {true, false}) {
+            final Simulation sim = settled();
+            final Simulation.Node watcher = sim.node("n1");
+            final org.swarmosgi.api.WorkerRef ref = workerElsewhere(sim, watcher);
+            final boolean[] dropped = {false};
+            sim.drop = m -> (lostRequest ? m instanceof Msg.MonitorReq : m instanceof Msg.MonitorFired)
+                && !dropped[0] && (dropped[0] = true);
+            final Simulation.Outcome o = sim.call(watcher, id -> watcher.core.monitor(id, ref));
+            sim.run(50);
+            assertThat(sim.crashWorker(sim.node(ref.node()), ref)).isTrue();
+            sim.run(BOUND_MS);
+            assertThat(dropped[0]).as("lost request %s: the message was lost", lostRequest).isTrue();
+            assertThat(o.ok()).as("lost request %s: completed within %d ms", lostRequest, BOUND_MS).isTrue();
+            assertThat(o.result).as("lost request %s", lostRequest).isEqualTo(org.swarmosgi.api.StopReason.CRASHED);
+            assertThat(watcher.core.watchCount()).isZero();
+        }
+    }
+
+    /** A cancelled monitor of a remote worker is asked no more. */
+    @Test
+    void aCancelledMonitorIsAskedNoMore() {
+        final Simulation sim = settled();
+        final Simulation.Node watcher = sim.node("n1");
+        final org.swarmosgi.api.WorkerRef ref = workerElsewhere(sim, watcher);
+        sim.drop = m -> m instanceof Msg.MonitorReq;
+        final Simulation.Outcome o = sim.call(watcher, id -> {
+            watcher.core.monitor(id, ref);
+            watcher.core.cancelMonitor(id, ref);
+        });
+        final int[] asked = {0};
+        sim.drop = m -> m instanceof Msg.MonitorReq && ++asked[0] > 0;
+        sim.run(BOUND_MS);
+        assertThat(asked[0]).isZero();
+        assertThat(watcher.core.watchCount()).isZero();
+        assertThat(o.done).isFalse();
+    }
+
+    /** Registers permanent names from {@code watcher} until one runs on another node; its worker. */
+    private static org.swarmosgi.api.WorkerRef workerElsewhere(Simulation sim, Simulation.Node watcher) {
+        for (int i = 0; i < 100; i++) {
+            final String name = "watched-" + i;
+            registerFrom(sim, watcher, name);
+            final org.swarmosgi.api.WorkerRef ref = watcher.core.whereis(name).orElseThrow();
+            if (!ref.node().equals(watcher.id)) {
+                return ref;
+            }
+        }
+        throw new AssertionError("every worker ran on the watcher");
+    }
+
     /** Registers {@code name} (permanent) from {@code caller} and waits until that is done. */
     private static void registerFrom(Simulation sim, Simulation.Node caller, String name) {
         final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.PERMANENT,
