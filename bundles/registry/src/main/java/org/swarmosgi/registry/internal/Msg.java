@@ -47,8 +47,12 @@ sealed interface Msg {
     record ClaimReq(long corr, String name) implements Msg {
     }
 
-    /** Caller to owner: the claim is given up (hosting failed); the name is free again. */
-    record ClaimAbort(String name) implements Msg {
+    /**
+     * Caller to owner: the claim granted to its {@link ClaimReq} {@code corr} is given up (hosting failed); the name
+     * is free again. Asked again until the owner answers (a {@link Reply} of {@code corr}, OK): a lost abort held
+     * the name for the claim timeout. Only the claim of that request goes, never a later one of the same caller.
+     */
+    record ClaimAbort(long corr, String name) implements Msg {
     }
 
     /**

@@ -186,7 +186,7 @@ final class MsgCodec {
         } else if (m instanceof Msg.ClaimReq r) {
             w.b(CLAIM).l(r.corr()).s(r.name());
         } else if (m instanceof Msg.ClaimAbort r) {
-            w.b(CLAIM_ABORT).s(r.name());
+            w.b(CLAIM_ABORT).l(r.corr()).s(r.name());
         } else if (m instanceof Msg.StartReq r) {
             w.b(START).l(r.claimId()).s(r.name()).s(r.type()).bytes(r.args()).l(r.gen());
             groups(w, r.groups());
@@ -375,7 +375,7 @@ final class MsgCodec {
             }
             case REGISTER -> new Msg.RegisterReq(r.l(), r.name(), r.s(), r.bytes(MAX_ARGS), r.b() != 0);
             case CLAIM -> new Msg.ClaimReq(r.l(), r.name());
-            case CLAIM_ABORT -> new Msg.ClaimAbort(r.name());
+            case CLAIM_ABORT -> new Msg.ClaimAbort(r.l(), r.name());
             case START -> {
                 final long claimId = r.l();
                 final String name = r.name();

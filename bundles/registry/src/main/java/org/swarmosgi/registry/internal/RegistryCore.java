@@ -154,12 +154,30 @@ final class RegistryCore {
         }
     };
 
+    private final Map<Long, Abort> aborts = new HashMap<>();
+    private final ArrayDeque<Abort> abortsByAsk = new ArrayDeque<>();
+
     private final ArrayDeque<Msg> toSelf = new ArrayDeque<>();
     private long ids;
     private long nextAnnounce;
     private boolean draining;
 
     private record RemoteWatch(NodeId origin, long id) {
+    }
+
+    /** A claim granted to our registerLocal {@code corr} whose hosting failed: its owner is told until it answers. */
+    private static final class Abort {
+        final long corr;
+        final String name;
+        final long since;
+        long askedAt;
+
+        Abort(long corr, String name, long since) {
+            this.corr = corr;
+            this.name = name;
+            this.since = since;
+            this.askedAt = since;
+        }
     }
 
     /** Our watch of a remote worker: the API monitors waiting on it, and when its host was last asked. */
@@ -219,6 +237,8 @@ final class RegistryCore {
         final List<Waiter> waiters = new ArrayList<>(1);
         /** For a failover: the dead host's record being started again, else null. */
         Record orphan;
+        /** For a local claim: the claimant's request it was granted to (its abort names it). */
+        long corr;
 
         Claim(long id, String name, NodeId host, boolean local, long deadline) {
             this.id = id;
@@ -1156,6 +1176,7 @@ final class RegistryCore {
         final long now = now();
         resend();
         askWatchesAgain(now);
+        abortAgain(now);
         pruneEnded(now);
         for (Iterator<Claim> it = claims.values().iterator(); it.hasNext(); ) {
             final Claim c = it.next();
@@ -1748,17 +1769,21 @@ final class RegistryCore {
             }
             return;
         }
-        claims.put(r.name(), new Claim(++ids, r.name(), from, true, now() + settings.claimTimeoutMs()));
+        final Claim c = new Claim(++ids, r.name(), from, true, now() + settings.claimTimeoutMs());
+        c.corr = r.corr();
+        claims.put(r.name(), c);
         send(from, new Msg.Reply(r.corr(), Status.GRANTED, null, null, null));
     }
 
+    /** Idempotent: the claim of that request goes if it is still here, and the claimant is told so either way. */
     private void onClaimAbort(NodeId from, Msg.ClaimAbort r) {
         final Claim c = claims.get(r.name());
-        if (c != null && c.local && c.host.equals(from)) {
+        if (c != null && c.local && c.host.equals(from) && c.corr == r.corr()) {
             claims.remove(r.name());
             claimEnded(r.name());
             answerWaiters(c, Status.RETRY, null, null);
         }
+        send(from, new Msg.Reply(r.corr(), Status.OK, null, null, null));
     }
 
     private void onStartReply(NodeId from, Msg.StartReply r) {
@@ -1926,11 +1951,37 @@ final class RegistryCore {
         drain();
     }
 
-    /** Hosting a granted registerLocal failed: free the name at its owner. */
+    /** Hosting a granted registerLocal failed: free the name at its owner (asked again until it answers). */
     void onLocalHostFailed(long reqId, String name, SwarmException error) {
-        send(ownerOf(name), new Msg.ClaimAbort(name));
+        final Abort a = new Abort(reqId, name, now());
+        aborts.put(reqId, a);
+        abortsByAsk.addLast(a);
+        send(ownerOf(name), new Msg.ClaimAbort(reqId, name));
         fx.failed(reqId, error);
         drain();
+    }
+
+    /**
+     * Asks again the owners of the aborts unanswered for a sync timeout (oldest first: each waits as long), until
+     * the claim timeout: by then the owner's claim has ended by itself.
+     */
+    private void abortAgain(long now) {
+        for (Abort a = abortsByAsk.peekFirst(); a != null; a = abortsByAsk.peekFirst()) {
+            if (aborts.get(a.corr) != a) {
+                abortsByAsk.pollFirst(); // answered
+            } else if (now - a.askedAt < settings.syncTimeoutMs()) {
+                break;
+            } else {
+                abortsByAsk.pollFirst();
+                if (now - a.since < settings.claimTimeoutMs()) {
+                    a.askedAt = now;
+                    abortsByAsk.addLast(a);
+                    send(ownerOf(a.name), new Msg.ClaimAbort(a.corr, a.name));
+                } else {
+                    aborts.remove(a.corr);
+                }
+            }
+        }
     }
 
     /** The host reports a worker that ended without an order: it stopped by itself or crashed. */
@@ -1984,6 +2035,9 @@ final class RegistryCore {
     private void onReply(Msg.Reply r) {
         final Pending q = pending.get(r.corr());
         if (q == null) {
+            if (r.status() == Status.OK) {
+                aborts.remove(r.corr()); // the owner has the abort of the claim granted to that request
+            }
             return; // answered already, or timed out
         }
         if (r.status() == Status.RETRY) {

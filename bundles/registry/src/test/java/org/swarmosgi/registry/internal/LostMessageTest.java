@@ -187,6 +187,30 @@ class LostMessageTest {
         assertThat(o.done).isFalse();
     }
 
+    /**
+     * A registerLocal whose hosting failed gives its claim up; that abort is lost on its way to the name's owner.
+     * Another node's registration of the name must not wait for the owner's claim timeout (10 s): the claimant
+     * asks again until the owner answers.
+     */
+    @Test
+    void aLostClaimAbortDoesNotHoldTheNameForTheClaimTimeout() {
+        final Simulation sim = settled();
+        final Simulation.Node claimant = sim.node("n1");
+        final String name = nameWhere(claimant, owner -> !owner.equals(claimant.id));
+        sim.hostingFails.add(name);
+        final boolean[] dropped = {false};
+        sim.drop = m -> m instanceof Msg.ClaimAbort && !dropped[0] && (dropped[0] = true);
+        final Simulation.Outcome local = sim.call(claimant, id -> claimant.core.registerLocal(id, name, TIMEOUT_MS));
+        sim.run(50);
+        assertThat(dropped[0]).as("the abort was lost").isTrue();
+        assertThat(local.done && local.error != null).as("registerLocal failed: %s", local.error).isTrue();
+        final Simulation.Node other = sim.node("n3");
+        final Simulation.Outcome o = sim.call(other, id -> other.core.register(id, name, Simulation.PERMANENT,
+            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(BOUND_MS);
+        assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
+    }
+
     /** Registers permanent names from {@code watcher} until one runs on another node; its worker. */
     private static org.swarmosgi.api.WorkerRef workerElsewhere(Simulation sim, Simulation.Node watcher) {
         for (int i = 0; i < 100; i++) {

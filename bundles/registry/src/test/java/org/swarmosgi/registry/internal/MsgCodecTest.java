@@ -34,7 +34,7 @@ class MsgCodecTest {
             new Msg.SeqAnnounce(5),
             new Msg.RegisterReq(1, "n", "t", new byte[] {3}, true),
             new Msg.ClaimReq(2, "n"),
-            new Msg.ClaimAbort("n"),
+            new Msg.ClaimAbort(7, "n"),
             new Msg.StartReq(3, "n", "t", new byte[0]),
             new Msg.StartReq(3, "n", "t", new byte[] {4}, 5, new String[] {"g1", "g2"}, StartReason.HANDED_OFF, new byte[] {6}),
             new Msg.StartReq(3, "n", "t", new byte[0], 1, null, StartReason.RESTARTED, null),

@@ -60,6 +60,8 @@ final class Simulation {
     long messages;
     /** How the simulated workers answer beginHandoff, by weight: restart, resume, ignore. */
     int[] handoffWeights = {1, 2, 1};
+    /** Names whose registerLocal hosting fails (the claim granted to it is given up). */
+    final Set<String> hostingFails = new HashSet<>();
     /** Names whose worker never answers beginHandoff (a blocked worker). */
     final Set<String> stuck = new HashSet<>();
     /** Handoffs answered, by decision; starts that got the wrong state. */
@@ -174,6 +176,11 @@ final class Simulation {
         public void hostLocal(long reqId, String name, long version) {
             at(random.nextInt(2), () -> {
                 if (!alive) {
+                    return;
+                }
+                if (hostingFails.contains(name)) {
+                    core.onLocalHostFailed(reqId, name, new SwarmException("hosting '" + name + "' failed"));
+                    core.flush();
                     return;
                 }
                 final WorkerRef ref = new WorkerRef(id, ++workerIds);
