@@ -84,10 +84,17 @@ final class RegistryCore {
     private final List<Op> outOps = new ArrayList<>();
     private Map<String, WorkerTypeInfo> localTypes = Map.of();
 
-    // Requests this node made, by correlation id (= API request id).
+    // Requests this node made, by correlation id (= API request id); when each is asked again (after a sync
+    // timeout, or a retry delay after a busy owner's RETRY: an entry per time asked, stale once asked otherwise
+    // since) and times out, so that a tick looks only at what is due in it, not at every request.
     private final Map<Long, Pending> pending = new HashMap<>();
-    // Names this node serializes as their owner.
+    private final DueQueue<Pending> resends = new DueQueue<>();
+    private final DueQueue<Pending> retries = new DueQueue<>();
+    private final java.util.PriorityQueue<Pending> deadlines = new java.util.PriorityQueue<>(
+        java.util.Comparator.comparingLong((Pending q) -> q.deadline).thenComparingLong(q -> q.id));
+    // Names this node serializes as their owner, and the same claims by deadline (each waits the claim timeout).
     private final Map<String, Claim> claims = new HashMap<>();
+    private final DueQueue<Claim> claimDeadlines = new DueQueue<>();
     private final Map<Long, Start> starts = new HashMap<>();
     // How many starts of each name are in flight (the index of starts by name).
     private final Map<String, Integer> startingNames = new HashMap<>();
@@ -110,7 +117,8 @@ final class RegistryCore {
      * starting the worker a second time. Kept {@link #ENDED_KEPT_MS}: a sender asks again every sync timeout.
      */
     private final Map<String, long[]> ended = new HashMap<>();
-    private long nextEndedPrune;
+    /** When each entry of {@link #ended} goes (an entry per end: stale once its name ended again since). */
+    private final DueQueue<String> endedExpiry = new DueQueue<>();
     static final long ENDED_KEPT_MS = 30_000;
     // Movable records of nodes that died, until the name runs again somewhere (every node keeps them, so
     // a new owner restarts what a dead owner had not yet).
@@ -501,10 +509,9 @@ final class RegistryCore {
         // Our requests waiting on it go to the new owner at once.
         for (Pending q : pending.values()) {
             if (node.equals(q.target)) {
-                q.resendAt = now();
+                dispatch(q);
             }
         }
-        resend();
         failover();
         drain();
     }
@@ -570,7 +577,7 @@ final class RegistryCore {
         }
         final Claim c = new Claim(++ids, name, host, false, now + settings.claimTimeoutMs());
         c.orphan = o.record;
-        claims.put(name, c);
+        putClaim(c);
         stats.count(RegistryStats.Figure.RESTARTS);
         send(host, new Msg.StartReq(c.id, name, o.record.type, o.record.args, o.record.gen + 1, o.record.groups,
             StartReason.RESTARTED, null));
@@ -1125,6 +1132,10 @@ final class RegistryCore {
             return;
         }
         pending.put(q.id, q);
+        deadlines.add(q);
+        if (deadlines.size() > 2 * pending.size() + 1024) {
+            deadlines.removeIf(p -> pending.get(p.id) != p); // answered ones, before their deadline
+        }
         dispatch(q);
         drain();
     }
@@ -1135,6 +1146,7 @@ final class RegistryCore {
         // Asked again if no answer comes: a send the transport refused, or a message dropped by an owner
         // whose view of us lagged, is otherwise lost for good (the owner serves a repeat like the first).
         q.resendAt = now() + settings.syncTimeoutMs();
+        queueResend(resends, q);
         final Msg m = switch (q.kind) {
             case REGISTER -> new Msg.RegisterReq(q.id, q.name, q.type, q.args, q.orExisting);
             case CLAIM -> new Msg.ClaimReq(q.id, q.name);
@@ -1146,18 +1158,51 @@ final class RegistryCore {
 
     private void retryLater(Pending q) {
         q.resendAt = now() + settings.retryDelayMs();
+        queueResend(retries, q);
     }
 
+    private void queueResend(DueQueue<Pending> queue, Pending q) {
+        queue.add(q, q.resendAt);
+        if (queue.size() > 2 * pending.size() + 1024) {
+            queue.retain(this::resendStands);
+        }
+    }
+
+    /** An entry of a resend queue stands while its request waits and was not asked otherwise since. */
+    private boolean resendStands(Pending q, long due) {
+        return pending.get(q.id) == q && q.resendAt == due;
+    }
+
+    /** Fails the requests whose time is up, and asks again those whose resend is due. */
     private void resend() {
         final long now = now();
-        for (Pending q : List.copyOf(pending.values())) {
-            if (now >= q.deadline) {
+        for (Pending q = deadlines.peek(); q != null && now >= q.deadline; q = deadlines.peek()) {
+            deadlines.poll();
+            if (pending.get(q.id) == q) {
                 pending.remove(q.id);
                 fx.failed(q.id, new SwarmTimeoutException(describe(q) + " did not complete in time (last asked "
                     + q.target + ")"));
-            } else if (now >= q.resendAt) {
+            }
+        }
+        resendDue(resends, now);
+        resendDue(retries, now);
+    }
+
+    private void resendDue(DueQueue<Pending> queue, long now) {
+        while (!queue.isEmpty() && now >= queue.headDue()) {
+            final long due = queue.headDue();
+            final Pending q = queue.poll();
+            if (resendStands(q, due)) {
                 dispatch(q);
             }
+        }
+    }
+
+    private void putClaim(Claim c) {
+        claims.put(c.name, c);
+        claimDeadlines.add(c, c.deadline);
+        if (claimDeadlines.size() > 2 * claims.size() + 1024) {
+            claimDeadlines.retain((k, due) -> claims.get(k.name) == k); // ended ones, before their deadline
         }
     }
 
@@ -1178,10 +1223,10 @@ final class RegistryCore {
         askWatchesAgain(now);
         abortAgain(now);
         pruneEnded(now);
-        for (Iterator<Claim> it = claims.values().iterator(); it.hasNext(); ) {
-            final Claim c = it.next();
-            if (now >= c.deadline) {
-                it.remove();
+        while (!claimDeadlines.isEmpty() && now >= claimDeadlines.headDue()) {
+            final Claim c = claimDeadlines.poll();
+            if (claims.get(c.name) == c) {
+                claims.remove(c.name);
                 claimEnded(c.name);
                 answerWaiters(c, Status.RETRY, null, "the start did not answer in time");
             }
@@ -1212,7 +1257,7 @@ final class RegistryCore {
         rebalance();
         checkpointRounds(now);
         leftYet();
-        for (Move m : List.copyOf(moves.values())) {
+        for (Move m : moves.values()) { // at most handoff.max.inflight; askStart changes none
             if (m.decided && now >= m.resendAt) {
                 askStart(m);
             }
@@ -1743,7 +1788,7 @@ final class RegistryCore {
         }
         final Claim c = new Claim(++ids, r.name(), host, false, now() + settings.claimTimeoutMs());
         c.waiters.add(new Waiter(from, r.corr(), r.orExisting()));
-        claims.put(r.name(), c);
+        putClaim(c);
         send(host, new Msg.StartReq(c.id, r.name(), r.type(), r.args()));
     }
 
@@ -1771,7 +1816,7 @@ final class RegistryCore {
         }
         final Claim c = new Claim(++ids, r.name(), from, true, now() + settings.claimTimeoutMs());
         c.corr = r.corr();
-        claims.put(r.name(), c);
+        putClaim(c);
         send(from, new Msg.Reply(r.corr(), Status.GRANTED, null, null, null));
     }
 
@@ -2002,18 +2047,22 @@ final class RegistryCore {
             fx.startWorker(startId, new StartOrder(r.name, r.type, r.args, null, StartReason.RESTARTED, nextVersion()));
         } else {
             removeOwn(r, reason);
-            ended.put(r.name, new long[] {r.gen, now()});
+            final long now = now();
+            ended.put(r.name, new long[] {r.gen, now});
+            endedExpiry.add(r.name, now + ENDED_KEPT_MS + 1);
         }
         drain();
     }
 
     /** Forgets ended instances once no sender can still be asking to start them. */
     private void pruneEnded(long now) {
-        if (ended.isEmpty() || now < nextEndedPrune) {
-            return;
+        while (!endedExpiry.isEmpty() && now >= endedExpiry.headDue()) {
+            final String name = endedExpiry.poll();
+            final long[] e = ended.get(name);
+            if (e != null && now - e[1] > ENDED_KEPT_MS) {
+                ended.remove(name);
+            }
         }
-        nextEndedPrune = now + 1_000;
-        ended.values().removeIf(e -> now - e[1] > ENDED_KEPT_MS);
     }
 
     private boolean withinIntensity(String name, WorkerTypeInfo info) {
