@@ -19,7 +19,7 @@ import org.swarmosgi.registry.internal.ClaimsInFlight;
 /**
  * The registry thread's tick (every 10 ms) on a node of three with {@code names} registrations in flight, none
  * answered yet and none due: about two thirds wait on their owner (a peer), the rest as claims this node holds
- * for a peer's start. A tick should cost what is due in it, not a walk of every request and claim.
+ * for a start it ordered. A tick should cost what is due in it, not a walk of every request and claim.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -109,6 +109,10 @@ class RegistryModelTest {
     record Wait(int ms) implements Action {
     }
 
+    /** Monitors, from a node, the worker that holds a name now (if any): it completes once that worker ends. */
+    record Monitor(int node, int name) implements Action {
+    }
+
     @Property(tries = 1000, seed = CI_SEED)
     void convergesToTheModel(@ForAll @IntRange(min = 3, max = 7) int nodes, @ForAll long seed,
                              @ForAll("histories") List<Action> history) {
@@ -150,7 +154,8 @@ class RegistryModelTest {
             net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 126).map(Partition::new)),
             net.jqwik.api.Tuple.of(1, Arbitraries.just(new Heal())),
             net.jqwik.api.Tuple.of(1, Combinators.combine(Arbitraries.of(0, 0, 5, 20), Arbitraries.of(1, 3, 20)).as(Loss::new)),
-            net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(1, 1000).map(Wait::new)));
+            net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(1, 1000).map(Wait::new)),
+            net.jqwik.api.Tuple.of(3, Combinators.combine(node, name).as(Monitor::new)));
         return action.list().ofMinSize(1).ofMaxSize(40);
     }
 
@@ -205,6 +210,10 @@ class RegistryModelTest {
         }
     }
 
+    /** A monitor made by {@code watcher} of {@code ref}: whether its worker ran then, and the partitions before it. */
+    private record Watched(NodeId watcher, WorkerRef ref, Outcome outcome, boolean ranThen, int partitionsThen) {
+    }
+
     private static final class Run {
         final Simulation sim;
         /** When a registration or unregistration of each name last began (simulated ms). */
@@ -218,6 +227,9 @@ class RegistryModelTest {
         long lastDisturbance;
         long lastTopologyChange = -1_000_000;
         final List<String> log = new ArrayList<>();
+        /** Monitors made, checked after the settle; and partitions so far (a monitor may see its worker's node down in one). */
+        final List<Watched> monitors = new ArrayList<>();
+        int partitions;
 
         final int quorum;
 
@@ -248,6 +260,7 @@ class RegistryModelTest {
             }
             settle();
             check();
+            checkMonitors();
         }
 
         private void step(Action a) {
@@ -507,6 +520,7 @@ class RegistryModelTest {
                 }
                 sim.partition(side);
                 partitioned = true;
+                partitions++;
                 lastDisturbance = sim.now();
                 // Each side restarts the other's movable workers; after the heal either instance may win.
                 for (Expect e : model.values()) {
@@ -534,6 +548,18 @@ class RegistryModelTest {
                 sim.maxDelay = l.maxDelay();
             } else if (a instanceof Wait w) {
                 sim.run(w.ms());
+            } else if (a instanceof Monitor m) {
+                final Node n = live(m.node());
+                if (n == null) {
+                    return;
+                }
+                final WorkerRef ref = n.core.whereis(NAMES[m.name()]).orElse(null);
+                if (ref == null) {
+                    return;
+                }
+                final Outcome o = sim.call(n, id -> n.core.monitor(id, ref));
+                monitors.add(new Watched(n.id, ref, o, runs(ref), partitions));
+                log.add("   -> monitors " + ref + (runs(ref) ? " (running)" : " (ended)"));
             }
         }
 
@@ -711,6 +737,44 @@ class RegistryModelTest {
                     for (Map.Entry<String, Boolean> g : e.groups.entrySet()) {
                         assertThat(r.inGroup(g.getKey())).as("%s in %s%s", m.getKey(), g.getKey(), trace()).isEqualTo(g.getValue());
                     }
+                }
+            }
+        }
+
+        /** Whether the worker {@code ref} runs now (its node is the live incarnation and the worker has not ended). */
+        private boolean runs(WorkerRef ref) {
+            final Node host = sim.node(ref.node());
+            final Simulation.Worker w = host == null || !host.alive ? null : host.workers.get(ref);
+            return w != null && w.alive;
+        }
+
+        /**
+         * Every monitor of a live node completed once its worker ended, and only then, with a reason that fits: no
+         * NO_SUCH_WORKER for a worker that ran when it was monitored; its node down only if it is, or a partition
+         * came since (the node looked down for a while).
+         */
+        private void checkMonitors() {
+            for (Watched w : monitors) {
+                final Node watcher = sim.node(w.watcher());
+                if (watcher == null || !watcher.alive) {
+                    continue;
+                }
+                final boolean runs = runs(w.ref());
+                final Outcome o = w.outcome();
+                final String what = "monitor of " + w.ref() + " from " + w.watcher();
+                if (!o.done) {
+                    assertThat(runs).as("%s completes once the worker ended%s", what, trace()).isTrue();
+                    continue;
+                }
+                assertThat(o.error).as("%s%s", what, trace()).isNull();
+                final org.swarmosgi.api.StopReason reason = (org.swarmosgi.api.StopReason) o.result;
+                if (reason == org.swarmosgi.api.StopReason.NO_SUCH_WORKER) {
+                    assertThat(w.ranThen()).as("%s: NO_SUCH_WORKER for a worker that ran%s", what, trace()).isFalse();
+                } else if (reason == org.swarmosgi.api.StopReason.NODE_DOWN) {
+                    assertThat(!runs || partitions > w.partitionsThen())
+                        .as("%s: NODE_DOWN while it runs, no partition since%s", what, trace()).isTrue();
+                } else {
+                    assertThat(runs).as("%s: ended %s while it runs%s", what, reason, trace()).isFalse();
                 }
             }
         }
