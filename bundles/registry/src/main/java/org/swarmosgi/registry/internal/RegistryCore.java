@@ -109,7 +109,13 @@ final class RegistryCore {
     private final Map<String, Replica> replicas = new HashMap<>();
     /** The names of a worker's first successors, filled by {@link #successors} (checkpoint.copies long). */
     private final String[] successorNames;
+    // Conflicted names this node resolves as their owner: when each is next due (a ConflictLose sent again every
+    // conflict retry, in case it was lost), those new since the last tick, and those due again in time order; all
+    // of them again after a topology change (owners change). A tick looks at these, not at every conflicted name.
     private final Map<String, Long> conflictAttempts = new HashMap<>();
+    private final ArrayDeque<String> conflictsNew = new ArrayDeque<>();
+    private final DueQueue<String> conflictsAgain = new DueQueue<>();
+    private boolean conflictsAll;
     private final Map<String, ArrayDeque<Long>> restarts = new HashMap<>();
     /**
      * Names whose instance started here ended for good (crashed or stopped, not restarted), with its generation
@@ -907,6 +913,7 @@ final class RegistryCore {
 
     private void topologyChanged() {
         ring = HashRing.of(liveByName.keySet(), settings.virtualNodes());
+        conflictsAll = true; // owners may have changed
         typesChanged();
         final boolean quorum = settings.staticQuorumSize() == 0 || liveByName.size() >= settings.staticQuorumSize();
         if (quorumFlag && !quorum) {
@@ -1641,9 +1648,14 @@ final class RegistryCore {
             }
         }
         if (holders > 1) {
-            conflicted.add(name);
-        } else if (conflicted.remove(name) && best != null && best.ref.node().equals(self) && best.movable()) {
-            moveOnIfMisplaced(best); // the survivor of a duplicate, held back from moving until now
+            if (conflicted.add(name)) {
+                conflictsNew.add(name);
+            }
+        } else if (conflicted.remove(name)) {
+            conflictAttempts.remove(name);
+            if (best != null && best.ref.node().equals(self) && best.movable()) {
+                moveOnIfMisplaced(best); // the survivor of a duplicate, held back from moving until now
+            }
         }
         install(name, before, best, reasonIfGone);
     }
@@ -2361,29 +2373,65 @@ final class RegistryCore {
 
     // ---------------------------------------------------------------- conflicts after a partition heals
 
+    /**
+     * As the owner of each conflicted name, tells every holder but the winner to lose (again every conflict retry:
+     * a ConflictLose may be lost): the names new since the last tick, those due again, all of them after a
+     * topology change.
+     */
     private void resolveConflicts(long now) {
-        if (conflicted.isEmpty() || !quorumFlag) {
+        if (conflicted.isEmpty()) {
+            conflictsAll = false;
+            conflictsNew.clear();
+            conflictAttempts.clear();
+            while (!conflictsAgain.isEmpty()) {
+                conflictsAgain.poll();
+            }
             return;
         }
-        for (String name : List.copyOf(conflicted)) {
-            if (!self.equals(ownerOf(name))) {
-                continue;
-            }
-            final Long last = conflictAttempts.get(name);
-            if (last != null && now - last < settings.conflictRetryMs()) {
-                continue;
-            }
-            conflictAttempts.put(name, now);
-            final Record winner = winners.get(name);
-            for (Partition p : partitions.values()) {
-                final Record r = p.get(name);
-                if (r != null && r != winner) {
-                    stats.count(RegistryStats.Figure.CONFLICTS);
-                    send(r.ref.node(), new Msg.ConflictLose(name, r.ref, winner.ref));
-                }
+        if (!quorumFlag) {
+            return; // the change that brings it back is a topology change: all of them then
+        }
+        if (conflictsAll) {
+            conflictsAll = false;
+            conflictsNew.clear();
+            for (String name : List.copyOf(conflicted)) {
+                resolveConflict(name, now);
             }
         }
-        conflictAttempts.keySet().retainAll(conflicted);
+        for (String name = conflictsNew.poll(); name != null; name = conflictsNew.poll()) {
+            if (conflicted.contains(name)) {
+                resolveConflict(name, now);
+            }
+        }
+        while (!conflictsAgain.isEmpty() && now >= conflictsAgain.headDue()) {
+            final long due = conflictsAgain.headDue();
+            final String name = conflictsAgain.poll();
+            final Long next = conflictAttempts.get(name);
+            if (next != null && next == due && conflicted.contains(name)) {
+                resolveConflict(name, now);
+            }
+        }
+    }
+
+    private void resolveConflict(String name, long now) {
+        if (!self.equals(ownerOf(name))) {
+            return;
+        }
+        final Long next = conflictAttempts.get(name);
+        if (next != null && now < next) {
+            return; // asked within the retry: due again then
+        }
+        final long due = now + settings.conflictRetryMs();
+        conflictAttempts.put(name, due);
+        conflictsAgain.add(name, due);
+        final Record winner = winners.get(name);
+        for (Partition p : partitions.values()) {
+            final Record r = p.get(name);
+            if (r != null && r != winner) {
+                stats.count(RegistryStats.Figure.CONFLICTS);
+                send(r.ref.node(), new Msg.ConflictLose(name, r.ref, winner.ref));
+            }
+        }
     }
 
     private void onConflictLose(Msg.ConflictLose r) {
