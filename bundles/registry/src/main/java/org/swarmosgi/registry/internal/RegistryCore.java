@@ -1428,6 +1428,11 @@ final class RegistryCore {
             return;
         }
         p.put(r);
+        if (p != own && !ended.isEmpty()) {
+            // Another instance of the name runs since ours ended: a start asked of us now is not ours asked again
+            // (a new registration counts generations from 0 again: one of its restarts was answered ENDED).
+            ended.remove(r.name);
+        }
         updateWinner(r.name, old, r, StopReason.MOVED);
         final Claim c = claims.get(r.name);
         if (c != null && c.local && c.host.equals(p.host)) {
