@@ -1893,7 +1893,8 @@ final class RegistryCore {
             send(from, new Msg.StartReply(r.claimId(), r.name(), mine, Status.OK, null));
             return;
         }
-        final long[] gone = mine == null ? ended.get(r.name()) : null;
+        // A first start is a new registration (generations count from 0 again), never one of ours asked again.
+        final long[] gone = mine == null && r.reason() != StartReason.FIRST_START ? ended.get(r.name()) : null;
         if (gone != null && gone[0] >= r.gen()) {
             send(from, new Msg.StartReply(r.claimId(), r.name(), null, Status.ENDED,
                 "'" + r.name() + "' started on " + self + " and ended at once (crashed or stopped)"));
@@ -2064,11 +2065,16 @@ final class RegistryCore {
             fx.startWorker(startId, new StartOrder(r.name, r.type, r.args, null, StartReason.RESTARTED, nextVersion()));
         } else {
             removeOwn(r, reason);
-            final long now = now();
-            ended.put(r.name, new long[] {r.gen, now});
-            endedExpiry.add(r.name, now + ENDED_KEPT_MS + 1);
+            ended(r);
         }
         drain();
+    }
+
+    /** Our instance {@code r} ended for good: a start of its generation asked again is answered ENDED a while. */
+    private void ended(Record r) {
+        final long now = now();
+        ended.put(r.name, new long[] {r.gen, now});
+        endedExpiry.add(r.name, now + ENDED_KEPT_MS + 1);
     }
 
     /** Forgets ended instances once no sender can still be asking to start them. */
@@ -2246,6 +2252,7 @@ final class RegistryCore {
             case HANDOFF -> handoffHere(owner, r, mine);
             case UNREGISTER -> {
                 final Op.Remove op = removeOwn(mine, StopReason.UNREGISTERED);
+                ended(mine); // a move's start asked again of it (its answer lost) ends the move, not a second instance
                 fx.stopWorker(mine.ref, StopReason.UNREGISTERED, op.seq());
                 report(owner, new Msg.NameDone(r.origin(), r.corr(), Status.OK, mine, op));
             }

@@ -144,6 +144,27 @@ class FailoverTest {
         }
     }
 
+    /**
+     * A temporary worker that crashed (generation 0) is registered again at once and placed on the same node: a
+     * first start is a new registration, not the ended instance's start asked again (it was answered ENDED, and the
+     * registration failed, for 30 s after the crash).
+     */
+    @Test
+    void aCrashedTemporaryNameRegistersAgainOnTheSameNode() {
+        final Simulation sim = new Simulation(3, Simulation.SETTINGS);
+        for (String node : List.of("n1", "n2", "n3")) {
+            sim.start(node);
+        }
+        sim.run(1_000);
+        register(sim, "n1", "t");
+        final org.swarmosgi.api.WorkerRef ref = sim.node("n1").core.whereis("t").orElseThrow();
+        assertThat(sim.crashWorker(sim.node(ref.node()), ref)).isTrue();
+        sim.run(300);
+        assertThat(sim.node("n1").core.whereis("t")).isEmpty();
+        register(sim, "n1", "t");
+        assertThat(sim.node("n1").core.whereis("t")).hasValueSatisfying(r -> assertThat(r.node()).isEqualTo(ref.node()));
+    }
+
     private static void register(Simulation sim, String from, String name) {
         final Node caller = sim.node(from);
         final Outcome o = sim.call(caller, id -> caller.core.register(id, name, Simulation.TEMPORARY, new byte[0], 2_000, false));

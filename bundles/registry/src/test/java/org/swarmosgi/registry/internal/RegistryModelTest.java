@@ -1046,6 +1046,29 @@ class RegistryModelTest {
             new Drain(5)));
     }
 
+    /**
+     * A move's start whose answer was lost (loss 20 %), asked again by the old host after the new instance had been
+     * unregistered at the new host: it started the name a second time, registered after its unregistration OK'd
+     * (found by the property: 5 nodes, seed 267914296). The new host now remembers the instance it unregistered, as
+     * one that ended, and answers the resend ENDED: the old host drops the move and its own record.
+     */
+    @Example
+    void aMoveStartAskedAgainAfterItsInstanceWasUnregisteredStartsNothing() {
+        new Run(5, 267914296, 0).play(List.of(
+            new Unregister(0, 0), new RegisterEverywhere(1), new Drain(2), new Wait(24),
+            new RegisterEverywhere(5), new Wait(81),
+            new Register(1, 4, false, true), new Unregister(0, 0),
+            new Loss(20, 20), new Heal(), new StartNode(2),
+            new Join(2, 0, 4, true), new CrashTwice(3, 3, 109),
+            new CrashTwice(0, 4, 32),
+            new Register(6, 3, true, true),
+            new Register(0, 4, false, true), new RegisterLocal(5, 2),
+            new RegisterLocal(5, 0), new StartNode(5),
+            new Register(0, 4, false, false), new Wait(499),
+            new Register(0, 5, true, false),
+            new Register(0, 5, false, false), new Unregister(2, 5)));
+    }
+
     @Property(tries = 20, seed = CI_SEED)
     void aSimpleHistory(@ForAll long seed) {
         final Run run = new Run(3, seed, 0);
