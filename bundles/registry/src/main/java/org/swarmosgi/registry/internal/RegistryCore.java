@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
+import org.agrona.collections.Long2ObjectHashMap;
+
 import org.swarmosgi.api.AlreadyRegisteredException;
 import org.swarmosgi.api.HandoffDecision;
 import org.swarmosgi.api.NodeId;
@@ -79,22 +81,23 @@ final class RegistryCore {
     private volatile boolean readyFlag;
     private volatile boolean quorumFlag;
 
-    // Our own records by ref (monitors, host events).
-    private final Map<WorkerRef, Record> ownByRef = new HashMap<>();
+    // Our own records by their worker's id (monitors, host events): every own ref is on this node, so its id
+    // alone keys it (see ownRecord); a primitive map spends no node or boxed key per hosted worker.
+    private final Long2ObjectHashMap<Record> ownById = new Long2ObjectHashMap<>();
     private final List<Op> outOps = new ArrayList<>();
     private Map<String, WorkerTypeInfo> localTypes = Map.of();
 
     // Requests this node made, by correlation id (= API request id).
-    private final Map<Long, Pending> pending = new HashMap<>();
+    private final Long2ObjectHashMap<Pending> pending = new Long2ObjectHashMap<>();
     // Names this node serializes as their owner.
     private final Map<String, Claim> claims = new HashMap<>();
-    private final Map<Long, Start> starts = new HashMap<>();
+    private final Long2ObjectHashMap<Start> starts = new Long2ObjectHashMap<>();
     // How many starts of each name are in flight (the index of starts by name).
     private final Map<String, Integer> startingNames = new HashMap<>();
     private final Map<Long, Conflict> checkpoints = new HashMap<>();
     // Checkpoints of our workers being taken for their successor (by take id), when each type's next round is due,
     // and the latest checkpoint of each name this node would host next if its host died.
-    private final Map<Long, Record> replicating = new HashMap<>();
+    private final Long2ObjectHashMap<Record> replicating = new Long2ObjectHashMap<>();
     /** Workers whose checkpoint is being taken; those that asked for one meanwhile: taken once more after it. */
     private final Set<WorkerRef> beingTaken = new HashSet<>();
     private final Set<WorkerRef> checkpointAgain = new HashSet<>();
@@ -620,7 +623,7 @@ final class RegistryCore {
      * successor as in a round; one at a time per worker, a request meanwhile coalesced into one more.
      */
     void checkpointRequested(WorkerRef ref) {
-        final Record r = ownByRef.get(ref);
+        final Record r = ownRecord(ref);
         if (r == null || !r.movable() || moves.containsKey(r.name)) {
             return; // gone, hosted locally (never restarted elsewhere), or moving (its state travels with it)
         }
@@ -1027,7 +1030,7 @@ final class RegistryCore {
 
     void monitor(long reqId, WorkerRef ref) {
         if (ref.node().equals(self)) {
-            if (ownByRef.containsKey(ref)) {
+            if (ownRecord(ref) != null) {
                 localMonitors.computeIfAbsent(ref, k -> new ArrayList<>(1)).add(reqId);
             } else {
                 fx.completed(reqId, StopReason.NO_SUCH_WORKER);
@@ -1596,9 +1599,9 @@ final class RegistryCore {
         own.appliedSeq = r.version;
         final Record old = own.put(r);
         if (old != null) {
-            ownByRef.remove(old.ref);
+            forgetOwnRef(old.ref);
         }
-        ownByRef.put(r.ref, r);
+        ownById.put(r.ref.id(), r);
         outOps.add(new Op.Put(r));
         updateWinner(r.name, old, r, StopReason.MOVED);
         return r;
@@ -1606,12 +1609,24 @@ final class RegistryCore {
 
     private Op.Remove removeOwn(Record r, StopReason reason) {
         final Record old = own.remove(r.name);
-        ownByRef.remove(r.ref);
+        forgetOwnRef(r.ref);
         final Op.Remove op = new Op.Remove(++own.appliedSeq, r.name, reason);
         outOps.add(op);
         updateWinner(r.name, old, null, reason);
         fireMonitors(r.ref, reason);
         return op;
+    }
+
+    /** Our record of the worker {@code ref}, or null (not ours, or not registered). */
+    private Record ownRecord(WorkerRef ref) {
+        final Record r = ownById.get(ref.id());
+        return r != null && r.ref.equals(ref) ? r : null;
+    }
+
+    private void forgetOwnRef(WorkerRef ref) {
+        if (ownRecord(ref) != null) {
+            ownById.remove(ref.id());
+        }
     }
 
     private long nextVersion() {
@@ -1877,7 +1892,7 @@ final class RegistryCore {
 
     /** The host reports a worker that ended without an order: it stopped by itself or crashed. */
     void onWorkerEnded(String name, WorkerRef ref, StopReason reason) {
-        final Record r = ownByRef.get(ref);
+        final Record r = ownRecord(ref);
         if (r == null) {
             return; // removed already (unregistered, conflict, quorum)
         }
@@ -1886,7 +1901,7 @@ final class RegistryCore {
         if (info != null && quorumFlag && (reason == StopReason.CRASHED || reason == StopReason.NORMAL)
             && info.restartPolicy().restarts(crashed) && withinIntensity(r.name, info)) {
             fireMonitors(ref, reason);
-            ownByRef.remove(ref);
+            forgetOwnRef(ref);
             final long startId = ++ids;
             addStart(startId, new Start(null, 0, r.name, r.type, r.args, r, r.gen, r.groups, null));
             stats.count(RegistryStats.Figure.RESTARTS);
@@ -2137,7 +2152,7 @@ final class RegistryCore {
     // ---------------------------------------------------------------- monitors
 
     private void onMonitorReq(NodeId from, Msg.MonitorReq r) {
-        if (ownByRef.containsKey(r.ref())) {
+        if (ownRecord(r.ref()) != null) {
             watchedHere.computeIfAbsent(r.ref(), k -> new ArrayList<>(1)).add(new RemoteWatch(from, r.id()));
         } else {
             send(from, new Msg.MonitorFired(r.id(), StopReason.NO_SUCH_WORKER));
