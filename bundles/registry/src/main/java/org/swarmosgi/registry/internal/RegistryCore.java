@@ -207,21 +207,13 @@ final class RegistryCore {
     }
 
     /**
-     * The latest registrations this owner granted, by name: who asked (origin and request id) and what
+     * The latest registrations this owner granted: who asked (origin and request id), the name and what
      * started. A request sent again because its answer was lost is answered OK with that worker again, not
      * "already registered" with its own worker. The last {@link #GRANTS_KEPT} only: a resend comes within
      * the retry delay, long before that many later registrations push it out.
      */
-    private record Grant(NodeId origin, long corr, WorkerRef ref) {
-    }
-
     static final int GRANTS_KEPT = 65_536;
-    private final Map<String, Grant> grants = new java.util.LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Grant> eldest) {
-            return size() > GRANTS_KEPT;
-        }
-    };
+    private final GrantLog grants = new GrantLog(GRANTS_KEPT);
 
     /**
      * Name requests (unregister, join, leave, handoff) by who asked (origin and request id): the host a request was
@@ -230,7 +222,7 @@ final class RegistryCore {
      * report to the owner, or the owner's to the origin) is answered with that report again, or forwarded to the
      * same host again, not judged anew on a state it changed itself (an unregistration asked again found the name
      * gone: "not registered", or RETRY from its host until the caller's timeout while the owner's replica still
-     * held the name). The last {@link #GRANTS_KEPT} only, as {@link #grants}.
+     * held the name). The last {@link #GRANTS_KEPT} only, as grants.
      */
     private record NameAnswer(NodeId host, Msg.NameDone report) {
     }
@@ -1295,11 +1287,12 @@ final class RegistryCore {
 
     /** Puts a record from {@code p}'s host, unless we hold a newer one of that name from it. */
     private void putRecord(Partition p, Record r) {
-        final Record old = p.get(r.name);
+        final int bucket = Partition.bucket(r.name); // hashed once for the look and the put
+        final Record old = p.get(r.name, bucket);
         if (old != null && old.version >= r.version) {
             return;
         }
-        p.put(r);
+        p.put(r, bucket);
         updateWinner(r.name, old, r, StopReason.MOVED);
         final Claim c = claims.get(r.name);
         if (c != null && c.local && c.host.equals(p.host)) {
@@ -1654,8 +1647,8 @@ final class RegistryCore {
         }
         final Record existing = winners.get(r.name());
         if (existing != null) {
-            final Grant g = grants.get(r.name());
-            final boolean again = g != null && g.origin().equals(from) && g.corr() == r.corr() && g.ref().equals(existing.ref);
+            final WorkerRef granted = grants.granted(from, r.corr(), r.name());
+            final boolean again = existing.ref.equals(granted);
             send(from, new Msg.Reply(r.corr(), again ? Status.OK : Status.EXISTS, existing, null, null));
             return;
         }
@@ -1743,7 +1736,7 @@ final class RegistryCore {
             if (status == Status.OK && !first) {
                 s = Status.EXISTS;
             } else if (status == Status.OK && record != null) {
-                grants.put(c.name, new Grant(w.origin, w.corr, record.ref)); // its answer may be lost: see onRegisterReq
+                grants.put(w.origin, w.corr, c.name, record.ref); // its answer may be lost: see onRegisterReq
             }
             first = false;
             send(w.origin, new Msg.Reply(w.corr, s, record, null, error));
