@@ -561,7 +561,9 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
 
         /** Completes an API stage on the callback thread (batched per loop turn), never on the registry's. */
         private void finish(long reqId, java.util.function.Consumer<CompletableFuture<Object>> complete) {
-            localInstances.remove(reqId);
+            if (!localInstances.isEmpty()) { // registerLocal's instances only: no boxed key per ordinary answer
+                localInstances.remove(reqId);
+            }
             final CompletableFuture<Object> f = calls.remove(reqId);
             if (f != null) {
                 outcome(() -> complete.accept(f));

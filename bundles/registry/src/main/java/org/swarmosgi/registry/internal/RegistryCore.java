@@ -1731,7 +1731,8 @@ final class RegistryCore {
     /** The first waiter started it; later ones find it registered (or get it, with orExisting). */
     private void answerWaiters(Claim c, Status status, Record record, String error) {
         boolean first = !c.local;
-        for (Waiter w : c.waiters) {
+        for (int i = 0; i < c.waiters.size(); i++) { // indexed: an iterator per answer was 2 % of the owner's allocation
+            final Waiter w = c.waiters.get(i);
             Status s = status;
             if (status == Status.OK && !first) {
                 s = Status.EXISTS;
