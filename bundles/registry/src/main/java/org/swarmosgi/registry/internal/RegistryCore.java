@@ -62,6 +62,8 @@ final class RegistryCore {
     static final int MAX_HELD_OPS = 100_000;
     /** Most operations in one Ops message (records of ordinary names: well under a 64 KiB frame). */
     static final int OPS_PER_MESSAGE = 256;
+    /** Slots of a replaced name table looked at per tick (~0.1 ms), so a growth ends though registrations stop. */
+    static final int NAME_INDEX_MOVE_PER_TICK = 16_384;
 
     private final NodeId self;
     private final RegistrySettings settings;
@@ -1124,6 +1126,7 @@ final class RegistryCore {
             broadcast(new Msg.SeqAnnounce(own.appliedSeq));
         }
         resolveConflicts(now);
+        winners.keepMoving(NAME_INDEX_MOVE_PER_TICK);
         failover();
         rebalance();
         checkpointRounds(now);
