@@ -1070,6 +1070,9 @@ final class RegistryCore {
 
     private void resend() {
         final long now = now();
+        if (!anyDue(now)) {
+            return; // most ticks: no copy of a thousand requests in flight
+        }
         for (Pending q : List.copyOf(pending.values())) {
             if (now >= q.deadline) {
                 pending.remove(q.id);
@@ -1079,6 +1082,15 @@ final class RegistryCore {
                 dispatch(q);
             }
         }
+    }
+
+    private boolean anyDue(long now) {
+        for (Pending q : pending.values()) {
+            if (now >= q.deadline || now >= q.resendAt) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Pending q) {
