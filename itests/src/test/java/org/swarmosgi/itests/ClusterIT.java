@@ -3,6 +3,7 @@ package org.swarmosgi.itests;
 import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.swarmosgi.test.support.DistributionNode.awaitRing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,19 +38,19 @@ public class ClusterIT {
             for (DistributionNode node : List.of(a, b, c)) {
                 node.execute("swarm:status", START); // started
             }
-            awaitRing(List.of(a, b, c), 3, "ring-a", "ring-b", "ring-c");
+            awaitRing(List.of(a, b, c), CONVERGE, "ring-a", "ring-b", "ring-c");
             // Membership and transport agree: an authenticated round trip to every member.
             awaitPing(a, "2 of 2 members answered");
             awaitPing(c, "2 of 2 members answered");
 
             c.process().kill(); // kill -9: no leave message, failure detection must see it
-            awaitRing(List.of(a, b), 2, "ring-a", "ring-b");
+            awaitRing(List.of(a, b), CONVERGE, "ring-a", "ring-b");
             assertFalse(a.execute("swarm:status", START).contains("ring-c"));
             awaitPing(a, "1 of 1 member answered");
 
             c = nodes.start("ring-c", "--secret", SECRET); // a new incarnation under the same name
             c.execute("swarm:status", START);
-            awaitRing(List.of(a, b, c), 3, "ring-a", "ring-b", "ring-c");
+            awaitRing(List.of(a, b, c), CONVERGE, "ring-a", "ring-b", "ring-c");
             awaitPing(a, "2 of 2 members answered"); // the new incarnation, on its new transport port
         }
     }
@@ -68,7 +69,7 @@ public class ClusterIT {
                     "--gossip-port", Integer.toString(portB), "--seeds", "127.0.0.1:" + portA);
             a.execute("swarm:status", START);
             b.execute("swarm:status", START);
-            awaitRing(List.of(a, b), 2, "seed-a", "seed-b");
+            awaitRing(List.of(a, b), CONVERGE, "seed-a", "seed-b");
             assertTrue(a.execute("swarm:status", START).contains("  autocluster  static\n"));
             awaitPing(a, "1 of 1 member answered");
         }
@@ -83,7 +84,7 @@ public class ClusterIT {
             a.execute("swarm:status", START);
             b.execute("swarm:status", START);
             stranger.execute("swarm:status", START);
-            awaitRing(List.of(a, b), 2, "secret-a", "secret-b");
+            awaitRing(List.of(a, b), CONVERGE, "secret-a", "secret-b");
             // The stranger heartbeats on the same group and port the whole time: it stays out, and alone.
             await("the stranger stays out").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(500))
@@ -109,23 +110,5 @@ public class ClusterIT {
     private static void awaitPing(DistributionNode node, String answer) {
         await("swarm:ping on " + node.name() + ": " + answer).atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
                 .until(() -> node.execute("swarm:ping", START).contains(answer));
-    }
-
-    private static void awaitRing(List<DistributionNode> nodes, int size, String... names) {
-        for (DistributionNode node : nodes) {
-            await("ring of " + size + " on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
-                    .until(() -> {
-                        final String status = node.execute("swarm:status", START);
-                        if (!status.contains("Ring: " + size + " members,")) {
-                            return false;
-                        }
-                        for (String name : names) {
-                            if (!status.contains(name)) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    });
-        }
     }
 }

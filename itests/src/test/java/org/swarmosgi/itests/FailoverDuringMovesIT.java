@@ -3,6 +3,7 @@ package org.swarmosgi.itests;
 import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.swarmosgi.test.support.DistributionNode.awaitRing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -202,7 +203,7 @@ public class FailoverDuringMovesIT {
         for (int i = 1; i <= 3; i++) {
             nodes.add(start("hk" + i, etc));
         }
-        WorkerMovesIT.awaitRing(nodes, CONVERGE);
+        awaitRing(nodes, CONVERGE, "running, ready");
         final long began = System.nanoTime();
         final int count = 600;
         final List<String> names = countersAtKnownCounts(nodes.get(0), nodes.get(1), "hk-", count);
@@ -248,7 +249,7 @@ public class FailoverDuringMovesIT {
         for (int i = 1; i <= 4; i++) {
             nodes.add(start("tf" + i));
         }
-        WorkerMovesIT.awaitRing(nodes, CONVERGE);
+        awaitRing(nodes, CONVERGE, "running, ready");
         final long began = System.nanoTime();
         final int count = 600;
         final List<String> names = countersAtKnownCounts(nodes.get(1), nodes.get(2), "tf-", count);

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
+import static org.swarmosgi.test.support.DistributionNode.awaitRing;
 
 import java.io.File;
 import java.io.IOException;
@@ -106,7 +107,7 @@ public class RegistryPartitionIT {
         for (DistributionNode node : nodes) {
             node.execute("swarm:status", START);
         }
-        awaitRing(nodes, 3);
+        awaitRing(nodes, CONVERGE);
 
         // Where names live when all three are up: their owners, whose instances win after the heal.
         // One name owned by pa (the side cut off wins) and one owned by pb or pc (the other side wins).
@@ -128,8 +129,8 @@ public class RegistryPartitionIT {
             rule(namespaces.get(0), address(other));
             rule(namespaces.get(other), address(0));
         }
-        awaitRing(List.of(a), 1);
-        awaitRing(List.of(b, c), 2);
+        awaitRing(List.of(a), CONVERGE);
+        awaitRing(List.of(b, c), CONVERGE);
         System.out.printf("RegistryPartitionIT: partition seen by every node after %d ms%n",
                 (System.nanoTime() - cut) / 1_000_000);
 
@@ -163,7 +164,7 @@ public class RegistryPartitionIT {
         // Heal: one worker a name, the owner's, everywhere, with the larger count: the loser's.
         final long healed = System.nanoTime();
         heal();
-        awaitRing(nodes, 3);
+        awaitRing(nodes, CONVERGE);
         final long ring = System.nanoTime();
         for (DistributionNode node : nodes) {
             await("one worker a name on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
@@ -236,14 +237,6 @@ public class RegistryPartitionIT {
             run(delete);
         }
         rules.clear();
-    }
-
-    private static void awaitRing(List<DistributionNode> nodes, int size) {
-        final String ring = "Ring: " + size + (size == 1 ? " member," : " members,");
-        for (DistributionNode node : nodes) {
-            await("ring of " + size + " on " + node.name()).atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
-                    .until(() -> node.execute("swarm:status", ANSWER).contains(ring));
-        }
     }
 
     private static boolean onPath(String tool) {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.swarmosgi.test.support.DistributionNode.awaitRing;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,17 +62,6 @@ public class WorkerMovesIT {
         return node;
     }
 
-    /** Until every node's ring holds exactly {@code nodes} and its registry is running and ready. */
-    static void awaitRing(List<DistributionNode> nodes, Duration atMost) {
-        for (DistributionNode node : nodes) {
-            await("ring of " + nodes.size() + " on " + node.name()).atMost(atMost).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    final String status = node.execute("swarm:status", ANSWER);
-                    return status.contains("Ring: " + nodes.size() + " members,") && status.contains("running, ready");
-                });
-        }
-    }
-
     /** Every counter answers its own count (counter i: i + incs), asked from {@code node}. */
     private static void awaitCounts(DistributionNode node, List<String> names, int incs) {
         final List<String> expected = IntStream.range(0, NAMES).mapToObj(i -> Integer.toString(i + incs)).toList();
@@ -87,7 +77,7 @@ public class WorkerMovesIT {
         for (int i = 1; i <= 3; i++) {
             nodes.add(start("mv" + i));
         }
-        awaitRing(nodes, CONVERGE);
+        awaitRing(nodes, CONVERGE, "running, ready");
         final DistributionNode first = nodes.get(0);
         final List<String> names = IntStream.range(0, NAMES).mapToObj(i -> "mv-" + i).toList();
         // Counter i starts at i and is counted up once: i + 1.
@@ -127,7 +117,7 @@ public class WorkerMovesIT {
         final DistributionNode fourth = start("mv4");
         nodes.add(fourth);
         final long joined = System.nanoTime();
-        awaitRing(nodes, CONVERGE);
+        awaitRing(nodes, CONVERGE, "running, ready");
         await("counters on mv4").atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
             .until(() -> RegistryClusterIT.listed(first, "mv-*").values().stream()
                 .filter(ref -> RegistryClusterIT.host(ref).equals("mv4")).count() >= NAMES / 8);
@@ -191,7 +181,7 @@ public class WorkerMovesIT {
             final DistributionNode flapping = start("mv5");
             final List<DistributionNode> withIt = new ArrayList<>(nodes);
             withIt.add(flapping);
-            awaitRing(withIt, CONVERGE);
+            awaitRing(withIt, CONVERGE, "running, ready");
             await("counters on mv5, round " + round).atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
                 .until(() -> RegistryClusterIT.listed(first, "mv-*").values().stream()
                     .filter(ref -> RegistryClusterIT.host(ref).equals("mv5")).count() >= NAMES / 6);

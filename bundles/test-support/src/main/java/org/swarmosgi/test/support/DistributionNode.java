@@ -1,5 +1,7 @@
 package org.swarmosgi.test.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +97,23 @@ public final class DistributionNode {
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.writeString(dir.resolve(name.replaceAll("[^A-Za-z0-9-]", "_") + ".log"),
             String.join("\n", process.lines()) + "\n--- log:\n" + String.join("\n", process.errorLines()));
+    }
+
+    /**
+     * Waits until the ring of each of {@code nodes} holds exactly {@code nodes.size()} members and its
+     * {@code swarm:status} contains every one of {@code alsoShown} (e.g. {@code "running, ready"}, or
+     * the nodes' names), each node asked in turn for at most {@code atMost}.
+     */
+    public static void awaitRing(List<DistributionNode> nodes, Duration atMost, String... alsoShown) {
+        final String ring = "Ring: " + nodes.size() + (nodes.size() == 1 ? " member," : " members,");
+        for (DistributionNode node : nodes) {
+            await("ring of " + nodes.size() + " on " + node.name() + " showing "
+                    + List.of(alsoShown)).atMost(atMost).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    final String status = node.execute("swarm:status", atMost);
+                    return status.contains(ring) && List.of(alsoShown).stream().allMatch(status::contains);
+                });
+        }
     }
 
     @Override
