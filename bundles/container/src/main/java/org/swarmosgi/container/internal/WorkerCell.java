@@ -1,6 +1,8 @@
 package org.swarmosgi.container.internal;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,7 +17,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.swarmosgi.api.Codec;
 import org.swarmosgi.api.HandoffDecision;
@@ -75,9 +76,26 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
     private final Object lock = new Object();
     private volatile int phase = STARTING;
     private final ConcurrentLinkedQueue<Envelope> inbox = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
+    // Fields under VarHandles, not AtomicInteger/AtomicBoolean: two objects (32 bytes) fewer per worker, and a
+    // node hosts hundreds of thousands (benchmarks README, fourth session of 2026-11-30).
+    private static final VarHandle QUEUED;
+    private static final VarHandle SCHEDULED;
+
+    static {
+        try {
+            final MethodHandles.Lookup l = MethodHandles.lookup();
+            QUEUED = l.findVarHandle(WorkerCell.class, "queued", int.class);
+            SCHEDULED = l.findVarHandle(WorkerCell.class, "scheduled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Envelopes in the inbox, counted by senders before they offer (the capacity check). */
+    private volatile int queued;
     private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** In the pool's run queue or running. */
+    private volatile boolean scheduled;
 
     /** The instance; touched only on the worker's turn (set by the start task, cleared by finish). */
     private Worker<M, R> worker;
@@ -228,8 +246,8 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
         if (phase >= CLOSING) {
             throw host.noSuchWorker(ref, "has stopped");
         }
-        if (queued.incrementAndGet() > capacity) {
-            queued.decrementAndGet();
+        if ((int) QUEUED.getAndAdd(this, 1) >= capacity) {
+            QUEUED.getAndAdd(this, -1);
             host.stats.mailboxFull.increment();
             throw new MailboxFullException("the mailbox of worker '" + name + "' " + ref + " is full (capacity "
                 + capacity + " messages): the message was not queued");
@@ -238,7 +256,7 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
         if (phase >= CLOSING) {
             // Raced a stop or a move: whoever removes the envelope owns it.
             if (inbox.remove(envelope)) {
-                queued.decrementAndGet();
+                QUEUED.getAndAdd(this, -1);
                 throw host.noSuchWorker(ref, "has stopped");
             }
             return; // the closer drained it: failed or handed on
@@ -257,7 +275,7 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
             if (phase >= CLOSING) {
                 return;
             }
-            queued.incrementAndGet();
+            QUEUED.getAndAdd(this, 1);
             inbox.offer(timer);
         }
         if (phase == RUNNING) {
@@ -287,13 +305,13 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
             e = inbox.poll();
         }
         if (e != null) {
-            queued.decrementAndGet();
+            QUEUED.getAndAdd(this, -1);
         }
         return e;
     }
 
     void schedule() {
-        if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+        if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
             host.pool.submit(this);
         }
     }
@@ -337,7 +355,7 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
                 LOG.log(Level.ERROR, "answering a message of worker '" + name + "' " + ref + " failed", e);
             }
         }
-        scheduled.set(false);
+        scheduled = false;
         if (hasWork()) {
             schedule();
         }
@@ -758,7 +776,7 @@ final class WorkerCell<M, R> extends WorkerPool.Task implements WorkerContext<M>
         List<Envelope> dropped = List.of();
         Envelope e;
         while ((e = inbox.poll()) != null) {
-            queued.decrementAndGet();
+            QUEUED.getAndAdd(this, -1);
             if (dropped.isEmpty()) {
                 dropped = new ArrayList<>();
             }

@@ -31,9 +31,17 @@ import org.swarmosgi.api.WorkerRef;
  * <p>Why a reader never sees a worker of another name: a slot, once given a name, keeps it for the
  * life of its table. Removing a name only clears its worker and record; the name taking it again
  * finds the same slot; no other name ever uses it. Tables are never resized in place: the writer
- * builds a new one (dropping removed names) and publishes it whole. A new slot's key is published
- * with release after its worker and record; workers and records change with release; readers read
- * them with acquire.
+ * publishes a new, empty one that points to the one it replaces ({@code prev}) and moves the live
+ * names over a few slots per put, so no put copies the whole table (a rebuild of 262,144 names on
+ * the registry thread made a round of registrations stall). A new slot's key is published with
+ * release after its worker and record; workers and records change with release; readers read them
+ * with acquire.
+ *
+ * <p>While names move, the new table decides for every name it holds a slot of; a name it does not
+ * hold yet is read in {@code prev}. The writer puts into the new table only and leaves {@code prev}'s
+ * entry as it was (a reader that missed the new table just before the put then reads the value that
+ * was current when it looked); a removal clears the name in both. So a reader that misses the new
+ * table reads in {@code prev} a value the name had at some moment of its lookup.
  *
  * <p>Names may come from outside (a device id, a user id), and equal {@code String.hashCode}s are
  * easy to make ("Aa" and "BB"): thousands of them would make every operation on them a scan. A put
@@ -64,6 +72,14 @@ final class NameIndex {
         final boolean keyed;
         final long k0;
         final long k1;
+        /**
+         * The table this one replaces while its names move here (same hashing), then null. A reader reads it
+         * before it searches this table: had it read it after a miss, the move could have finished (and
+         * cleared it) between, with the name moved behind the reader's back. Read first, non-null means the
+         * old table still holds every name not yet in this one when the search missed it; null means every
+         * name was here already.
+         */
+        volatile Table prev;
 
         Table(int capacity, boolean keyed, long k0, long k1) {
             this.keyed = keyed;
@@ -89,19 +105,32 @@ final class NameIndex {
     // Registry thread only.
     private int live;
     private int used;
+    /** The next slot of {@code table.prev} to move, and how many to look at per put. */
+    private int cursor;
+    private int stepsPerPut;
 
     /** The worker holding {@code name}, or null. Any thread. */
     WorkerRef whereis(String name) {
         final Table t = table;
+        final Table p = t.prev; // before t is searched: see prev
         final int at = find(t, name);
-        return at < 0 ? null : (WorkerRef) SLOT.getAcquire(t.slots, 2 * at + 1);
+        if (at >= 0) {
+            return (WorkerRef) SLOT.getAcquire(t.slots, 2 * at + 1);
+        }
+        final int was = p == null ? -1 : find(p, name);
+        return was < 0 ? null : (WorkerRef) SLOT.getAcquire(p.slots, 2 * was + 1);
     }
 
     /** The record of {@code name}, or null. Any thread. */
     Record get(String name) {
         final Table t = table;
+        final Table p = t.prev; // before t is searched: see prev
         final int at = find(t, name);
-        return at < 0 ? null : (Record) RECORD.getAcquire(t.records, at);
+        if (at >= 0) {
+            return (Record) RECORD.getAcquire(t.records, at);
+        }
+        final int was = p == null ? -1 : find(p, name);
+        return was < 0 ? null : (Record) RECORD.getAcquire(p.records, was);
     }
 
     /** The slot holding {@code name} in {@code t}, or -1. */
@@ -127,12 +156,15 @@ final class NameIndex {
     /** Makes {@code r} the record of {@code r.name}. Registry thread. */
     void put(Record r) {
         final Table t = table;
+        if (t.prev != null) {
+            move(t, stepsPerPut);
+        }
         final int h = t.hash(r.name);
         final int mark = mark(h);
         int i = t.home(h);
         for (int probes = 0; t.hashes[i] != 0; i = (i + 1) & t.mask) {
             if (++probes > MAX_PROBE && !t.keyed) {
-                rebuild(live + 1, true);
+                rebuildKeyed();
                 put(r);
                 return;
             }
@@ -146,35 +178,61 @@ final class NameIndex {
             }
         }
         if ((used + 1) * 2 > t.hashes.length) {
-            rebuild(live + 1, t.keyed);
+            grow();
             put(r);
             return;
+        }
+        if (!liveIn(t.prev, r.name)) {
+            live++;
         }
         t.hashes[i] = mark;
         t.records[i] = r;
         t.slots[2 * i + 1] = r.ref;
         SLOT.setRelease(t.slots, 2 * i, r.name);
         used++;
-        live++;
     }
 
-    /** Removes {@code name}; its slot keeps the name until the next rebuild. Registry thread. */
+    /** Removes {@code name}; its slot keeps the name until its table is replaced. Registry thread. */
     void remove(String name) {
         final Table t = table;
         final int at = find(t, name);
+        final Table p = t.prev;
+        final int was = p == null ? -1 : find(p, name);
+        final boolean wasLive = at >= 0 ? t.records[at] != null : was >= 0 && p.records[was] != null;
         if (at >= 0 && t.records[at] != null) {
             SLOT.setRelease(t.slots, 2 * at + 1, null);
             RECORD.setRelease(t.records, at, null);
+        }
+        if (was >= 0 && p.records[was] != null) { // the name's entry there is what a reader missing t reads
+            SLOT.setRelease(p.slots, 2 * was + 1, null);
+            RECORD.setRelease(p.records, was, null);
+        }
+        if (wasLive) {
             live--;
         }
     }
 
-    /** Every name and the worker holding it, from one table. Any thread. */
+    /** True if {@code p} (null: none) has a record of {@code name}. */
+    private static boolean liveIn(Table p, String name) {
+        final int at = p == null ? -1 : find(p, name);
+        return at >= 0 && p.records[at] != null;
+    }
+
+    /** Every name and the worker holding it (names moving: from both tables). Any thread. */
     Map<String, WorkerRef> registered() {
-        final Record[] records = table.records;
+        final Table t = table;
         final Map<String, WorkerRef> out = new HashMap<>();
-        for (int i = 0; i < records.length; i++) {
-            final Record r = (Record) RECORD.getAcquire(records, i);
+        final Table p = t.prev;
+        if (p != null) {
+            for (int i = 0; i < p.records.length; i++) {
+                final Record r = (Record) RECORD.getAcquire(p.records, i);
+                if (r != null && find(t, r.name) < 0) {
+                    out.put(r.name, r.ref);
+                }
+            }
+        }
+        for (int i = 0; i < t.records.length; i++) {
+            final Record r = (Record) RECORD.getAcquire(t.records, i);
             if (r != null) {
                 out.put(r.name, r.ref);
             }
@@ -182,25 +240,82 @@ final class NameIndex {
         return out;
     }
 
+    /** True while names move from a replaced table. Tests. */
+    boolean moving() {
+        return table.prev != null;
+    }
+
     /**
-     * A new table without removed names, published whole: at most 3/8 full, so that at least 1/8 of it
-     * fills before the next rebuild (a name removed and another added at the threshold cost O(1) each).
+     * Moves up to {@code steps} more slots' names, so that a move ends even when puts stop (until it ends, a
+     * lookup of a name not moved yet searches both tables). Registry thread, on its tick.
      */
-    private void rebuild(int names, boolean keyed) {
-        int capacity = MIN_CAPACITY;
-        while (capacity * 3L < names * 8L) {
-            if (capacity == MAX_CAPACITY) {
-                throw new IllegalStateException("more than " + MAX_CAPACITY / 8 * 3 + " names");
-            }
-            capacity <<= 1;
+    void keepMoving(int steps) {
+        final Table t = table;
+        if (t.prev != null) {
+            move(t, steps);
         }
+    }
+
+    /**
+     * Publishes a new, empty table that points to the current one; puts move the live names over. At most
+     * 3/8 of it is taken by the names moving, so that at least 1/8 fills before the next growth (a name
+     * removed and another added at the threshold cost O(1) each); it looks at 64 x (old capacity / new
+     * capacity) slots of the old table per put (32 when it doubles), so the move ends after 1/64 of the new
+     * table's slots have been put, well before it is half full, and lookups of names not moved yet (two
+     * searches) are rare.
+     */
+    private void grow() {
         final Table old = table;
-        final Table t = keyed == old.keyed ? new Table(capacity, keyed, old.k0, old.k1)
-            : new Table(capacity, true, RANDOM.nextLong(), RANDOM.nextLong());
+        if (old.prev != null) {
+            move(old, Integer.MAX_VALUE); // not expected (see above); a table never points to two
+        }
+        final Table t = new Table(capacity(live + 1), old.keyed, old.k0, old.k1);
+        t.prev = old;
+        cursor = 0;
+        stepsPerPut = Math.max(1, (int) (64L * old.hashes.length / t.hashes.length));
+        used = 0;
+        table = t;
+    }
+
+    /** Looks at up to {@code steps} more slots of {@code t.prev}, moving their live names into {@code t}. */
+    private void move(Table t, int steps) {
+        final Table p = t.prev;
+        final int end = (int) Math.min(p.hashes.length, (long) cursor + steps);
+        for (int j = cursor; j < end; j++) {
+            final Record r = p.records[j];
+            if (r != null && find(t, r.name) < 0) { // a name put since lives in t already
+                final int h = t.hash(r.name);
+                int i = t.home(h);
+                while (t.hashes[i] != 0) {
+                    i = (i + 1) & t.mask;
+                }
+                t.hashes[i] = mark(h);
+                t.records[i] = r;
+                t.slots[2 * i + 1] = r.ref;
+                SLOT.setRelease(t.slots, 2 * i, p.slots[2 * j]);
+                used++;
+            }
+        }
+        cursor = end;
+        if (end == p.hashes.length) {
+            t.prev = null;
+        }
+    }
+
+    /**
+     * Names are hashed with SipHash under a new random key from now on: a new table without removed
+     * names, built whole and published (rare: only names made or unlucky enough to share hashes).
+     */
+    private void rebuildKeyed() {
+        final Table old = table;
+        if (old.prev != null) {
+            move(old, Integer.MAX_VALUE);
+        }
+        final Table t = new Table(capacity(live + 1), true, RANDOM.nextLong(), RANDOM.nextLong());
         for (int j = 0; j < old.hashes.length; j++) {
             final Record r = old.records[j];
             if (r != null) {
-                final int h = t.hash(r.name); // String caches its hashCode; keyed tables hash again
+                final int h = t.hash(r.name);
                 int i = t.home(h);
                 while (t.hashes[i] != 0) {
                     i = (i + 1) & t.mask;
@@ -213,6 +328,18 @@ final class NameIndex {
         }
         used = live;
         table = t;
+    }
+
+    /** The smallest capacity at most 3/8 full with {@code names}. */
+    private static int capacity(int names) {
+        int capacity = MIN_CAPACITY;
+        while (capacity * 3L < names * 8L) {
+            if (capacity == MAX_CAPACITY) {
+                throw new IllegalStateException("more than " + MAX_CAPACITY / 8 * 3 + " names");
+            }
+            capacity <<= 1;
+        }
+        return capacity;
     }
 
     private static int mark(int hash) {

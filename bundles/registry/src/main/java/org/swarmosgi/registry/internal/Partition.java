@@ -75,7 +75,11 @@ final class Partition {
 
     /** Puts a record; returns the one it replaced, or null. */
     Record put(Record record) {
-        final int i = bucket(record.name);
+        return put(record, bucket(record.name));
+    }
+
+    /** {@link #put(Record)} with the name's bucket computed already. */
+    Record put(Record record, int i) {
         Bucket b = buckets[i];
         if (b == null) {
             b = buckets[i] = new Bucket();

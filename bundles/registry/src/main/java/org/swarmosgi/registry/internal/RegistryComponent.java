@@ -286,6 +286,11 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
     private Map<NodeId, List<Msg>> outbox = new java.util.LinkedHashMap<>();
     /** Outcomes of API calls decided during this turn. Registry thread. */
     private List<Runnable> outcomes = new ArrayList<>();
+    /**
+     * The longest list of last turn's outbox: the next turn's lists start that long (they go to another
+     * thread, so they are new each turn; grown from 10 each time they cost a copy per doubling).
+     */
+    private int lastTurnLongest = 10;
 
     /**
      * After each turn of the loop: the turn's messages go to the sender as one task, and every peer's as
@@ -297,6 +302,11 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
         if (!outbox.isEmpty()) {
             final Map<NodeId, List<Msg>> turn = outbox;
             outbox = new java.util.LinkedHashMap<>();
+            int longest = 10;
+            for (List<Msg> l : turn.values()) {
+                longest = Math.max(longest, l.size());
+            }
+            lastTurnLongest = longest;
             sender.execute(() -> {
                 final Map<Msg, byte[]> shared = turn.size() > 1 ? new java.util.IdentityHashMap<>() : null;
                 for (Map.Entry<NodeId, List<Msg>> e : turn.entrySet()) {
@@ -306,7 +316,7 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
         }
         if (!outcomes.isEmpty()) {
             final List<Runnable> done = outcomes;
-            outcomes = new ArrayList<>();
+            outcomes = new ArrayList<>(Math.max(10, done.size()));
             callbacks.execute(() -> {
                 for (Runnable r : done) {
                     r.run();
@@ -470,7 +480,7 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
         @Override
         public void send(NodeId to, Msg message) {
             if (loop.onLoop()) {
-                outbox.computeIfAbsent(to, k -> new ArrayList<>()).add(message);
+                outbox.computeIfAbsent(to, k -> new ArrayList<>(lastTurnLongest)).add(message);
             } else {
                 sender.execute(() -> transmit(to, List.of(message), null));
             }
@@ -561,7 +571,9 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
 
         /** Completes an API stage on the callback thread (batched per loop turn), never on the registry's. */
         private void finish(long reqId, java.util.function.Consumer<CompletableFuture<Object>> complete) {
-            localInstances.remove(reqId);
+            if (!localInstances.isEmpty()) { // registerLocal's instances only: no boxed key per ordinary answer
+                localInstances.remove(reqId);
+            }
             final CompletableFuture<Object> f = calls.remove(reqId);
             if (f != null) {
                 outcome(() -> complete.accept(f));

@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
+import org.agrona.collections.Long2ObjectHashMap;
+
 import org.swarmosgi.api.AlreadyRegisteredException;
 import org.swarmosgi.api.HandoffDecision;
 import org.swarmosgi.api.NodeId;
@@ -60,6 +62,8 @@ final class RegistryCore {
     static final int MAX_HELD_OPS = 100_000;
     /** Most operations in one Ops message (records of ordinary names: well under a 64 KiB frame). */
     static final int OPS_PER_MESSAGE = 256;
+    /** Slots of a replaced name table looked at per tick (~0.1 ms), so a growth ends though registrations stop. */
+    static final int NAME_INDEX_MOVE_PER_TICK = 16_384;
 
     private final NodeId self;
     private final RegistrySettings settings;
@@ -79,15 +83,16 @@ final class RegistryCore {
     private volatile boolean readyFlag;
     private volatile boolean quorumFlag;
 
-    // Our own records by ref (monitors, host events).
-    private final Map<WorkerRef, Record> ownByRef = new HashMap<>();
+    // Our own records by their worker's id (monitors, host events): every own ref is on this node, so its id
+    // alone keys it (see ownRecord); a primitive map spends no node or boxed key per hosted worker.
+    private final Long2ObjectHashMap<Record> ownById = new Long2ObjectHashMap<>();
     private final List<Op> outOps = new ArrayList<>();
     private Map<String, WorkerTypeInfo> localTypes = Map.of();
 
     // Requests this node made, by correlation id (= API request id); when each is asked again (after a sync
     // timeout, or a retry delay after a busy owner's RETRY: an entry per time asked, stale once asked otherwise
     // since) and times out, so that a tick looks only at what is due in it, not at every request.
-    private final Map<Long, Pending> pending = new HashMap<>();
+    private final Long2ObjectHashMap<Pending> pending = new Long2ObjectHashMap<>();
     private final DueQueue<Pending> resends = new DueQueue<>();
     private final DueQueue<Pending> retries = new DueQueue<>();
     private final java.util.PriorityQueue<Pending> deadlines = new java.util.PriorityQueue<>(
@@ -95,13 +100,13 @@ final class RegistryCore {
     // Names this node serializes as their owner, and the same claims by deadline (each waits the claim timeout).
     private final Map<String, Claim> claims = new HashMap<>();
     private final DueQueue<Claim> claimDeadlines = new DueQueue<>();
-    private final Map<Long, Start> starts = new HashMap<>();
+    private final Long2ObjectHashMap<Start> starts = new Long2ObjectHashMap<>();
     // How many starts of each name are in flight (the index of starts by name).
     private final Map<String, Integer> startingNames = new HashMap<>();
     private final Map<Long, Conflict> checkpoints = new HashMap<>();
     // Checkpoints of our workers being taken for their successor (by take id), when each type's next round is due,
     // and the latest checkpoint of each name this node would host next if its host died.
-    private final Map<Long, Record> replicating = new HashMap<>();
+    private final Long2ObjectHashMap<Record> replicating = new Long2ObjectHashMap<>();
     /** Workers whose checkpoint is being taken; those that asked for one meanwhile: taken once more after it. */
     private final Set<WorkerRef> beingTaken = new HashSet<>();
     private final Set<WorkerRef> checkpointAgain = new HashSet<>();
@@ -267,21 +272,13 @@ final class RegistryCore {
     }
 
     /**
-     * The latest registrations this owner granted, by name: who asked (origin and request id) and what
+     * The latest registrations this owner granted: who asked (origin and request id), the name and what
      * started. A request sent again because its answer was lost is answered OK with that worker again, not
      * "already registered" with its own worker. The last {@link #GRANTS_KEPT} only: a resend comes within
      * the retry delay, long before that many later registrations push it out.
      */
-    private record Grant(NodeId origin, long corr, WorkerRef ref) {
-    }
-
     static final int GRANTS_KEPT = 65_536;
-    private final Map<String, Grant> grants = new java.util.LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Grant> eldest) {
-            return size() > GRANTS_KEPT;
-        }
-    };
+    private final GrantLog grants = new GrantLog(GRANTS_KEPT);
 
     /**
      * Name requests (unregister, join, leave, handoff) by who asked (origin and request id): the host a request was
@@ -290,7 +287,7 @@ final class RegistryCore {
      * report to the owner, or the owner's to the origin) is answered with that report again, or forwarded to the
      * same host again, not judged anew on a state it changed itself (an unregistration asked again found the name
      * gone: "not registered", or RETRY from its host until the caller's timeout while the owner's replica still
-     * held the name). The last {@link #GRANTS_KEPT} only, as {@link #grants}.
+     * held the name). The last {@link #GRANTS_KEPT} only, as grants.
      */
     private record NameAnswer(NodeId host, Msg.NameDone report) {
     }
@@ -683,7 +680,7 @@ final class RegistryCore {
      * successor as in a round; one at a time per worker, a request meanwhile coalesced into one more.
      */
     void checkpointRequested(WorkerRef ref) {
-        final Record r = ownByRef.get(ref);
+        final Record r = ownRecord(ref);
         if (r == null || !r.movable() || moves.containsKey(r.name)) {
             return; // gone, hosted locally (never restarted elsewhere), or moving (its state travels with it)
         }
@@ -1091,7 +1088,7 @@ final class RegistryCore {
 
     void monitor(long reqId, WorkerRef ref) {
         if (ref.node().equals(self)) {
-            if (ownByRef.containsKey(ref)) {
+            if (ownRecord(ref) != null) {
                 localMonitors.computeIfAbsent(ref, k -> new ArrayList<>(1)).add(reqId);
             } else {
                 fx.completed(reqId, StopReason.NO_SUCH_WORKER);
@@ -1260,6 +1257,7 @@ final class RegistryCore {
             broadcast(new Msg.SeqAnnounce(own.appliedSeq));
         }
         resolveConflicts(now);
+        winners.keepMoving(NAME_INDEX_MOVE_PER_TICK);
         failover();
         rebalance();
         checkpointRounds(now);
@@ -1423,11 +1421,12 @@ final class RegistryCore {
 
     /** Puts a record from {@code p}'s host, unless we hold a newer one of that name from it. */
     private void putRecord(Partition p, Record r) {
-        final Record old = p.get(r.name);
+        final int bucket = Partition.bucket(r.name); // hashed once for the look and the put
+        final Record old = p.get(r.name, bucket);
         if (old != null && old.version >= r.version) {
             return;
         }
-        p.put(r);
+        p.put(r, bucket);
         if (p != own && !ended.isEmpty()) {
             // Another instance of the name runs since ours ended: a start asked of us now is not ours asked again
             // (a new registration counts generations from 0 again: one of its restarts was answered ENDED).
@@ -1737,9 +1736,9 @@ final class RegistryCore {
         own.appliedSeq = r.version;
         final Record old = own.put(r);
         if (old != null) {
-            ownByRef.remove(old.ref);
+            forgetOwnRef(old.ref);
         }
-        ownByRef.put(r.ref, r);
+        ownById.put(r.ref.id(), r);
         outOps.add(new Op.Put(r));
         updateWinner(r.name, old, r, StopReason.MOVED);
         return r;
@@ -1747,12 +1746,24 @@ final class RegistryCore {
 
     private Op.Remove removeOwn(Record r, StopReason reason) {
         final Record old = own.remove(r.name);
-        ownByRef.remove(r.ref);
+        forgetOwnRef(r.ref);
         final Op.Remove op = new Op.Remove(++own.appliedSeq, r.name, reason);
         outOps.add(op);
         updateWinner(r.name, old, null, reason);
         fireMonitors(r.ref, reason);
         return op;
+    }
+
+    /** Our record of the worker {@code ref}, or null (not ours, or not registered). */
+    private Record ownRecord(WorkerRef ref) {
+        final Record r = ownById.get(ref.id());
+        return r != null && r.ref.equals(ref) ? r : null;
+    }
+
+    private void forgetOwnRef(WorkerRef ref) {
+        if (ownRecord(ref) != null) {
+            ownById.remove(ref.id());
+        }
     }
 
     private long nextVersion() {
@@ -1780,8 +1791,8 @@ final class RegistryCore {
         }
         final Record existing = winners.get(r.name());
         if (existing != null) {
-            final Grant g = grants.get(r.name());
-            final boolean again = g != null && g.origin().equals(from) && g.corr() == r.corr() && g.ref().equals(existing.ref);
+            final WorkerRef granted = grants.granted(from, r.corr(), r.name());
+            final boolean again = existing.ref.equals(granted);
             send(from, new Msg.Reply(r.corr(), again ? Status.OK : Status.EXISTS, existing, null, null));
             return;
         }
@@ -1868,12 +1879,13 @@ final class RegistryCore {
     /** The first waiter started it; later ones find it registered (or get it, with orExisting). */
     private void answerWaiters(Claim c, Status status, Record record, String error) {
         boolean first = !c.local;
-        for (Waiter w : c.waiters) {
+        for (int i = 0; i < c.waiters.size(); i++) { // indexed: an iterator per answer was 2 % of the owner's allocation
+            final Waiter w = c.waiters.get(i);
             Status s = status;
             if (status == Status.OK && !first) {
                 s = Status.EXISTS;
             } else if (status == Status.OK && record != null) {
-                grants.put(c.name, new Grant(w.origin, w.corr, record.ref)); // its answer may be lost: see onRegisterReq
+                grants.put(w.origin, w.corr, c.name, record.ref); // its answer may be lost: see onRegisterReq
             }
             first = false;
             send(w.origin, new Msg.Reply(w.corr, s, record, null, error));
@@ -2049,7 +2061,7 @@ final class RegistryCore {
 
     /** The host reports a worker that ended without an order: it stopped by itself or crashed. */
     void onWorkerEnded(String name, WorkerRef ref, StopReason reason) {
-        final Record r = ownByRef.get(ref);
+        final Record r = ownRecord(ref);
         if (r == null) {
             return; // removed already (unregistered, conflict, quorum)
         }
@@ -2058,7 +2070,7 @@ final class RegistryCore {
         if (info != null && quorumFlag && (reason == StopReason.CRASHED || reason == StopReason.NORMAL)
             && info.restartPolicy().restarts(crashed) && withinIntensity(r.name, info)) {
             fireMonitors(ref, reason);
-            ownByRef.remove(ref);
+            forgetOwnRef(ref);
             final long startId = ++ids;
             addStart(startId, new Start(null, 0, r.name, r.type, r.args, r, r.gen, r.groups, null));
             stats.count(RegistryStats.Figure.RESTARTS);
@@ -2349,7 +2361,7 @@ final class RegistryCore {
 
     /** Idempotent: a peer asking again replaces its watch; a worker that ended here is told why. */
     private void onMonitorReq(NodeId from, Msg.MonitorReq r) {
-        if (ownByRef.containsKey(r.ref())) {
+        if (ownRecord(r.ref()) != null) {
             final List<RemoteWatch> list = watchedHere.computeIfAbsent(r.ref(), k -> new ArrayList<>(1));
             list.removeIf(w -> w.origin.equals(from));
             list.add(new RemoteWatch(from, r.id()));

@@ -185,6 +185,110 @@ class NameIndexTest {
         });
     }
 
+    /**
+     * A table grows by moving its names a few per put into a new one, never all in one put, and every
+     * name stays found through the move, by the writer and by {@link NameIndex#registered}.
+     */
+    @Test
+    void growsAFewNamesPerPutAndKeepsEveryNameMeanwhile() {
+        final NameIndex index = new NameIndex();
+        final Map<String, Record> model = new HashMap<>();
+        int moves = 0;
+        boolean wasMoving = false;
+        for (int i = 0; i < 100_000; i++) {
+            final Record r = record("device-" + i);
+            index.put(r);
+            model.put(r.name, r);
+            if (i % 7 == 0) { // removals while names move: of a moved name and of one still in the old table
+                final String gone = "device-" + (i / 2);
+                index.remove(copy(gone));
+                model.remove(gone);
+            }
+            final boolean moving = index.moving();
+            if (moving && !wasMoving) {
+                moves++;
+            }
+            wasMoving = moving;
+            if (moving) {
+                for (int k = i; k >= 0 && k > i - 50; k--) {
+                    final String name = "device-" + k;
+                    assertThat(index.get(copy(name))).isSameAs(model.get(name));
+                }
+            }
+        }
+        assertThat(moves).as("growths done by moving").isGreaterThanOrEqualTo(10);
+        for (Map.Entry<String, Record> e : model.entrySet()) {
+            assertThat(index.whereis(copy(e.getKey()))).isSameAs(e.getValue().ref);
+        }
+        final Map<String, WorkerRef> refs = new HashMap<>();
+        model.forEach((n, r) -> refs.put(n, r.ref));
+        assertThat(index.registered()).isEqualTo(refs);
+    }
+
+    @Test
+    void aMoveEndsOnTheTickWhenPutsStop() {
+        final NameIndex index = new NameIndex();
+        int i = 0;
+        while (!index.moving()) {
+            index.put(record("device-" + i++));
+        }
+        final Map<String, WorkerRef> before = index.registered();
+        while (index.moving()) {
+            index.keepMoving(RegistryCore.NAME_INDEX_MOVE_PER_TICK);
+        }
+        assertThat(index.registered()).isEqualTo(before).hasSize(i);
+    }
+
+    /**
+     * Readers look up names the writer put and never removes while it grows the table from empty many
+     * times over: a reader that missed a name in the new table and then found the move finished (the old
+     * table dropped) would report it missing.
+     */
+    @Test
+    void readersAlwaysFindANamePutEarlierWhileTablesGrow() throws Exception {
+        for (int run = 0; run < 20; run++) {
+            final NameIndex index = new NameIndex();
+            final String[] names = new String[50_000];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = "w-" + i;
+            }
+            final java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
+            final AtomicBoolean done = new AtomicBoolean();
+            final AtomicReference<String> error = new AtomicReference<>();
+            final List<Thread> readers = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                final long seed = run * 2L + t;
+                readers.add(new Thread(() -> {
+                    final SplittableRandom random = new SplittableRandom(seed);
+                    while (!done.get() && error.get() == null) {
+                        final int upTo = published.get();
+                        if (upTo > 0) {
+                            // Mostly the latest names: those a move has not reached yet.
+                            final int i = random.nextBoolean() ? upTo - 1 - random.nextInt(Math.min(upTo, 64))
+                                : random.nextInt(upTo);
+                            if (index.whereis(copy(names[i])) == null) {
+                                error.compareAndSet(null, "lost " + names[i] + " of " + upTo);
+                            }
+                        }
+                    }
+                }));
+            }
+            readers.forEach(Thread::start);
+            try {
+                for (int i = 0; i < names.length && error.get() == null; i++) {
+                    index.put(record(names[i]));
+                    published.set(i + 1);
+                }
+            } finally {
+                done.set(true);
+                for (Thread r : readers) {
+                    r.join();
+                }
+            }
+            assertThat(error.get()).isNull();
+        }
+    }
+
     /** Runs {@code writer} while two readers look up NAMES[0, names) (NAMES[0] is never removed). */
     private static void withReaders(int names, java.util.function.Consumer<NameIndex> writer) throws Exception {
         final NameIndex index = new NameIndex();
