@@ -177,7 +177,7 @@ public final class MovesBench {
             c.fill("rb-", rebalanceNames, 0);
             final NodeProcess node1 = c.procs.get(0);
             System.out.println("  placement before: " + node1.ask("snap rb- " + rebalanceNames, "SNAP ").substring(5));
-            settleJit(c);
+            NodeProcess.settleJit(c.procs, settleJitMs, "old nodes'");
             c.all("mreset", "MRESET");
             final long[][] cpuBefore = cpu(c);
             final long launched = System.nanoTime();
@@ -253,30 +253,6 @@ public final class MovesBench {
         }
     }
 
-    /**
-     * Waits (up to {@code --settle-jit-ms}) until the old nodes' JIT compilers are idle (under 20 ms of compiling
-     * per node in a second): right after the fill their C2 threads still compile its paths for seconds, taking
-     * the CPU the join needs, which a cluster that has run for a while would not.
-     */
-    private void settleJit(Cluster c) throws InterruptedException {
-        if (settleJitMs <= 0) {
-            return;
-        }
-        final long t0 = System.nanoTime();
-        long before = jitMs(c);
-        while (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(settleJitMs)) {
-            Thread.sleep(1000);
-            final long now = jitMs(c);
-            if (now - before < 20L * c.procs.size()) {
-                System.out.printf("  old nodes' JIT settled %.1f s after the fill (%,d ms compiling in all)%n",
-                    (System.nanoTime() - t0) / 1e9, now);
-                return;
-            }
-            before = now;
-        }
-        System.out.printf("  old nodes' JIT NOT settled after %d ms (%,d ms compiling in all)%n", settleJitMs, before);
-    }
-
     /** Per node: process CPU ns and its Java threads' CPU ns (0 for a node not started yet). */
     private static long[][] cpu(Cluster c) {
         final long[][] v = new long[c.procs.size() + 1][2];
@@ -309,14 +285,6 @@ public final class MovesBench {
         final int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf("  CPU of the node JVMs from the launch until settled (%.1f s, %.1f CPU s on %d cores): %.2f s, Java"
             + " threads %.2f, JIT/GC/VM %.2f;%s%n", windowNs / 1e9, windowNs / 1e9 * cores, cores, total, java, total - java, b);
-    }
-
-    private static long jitMs(Cluster c) {
-        long sum = 0;
-        for (String a : c.all("jit", "JIT ")) {
-            sum += Long.parseLong(a.split(" ")[1]);
-        }
-        return sum;
     }
 
     private void failover() throws Exception {

@@ -70,6 +70,40 @@ final class NodeProcess implements AutoCloseable {
         return answers;
     }
 
+    /** Milliseconds the JIT compilers of {@code procs} have spent so far, summed. */
+    static long jitMs(List<NodeProcess> procs) {
+        long sum = 0;
+        for (String a : all(procs, "jit", "JIT ")) {
+            sum += Long.parseLong(a.split(" ")[1]);
+        }
+        return sum;
+    }
+
+    /**
+     * Waits, up to {@code maxMs} (0: not at all), until the JIT compilers of {@code procs} are idle (under 20 ms of
+     * compiling per node in a second): after a fill or warm-up their C2 threads still compile its paths for
+     * seconds on 2 cores, taking the CPU what is measured next needs, which a cluster that has run for a while
+     * would not. Prints how long it took, naming the nodes as {@code who}.
+     */
+    static void settleJit(List<NodeProcess> procs, long maxMs, String who) throws InterruptedException {
+        if (maxMs <= 0) {
+            return;
+        }
+        final long t0 = System.nanoTime();
+        long before = jitMs(procs);
+        while (System.nanoTime() - t0 < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(maxMs)) {
+            Thread.sleep(1000);
+            final long now = jitMs(procs);
+            if (now - before < 20L * procs.size()) {
+                System.out.printf("  %s JIT settled after %.1f s (%,d ms compiling in all)%n", who,
+                    (System.nanoTime() - t0) / 1e9, now);
+                return;
+            }
+            before = now;
+        }
+        System.out.printf("  %s JIT NOT settled after %d ms (%,d ms compiling in all)%n", who, maxMs, before);
+    }
+
     /** A port for a node's membership socket (the node binds it at once). */
     static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

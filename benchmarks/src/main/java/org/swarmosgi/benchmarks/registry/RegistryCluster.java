@@ -16,7 +16,9 @@ import org.agrona.IoUtil;
  * from all nodes at once ({@code --inflight} outstanding per node), p50/p99 latency; {@code --rounds}
  * rounds of fresh names after {@code --warmup-rounds} warm-up rounds (of as many names, at least 30,000):
  * the figure is the cluster's steady state, once the nodes' JIT has settled, as in a long-running cluster
- * (a fresh cluster's Java threads take twice the CPU per registration in their first rounds);</li>
+ * (a fresh cluster's Java threads take twice the CPU per registration in their first rounds): after the warm-up
+ * rounds it waits up to {@code --settle-jit-ms} for the nodes' compilers to go idle; each round prints the
+ * milliseconds the nodes' JIT spent compiling in it;</li>
  * <li>{@code converge}: a burst of {@code --burst} registrations from all nodes; the time from the last
  * reply until every node's replica holds them all;</li>
  * <li>{@code calls}: calls by name to workers on other nodes, all nodes calling ({@code --call-inflight}
@@ -30,7 +32,7 @@ import org.agrona.IoUtil;
  *     [--nodes 3] [--names 30000] [--rounds 3] [--warmup-rounds 5] [--inflight 1000] [--burst 10000] [--calls 300000]
  *     [--call-inflight 256] [--samples 20000] [--warmup 10000] [--sync-names 0] [--heap 2g]
  *     [--only register,converge,calls,sync,rebalance,failover,handoff]
- *     [--threads true (CPU per registration by thread)]</pre>
+ *     [--threads true (CPU per registration by thread)] [--settle-jit-ms 30000]</pre>
  * All timestamps are System.nanoTime (CLOCK_MONOTONIC: one clock for every process of the machine).
  */
 public final class RegistryCluster {
@@ -38,6 +40,7 @@ public final class RegistryCluster {
     private int names = 30_000;
     private int rounds = 3;
     private int warmupRounds = 5;
+    private long settleJitMs = 30_000;
     private int inflight = 1000;
     private int burst = 10_000;
     private long calls = 300_000;
@@ -88,6 +91,11 @@ public final class RegistryCluster {
                     moveArgs.add(v);
                 }
                 case "--threads" -> b.threads = Boolean.parseBoolean(v);
+                case "--settle-jit-ms" -> {
+                    b.settleJitMs = Long.parseLong(v);
+                    moveArgs.add("--settle-jit-ms");
+                    moveArgs.add(v);
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -109,7 +117,7 @@ public final class RegistryCluster {
     }
 
     private static final java.util.Set<String> MOVE_OPTIONS = java.util.Set.of("--rebalance-names", "--failover-names",
-        "--checkpoint-ms", "--rebalance-checkpoint-ms", "--handoff-state", "--handoff-rounds", "--settle-jit-ms");
+        "--checkpoint-ms", "--rebalance-checkpoint-ms", "--handoff-state", "--handoff-rounds");
 
     private void run() throws Exception {
         final Path work = Files.createTempDirectory("swarm-registry-bench");
@@ -126,6 +134,9 @@ public final class RegistryCluster {
             for (int w = 1; w <= Math.max(1, warmupRounds); w++) {
                 registerRound(w == 1 ? "warm" : "warm" + w, Math.max(names, 30_000)); // calls() uses "warm-"
             }
+            // The warm-up rounds leave C2 a queue of compilations (they raise its thresholds while it lags on 2
+            // cores): without this wait it took a third of the nodes' CPU in the measured rounds too.
+            NodeProcess.settleJit(procs, settleJitMs, "the nodes'");
             if (only.contains("register")) {
                 final List<Double> rates = new ArrayList<>();
                 final List<Double> cpus = new ArrayList<>();
@@ -173,6 +184,7 @@ public final class RegistryCluster {
         final long gcBefore = gcMillis;
         final long allocatedBefore = allocatedBytes;
         final java.util.Map<String, Long> threadsBefore = threadCpu;
+        final long jitBefore = NodeProcess.jitMs(procs);
         for (int k = 0; k < procs.size(); k++) {
             procs.get(k).send("reg " + prefix + "- " + k + " " + count + " " + procs.size() + " " + inflight);
         }
@@ -195,12 +207,13 @@ public final class RegistryCluster {
         }
         final double rate = ok / ((end - start) / 1e9);
         final long cpu = cpuNanos() - cpuBefore;
+        final long jit = NodeProcess.jitMs(procs) - jitBefore;
         System.out.printf("%-6s %,d names from %d nodes (%d in flight each): %,.0f registrations/s, latency p50 %.2f ms "
-                + "p99 %.2f ms p99.9 %.2f ms max %.2f ms; CPU of the node JVMs %.1f us per registration (%.2f cores), %.1f KB allocated per registration, GC %d ms%s%n",
+                + "p99 %.2f ms p99.9 %.2f ms max %.2f ms; CPU of the node JVMs %.1f us per registration (%.2f cores), %.1f KB allocated per registration, GC %d ms, JIT %d ms%s%n",
             prefix, ok, procs.size(), inflight, rate, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
             h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, cpu / 1e3 / Math.max(1, ok + failed),
             cpu / (double) (end - start), (allocatedBytes - allocatedBefore) / 1024.0 / Math.max(1, ok + failed),
-            gcMillis - gcBefore, failed == 0 ? "" : ", " + failed + " FAILED, first: " + error);
+            gcMillis - gcBefore, jit, failed == 0 ? "" : ", " + failed + " FAILED, first: " + error);
         if (threads) {
             final long registered = ok;
             final StringBuilder per = new StringBuilder("       CPU us per registration by thread (all nodes):");
