@@ -139,6 +139,34 @@ class RebalanceTest {
     }
 
     @Test
+    void aJoinerTakesItsMovesBeforeItsReplicaIsWhole() {
+        final Map<String, WorkerRef> before = new HashMap<>();
+        final Simulation sim = threeNodesWithNames(5, before, NAMES);
+        // The hosts' sync answers (the joiner's own, to them, is empty) reach the joiner after their first StartReqs, as
+        // when its registry takes the StartReqs queued behind the large answers first: a move needs the joiner's
+        // quorum and types, not its replica.
+        sim.extraDelay = m -> m instanceof Msg.SyncReply r && !r.records().isEmpty() ? 250 : 0;
+        sim.handoffWeights = new int[] {0, 1, 0};
+        final Node d = sim.start("n3");
+        sim.run(200);
+        assertThat(d.liveWorkers()).as("moved to n3 before any sync answer").isNotEmpty();
+        assertThat(d.core.registered().size()).as("names n3 knows by then").isLessThan(NAMES);
+        sim.run(3_000);
+        assertThat(d.core.registered()).as("n3 sees every name").hasSize(NAMES);
+        for (Map.Entry<String, WorkerRef> e : registered(sim).entrySet()) {
+            final boolean toD = d.id.equals(d.core.placementOf(e.getKey(), Simulation.PERMANENT));
+            assertThat(e.getValue().node().equals(d.id)).as("%s on n3", e.getKey()).isEqualTo(toD);
+            assertThat(sim.node(e.getValue().node()).workers.get(e.getValue()).state).as("%s kept its state", e.getKey())
+                .isEqualTo(sim.node(before.get(e.getKey()).node()).workers.get(before.get(e.getKey())).state);
+        }
+        for (Node n : sim.liveNodes()) {
+            assertThat(n.liveWorkers()).as("workers on %s", n.id)
+                .hasSize((int) registered(sim).values().stream().filter(r -> r.node().equals(n.id)).count());
+        }
+        assertThat(sim.violations).isEmpty();
+    }
+
+    @Test
     void aWorkerThatNeverAnswersHoldsUpNoOther() {
         final Map<String, WorkerRef> before = new HashMap<>();
         final Simulation sim = threeNodesWithNames(7, before, NAMES);
