@@ -42,6 +42,11 @@ final class MsgCodec {
     private static final StopReason[] REASONS = StopReason.values();
     private static final StartReason[] START_REASONS = StartReason.values();
 
+    /** True if {@code payload} (at its position) starts with a part of a sync answer. */
+    static boolean startsWithSyncReply(ByteBuffer payload) {
+        return payload.hasRemaining() && payload.get(payload.position()) == SYNC_REPLY;
+    }
+
     private MsgCodec() {
     }
 

@@ -213,8 +213,7 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
     // ================================================================ inputs
 
     private void onControl(InboundMessage m) {
-        final ByteBuffer b = m.payload();
-        if (b.hasRemaining() && b.get(b.position()) == MsgCodec.SYNC_REPLY) {
+        if (MsgCodec.startsWithSyncReply(m.payload())) {
             // A part of a sync answer (up to sync.batch.records records: 70-400 ms to decode and apply) goes behind
             // what was queued after it, once: a joiner takes the StartReqs its hosts sent behind their answers
             // first (a move needs its quorum and types, not its replica: RebalanceTest), and the part waits for
