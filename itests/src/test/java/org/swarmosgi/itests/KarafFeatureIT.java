@@ -169,10 +169,19 @@ public class KarafFeatureIT {
         execute("config:property-set -p org.apache.felix.http org.apache.felix.http.host 127.0.0.1");
         execute("feature:install swarm-metrics");
         await().atMost(INSTALL).ignoreExceptions().until(() -> execute("swarm:health"), h -> h.contains("ready: UP"));
-        final java.net.http.HttpResponse<String> metrics = await().atMost(INSTALL).ignoreExceptions().until(
-            () -> java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
+        final java.net.http.HttpResponse<String> metrics;
+        try {
+            metrics = await().atMost(INSTALL).ignoreExceptions().until(
+                () -> java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
+        } catch (RuntimeException e) {
+            // Once (1 full build in ~20) nothing answered on the port for 60 s; Pax Exam deletes Karaf's folder, so
+            // keep what its log says of the HTTP service for the next look.
+            throw new AssertionError("no /metrics on port " + port + " within " + INSTALL + "; Karaf's log about HTTP:\n"
+                + execute("log:display").lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).matches(".*(http|jetty|bind|port).*"))
+                    .reduce("", (a, b) -> a + b + "\n"), e);
+        }
         assertTrue(metrics.body(), metrics.body().contains("\nswarm_registry_register_requests_total 1\n"));
 
         // The Web Console with the Swarm page, on the same HTTP service, behind the console's login.
