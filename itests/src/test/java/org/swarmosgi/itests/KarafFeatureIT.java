@@ -176,7 +176,7 @@ public class KarafFeatureIT {
                     java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
         } catch (RuntimeException e) {
-            // Once (1 full build in ~20) nothing answered on the port for 60 s; Pax Exam deletes Karaf's folder, so
+            // In one full build nothing answered on the port for 60 s (unexplained); Pax Exam deletes Karaf's folder, so
             // keep what its log says of the HTTP service for the next look.
             throw new AssertionError("no /metrics on port " + port + " within " + INSTALL + "; Karaf's log about HTTP:\n"
                 + execute("log:display").lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).matches(".*(http|jetty|bind|port).*"))
