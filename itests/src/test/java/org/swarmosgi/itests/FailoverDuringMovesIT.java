@@ -49,15 +49,11 @@ public class FailoverDuringMovesIT {
     private static final Pattern RUNNING = Pattern.compile("\"type\":\"counter\",\"offered\":(?:true|false),\"running\":(\\d+)");
 
     private DistributionCluster processes;
-    private final List<DistributionNode> started = new ArrayList<>();
 
     @After
-    public void stop() throws java.io.IOException {
+    public void stop() {
         if (processes != null) {
-            processes.close();
-        }
-        for (DistributionNode node : started) {
-            node.writeLog(WORK);
+            processes.close(); // keeps each node's log and shell output beside its work folder
         }
     }
 
@@ -67,7 +63,6 @@ public class FailoverDuringMovesIT {
 
     private DistributionNode start(String name, List<String> wrapper) {
         final DistributionNode node = processes.start(wrapper, name, "--secret", SECRET);
-        started.add(node);
         node.execute("swarm:status", START);
         return node;
     }
@@ -213,7 +208,6 @@ public class FailoverDuringMovesIT {
         final long restartsBefore = restarts(nodes);
         // Not waiting for its shell: the old hosts are watched from the moment it starts.
         final DistributionNode fourth = processes.start(etc, "hk4", "--secret", SECRET);
-        started.add(fourth);
         // Killed as soon as an old host has begun half a wave more than it may run at once (its
         // swarm_registry_handoffs_total, asked of the three in turn): some of its moves have ended (their workers
         // run on hk4), up to IN_FLIGHT are between beginHandoff and their start there, the rest wait their turn.

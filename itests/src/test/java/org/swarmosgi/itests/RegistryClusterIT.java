@@ -60,7 +60,6 @@ public class RegistryClusterIT {
     private static DistributionCluster processes;
     /** The nodes still running, in start order. */
     private static final List<DistributionNode> nodes = new ArrayList<>();
-    private static final List<DistributionNode> started = new ArrayList<>();
 
     /** On a failure, a thread dump of every node still running, beside its log (for a look afterwards). */
     @Rule
@@ -86,7 +85,6 @@ public class RegistryClusterIT {
         for (int i = 1; i <= NODES; i++) {
             nodes.add(processes.start("rc" + i, "--secret", SECRET));
         }
-        started.addAll(nodes);
         // Every node sees all five, in membership and in the registry's ring.
         for (DistributionNode node : nodes) {
             node.execute("swarm:status", START);
@@ -103,13 +101,9 @@ public class RegistryClusterIT {
     }
 
     @AfterClass
-    public static void stopNodes() throws java.io.IOException {
+    public static void stopNodes() {
         if (processes != null) {
-            processes.close();
-        }
-        // Each node's log and shell output, for a look after a failure.
-        for (DistributionNode node : started) {
-            node.writeLog(WORK);
+            processes.close(); // keeps each node's log and shell output beside its work folder
         }
     }
 

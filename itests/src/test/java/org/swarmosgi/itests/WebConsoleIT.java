@@ -54,7 +54,6 @@ public class WebConsoleIT {
             + ".forEach(function (tr) { out[tr.getAttribute('data-node')] = tr.getAttribute('data-state'); }); return out;";
 
     private DistributionCluster processes;
-    private final List<DistributionNode> started = new ArrayList<>();
     private ChromeDriver browser;
     private Path profile;
 
@@ -64,10 +63,7 @@ public class WebConsoleIT {
             browser.quit();
         }
         if (processes != null) {
-            processes.close();
-        }
-        for (DistributionNode node : started) {
-            node.writeLog(WORK);
+            processes.close(); // keeps each node's log and shell output beside its work folder
         }
         if (profile != null) {
             try (Stream<Path> files = Files.walk(profile)) {
@@ -79,9 +75,7 @@ public class WebConsoleIT {
     private DistributionNode start(String name, String... flags) {
         final List<String> all = new ArrayList<>(List.of("--secret", SECRET));
         all.addAll(List.of(flags));
-        final DistributionNode node = processes.start(name, all.toArray(new String[0]));
-        started.add(node);
-        return node;
+        return processes.start(name, all.toArray(new String[0]));
     }
 
     @Test

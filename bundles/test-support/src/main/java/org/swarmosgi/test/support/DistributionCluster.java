@@ -31,6 +31,7 @@ public final class DistributionCluster implements AutoCloseable {
     private final String cluster;
     private final Processes processes = new Processes();
     private final int gossipPort;
+    private final List<DistributionNode> started = new ArrayList<>();
 
     /**
      * @param distribution the built distribution's folder (holding {@code bin/swarm})
@@ -81,12 +82,30 @@ public final class DistributionCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new DistributionNode(name, processes.start(name, builder, null, null));
+        final DistributionNode node = new DistributionNode(name, processes.start(name, builder, null, null));
+        synchronized (started) {
+            started.add(node);
+        }
+        return node;
     }
 
+    /**
+     * Stops every node, then writes each one's shell output and log to {@code <workRoot>/<name>.log} (characters
+     * other than letters, digits and {@code -} as {@code _}; a name started twice keeps its last node's), for a
+     * look after a failure.
+     */
     @Override
     public void close() {
         processes.close();
+        synchronized (started) {
+            for (DistributionNode node : started) {
+                try {
+                    node.writeLog(workRoot);
+                } catch (IOException e) {
+                    System.err.println("could not keep the log of " + node.name() + " in " + workRoot + ": " + e);
+                }
+            }
+        }
     }
 
     /**

@@ -89,11 +89,8 @@ public final class DistributionNode {
         return answers;
     }
 
-    /**
-     * Writes the node's shell output and log to {@code <dir>/<name>.log} (characters other than letters and
-     * digits in the name as {@code _}), for a look after a failure.
-     */
-    public void writeLog(java.nio.file.Path dir) throws java.io.IOException {
+    /** Writes the node's shell output and log to {@code <dir>/<name>.log}: see {@link DistributionCluster#close()}. */
+    void writeLog(java.nio.file.Path dir) throws java.io.IOException {
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.writeString(dir.resolve(name.replaceAll("[^A-Za-z0-9-]", "_") + ".log"),
             String.join("\n", process.lines()) + "\n--- log:\n" + String.join("\n", process.errorLines()));
