@@ -160,7 +160,7 @@ final class RegistryCore {
     private final Map<WorkerRef, List<RemoteWatch>> watchedHere = new HashMap<>();
     private final Map<WorkerRef, Watch> watches = new HashMap<>();
     private final Map<Long, Watch> watchesById = new HashMap<>();
-    private final ArrayDeque<Watch> watchesByAsk = new ArrayDeque<>();
+    private final DueQueue<Watch> watchesDue = new DueQueue<>();
     /**
      * How our latest workers ended, so that a watch asked (again) after its worker ended is told why, not
      * NO_SUCH_WORKER: its first MonitorFired, or its first MonitorReq, may have been lost. The last
@@ -174,7 +174,7 @@ final class RegistryCore {
     };
 
     private final Map<Long, Abort> aborts = new HashMap<>();
-    private final ArrayDeque<Abort> abortsByAsk = new ArrayDeque<>();
+    private final DueQueue<Abort> abortsDue = new DueQueue<>();
 
     private final ArrayDeque<Msg> toSelf = new ArrayDeque<>();
     private long ids;
@@ -189,22 +189,19 @@ final class RegistryCore {
         final long corr;
         final String name;
         final long since;
-        long askedAt;
 
         Abort(long corr, String name, long since) {
             this.corr = corr;
             this.name = name;
             this.since = since;
-            this.askedAt = since;
         }
     }
 
-    /** Our watch of a remote worker: the API monitors waiting on it, and when its host was last asked. */
+    /** Our watch of a remote worker: the API monitors waiting on it. */
     private static final class Watch {
         final long id;
         final WorkerRef ref;
         final List<Long> reqs = new ArrayList<>(1);
-        long askedAt;
 
         Watch(long id, WorkerRef ref) {
             this.id = id;
@@ -2030,8 +2027,7 @@ final class RegistryCore {
     void onLocalHostFailed(long reqId, String name, SwarmException error) {
         final Abort a = new Abort(reqId, name, now());
         aborts.put(reqId, a);
-        abortsByAsk.addLast(a);
-        send(ownerOf(name), new Msg.ClaimAbort(reqId, name));
+        askAbort(a, a.since);
         fx.failed(reqId, error);
         drain();
     }
@@ -2041,22 +2037,22 @@ final class RegistryCore {
      * the claim timeout: by then the owner's claim has ended by itself.
      */
     private void abortAgain(long now) {
-        for (Abort a = abortsByAsk.peekFirst(); a != null; a = abortsByAsk.peekFirst()) {
+        while (!abortsDue.isEmpty() && now >= abortsDue.headDue()) {
+            final Abort a = abortsDue.poll();
             if (aborts.get(a.corr) != a) {
-                abortsByAsk.pollFirst(); // answered
-            } else if (now - a.askedAt < settings.syncTimeoutMs()) {
-                break;
+                continue; // answered
+            }
+            if (now - a.since < settings.claimTimeoutMs()) {
+                askAbort(a, now);
             } else {
-                abortsByAsk.pollFirst();
-                if (now - a.since < settings.claimTimeoutMs()) {
-                    a.askedAt = now;
-                    abortsByAsk.addLast(a);
-                    send(ownerOf(a.name), new Msg.ClaimAbort(a.corr, a.name));
-                } else {
-                    aborts.remove(a.corr);
-                }
+                aborts.remove(a.corr);
             }
         }
+    }
+
+    private void askAbort(Abort a, long now) {
+        abortsDue.add(a, now + settings.syncTimeoutMs());
+        send(ownerOf(a.name), new Msg.ClaimAbort(a.corr, a.name));
     }
 
     /** The host reports a worker that ended without an order: it stopped by itself or crashed. */
@@ -2334,20 +2330,15 @@ final class RegistryCore {
     // ---------------------------------------------------------------- monitors
 
     private void askWatch(Watch w, long now) {
-        w.askedAt = now;
-        watchesByAsk.addLast(w);
+        watchesDue.add(w, now + settings.syncTimeoutMs());
         send(w.ref.node(), new Msg.MonitorReq(w.id, w.ref));
     }
 
     /** Asks again the hosts of the watches unanswered for a sync timeout (oldest first: each waits as long). */
     private void askWatchesAgain(long now) {
-        for (Watch w = watchesByAsk.peekFirst(); w != null; w = watchesByAsk.peekFirst()) {
-            if (watchesById.get(w.id) != w) {
-                watchesByAsk.pollFirst(); // answered or cancelled
-            } else if (now - w.askedAt < settings.syncTimeoutMs()) {
-                break;
-            } else {
-                watchesByAsk.pollFirst();
+        while (!watchesDue.isEmpty() && now >= watchesDue.headDue()) {
+            final Watch w = watchesDue.poll();
+            if (watchesById.get(w.id) == w) { // else answered or cancelled
                 askWatch(w, now);
             }
         }

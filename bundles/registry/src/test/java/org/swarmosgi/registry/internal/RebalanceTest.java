@@ -21,6 +21,15 @@ import org.swarmosgi.ring.HashRing;
 class RebalanceTest {
     private static final int NAMES = 400;
 
+    /** Three nodes holding {@link #NAMES} names, every move keeping its state; then n3 joins and its moves end. */
+    private static Simulation fourNodesAfterAJoin(long seed) {
+        final Simulation sim = threeNodesWithNames(seed, new HashMap<>(), NAMES);
+        sim.handoffWeights = new int[] {0, 1, 0}; // every move keeps the state: any other state is a loss
+        sim.start("n3");
+        sim.run(2_000);
+        return sim;
+    }
+
     /** Three nodes, then {@code names} permanent workers registered from all of them (refs into {@code refs}). */
     static Simulation threeNodesWithNames(long seed, Map<String, WorkerRef> refs, int names) {
         final Simulation sim = new Simulation(seed, Simulation.SETTINGS);
@@ -298,11 +307,7 @@ class RebalanceTest {
      */
     @Test
     void workersRestartedFromCheckpointsKeepTheirStateWhenTheirNewNodeDiesToo() {
-        final Map<String, WorkerRef> before = new HashMap<>();
-        final Simulation sim = threeNodesWithNames(22, before, NAMES);
-        sim.handoffWeights = new int[] {0, 1, 0}; // every move keeps the state: any other state is a loss
-        sim.start("n3");
-        sim.run(2_000);
+        final Simulation sim = fourNodesAfterAJoin(22);
         final Map<String, byte[]> states = states(sim);
         // Every node sees the death at once: a node that restarts a worker before it sees its old host die
         // computes that worker's successor with the dead node still in, and may send it the state.
@@ -359,11 +364,7 @@ class RebalanceTest {
      */
     @Test
     void aWorkerWhoseHostAndFirstSuccessorDieTogetherRestartsFromItsCheckpoint() {
-        final Map<String, WorkerRef> before = new HashMap<>();
-        final Simulation sim = threeNodesWithNames(23, before, NAMES);
-        sim.handoffWeights = new int[] {0, 1, 0}; // every move keeps the state: any other state is a loss
-        sim.start("n3");
-        sim.run(2_000);
+        final Simulation sim = fourNodesAfterAJoin(23);
         final Map<String, byte[]> states = states(sim);
         final HashRing withoutHost = HashRing.of(Set.of("n0", "n1", "n2", "n3"), Simulation.SETTINGS.virtualNodes())
             .remove("n1");
