@@ -625,12 +625,24 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
     // ================================================================ API: registration and lookups
 
     /** Runs {@code call} with a fresh request id on the registry thread; the stage completes on the callback thread. */
-    @SuppressWarnings("unchecked")
     private <T> CompletableFuture<T> submit(java.util.function.LongConsumer call) {
+        return submit(call, null);
+    }
+
+    /** As {@link #submit(java.util.function.LongConsumer)}; a caller's cancel of the stage runs {@code onCancel}. */
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> submit(java.util.function.LongConsumer call, java.util.function.LongConsumer onCancel) {
         final long id = requestIds.incrementAndGet();
         final CompletableFuture<Object> f = new CompletableFuture<>();
         calls.put(id, f);
         loop.execute(() -> call.accept(id));
+        if (onCancel != null) {
+            f.whenComplete((v, e) -> {
+                if (f.isCancelled() && calls.remove(id) != null) {
+                    loop.execute(() -> onCancel.accept(id));
+                }
+            });
+        }
         return (CompletableFuture<T>) (CompletableFuture<?>) f;
     }
 
@@ -970,20 +982,10 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public CompletionStage<StopReason> monitor(WorkerRef worker) {
         Objects.requireNonNull(worker, "worker");
-        final long id = requestIds.incrementAndGet();
-        final CompletableFuture<StopReason> f = new CompletableFuture<>();
-        calls.put(id, (CompletableFuture<Object>) (CompletableFuture<?>) f);
-        loop.execute(() -> core.monitor(id, worker));
         // A caller that cancels no longer wants it: the registry forgets it (and stops asking a remote host).
-        f.whenComplete((reason, e) -> {
-            if (f.isCancelled() && calls.remove(id) != null) {
-                loop.execute(() -> core.cancelMonitor(id, worker));
-            }
-        });
-        return f;
+        return submit(id -> core.monitor(id, worker), id -> core.cancelMonitor(id, worker));
     }
 
     @Override
