@@ -71,10 +71,16 @@ final class GrantLog {
         refs[at] = ref;
     }
 
-    /** The worker granted {@code name} for that request, or null if none was (or it was forgotten). */
+    /** The worker granted {@code name} for that request, or null if none was (or it was forgotten, or logged without one). */
     WorkerRef granted(NodeId origin, long corr, String name) {
         final int at = find(origin, corr);
         return at >= 0 && names[at].equals(name) ? refs[at] : null;
+    }
+
+    /** True when {@code name} was logged for that request, with a worker or none (a claim given up). */
+    boolean has(NodeId origin, long corr, String name) {
+        final int at = find(origin, corr);
+        return at >= 0 && names[at].equals(name);
     }
 
     private void index(int at) {

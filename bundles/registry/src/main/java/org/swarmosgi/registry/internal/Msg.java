@@ -48,9 +48,10 @@ sealed interface Msg {
     }
 
     /**
-     * Caller to owner: the claim granted to its {@link ClaimReq} {@code corr} is given up (hosting failed); the name
-     * is free again. Asked again until the owner answers (a {@link Reply} of {@code corr}, OK): a lost abort held
-     * the name for the claim timeout. Only the claim of that request goes, never a later one of the same caller.
+     * Caller to owner: the claim granted to its {@link ClaimReq} {@code corr} is given up (hosting failed, or the
+     * request timed out, granted or not); the name is free again, and a copy of that request arriving later is not
+     * granted. Asked again until the owner answers (a {@link Reply} of {@code corr}, OK): a lost abort held the name
+     * for the claim timeout. Only the claim of that request goes, never a later one of the same caller.
      */
     record ClaimAbort(long corr, String name) implements Msg {
     }

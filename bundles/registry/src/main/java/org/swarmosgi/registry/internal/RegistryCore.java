@@ -184,7 +184,10 @@ final class RegistryCore {
     private record RemoteWatch(NodeId origin, long id) {
     }
 
-    /** A claim granted to our registerLocal {@code corr} whose hosting failed: its owner is told until it answers. */
+    /**
+     * Our registerLocal {@code corr} that will not host: its hosting failed, or it timed out (a grant may be on its
+     * way yet). Its owner is told until it answers.
+     */
     private static final class Abort {
         final long corr;
         final String name;
@@ -276,6 +279,15 @@ final class RegistryCore {
      */
     static final int GRANTS_KEPT = 65_536;
     private final GrantLog grants = new GrantLog(GRANTS_KEPT);
+
+    /**
+     * The latest local claims whose requests are over, by who asked: given up ({@link Msg.ClaimAbort}, no worker) or
+     * in place (the claimant's record arrived, its worker). A copy of such a request that arrives late (a resend
+     * delayed past the abort) would otherwise be granted a claim nobody completes or aborts, holding the name for
+     * the claim timeout; it is dropped instead. The last {@link #GRANTS_KEPT} only, as grants: a peer that floods
+     * aborts pushes out only what a late copy would find, and the name then waits the claim timeout as before.
+     */
+    private final GrantLog claimsOver = new GrantLog(GRANTS_KEPT);
 
     /**
      * Name requests (unregister, join, leave, handoff) by who asked (origin and request id): the host a request was
@@ -1181,6 +1193,9 @@ final class RegistryCore {
             deadlines.poll();
             if (pending.get(q.id) == q) {
                 pending.remove(q.id);
+                if (q.kind == Kind.CLAIM) {
+                    abortClaim(q.id, q.name); // its owner may have granted it meanwhile: nobody will host it now
+                }
                 fx.failed(q.id, new SwarmTimeoutException(describe(q) + " did not complete in time (last asked "
                     + q.target + ")"));
             }
@@ -1433,6 +1448,7 @@ final class RegistryCore {
         final Claim c = claims.get(r.name);
         if (c != null && c.local && c.host.equals(p.host)) {
             claims.remove(r.name); // the local registration we granted is in place
+            claimsOver.put(c.host, c.corr, r.name, r.ref);
             claimEnded(r.name);
             answerWaiters(c, Status.EXISTS, r, null);
         }
@@ -1830,6 +1846,9 @@ final class RegistryCore {
             send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null));
             return;
         }
+        if (claimsOver.has(from, r.corr(), r.name())) {
+            return; // a late copy of a request whose claim was given up or is in place: nobody waits for it
+        }
         final Claim held = claims.get(r.name());
         if (held != null) {
             if (held.local && held.host.equals(from)) {
@@ -1845,8 +1864,12 @@ final class RegistryCore {
         send(from, new Msg.Reply(r.corr(), Status.GRANTED, null, null, null));
     }
 
-    /** Idempotent: the claim of that request goes if it is still here, and the claimant is told so either way. */
+    /**
+     * Idempotent: the claim of that request goes if it is still here, and the claimant is told so either way. The
+     * request is remembered as over, so a copy of it still on its way is not granted again.
+     */
     private void onClaimAbort(NodeId from, Msg.ClaimAbort r) {
+        claimsOver.put(from, r.corr(), r.name(), null);
         final Claim c = claims.get(r.name());
         if (c != null && c.local && c.host.equals(from) && c.corr == r.corr()) {
             claims.remove(r.name());
@@ -2025,11 +2048,16 @@ final class RegistryCore {
 
     /** Hosting a granted registerLocal failed: free the name at its owner (asked again until it answers). */
     void onLocalHostFailed(long reqId, String name, SwarmException error) {
+        abortClaim(reqId, name);
+        fx.failed(reqId, error);
+        drain();
+    }
+
+    /** Our registerLocal {@code reqId} will not host {@code name}: its claim, if granted, goes at the owner. */
+    private void abortClaim(long reqId, String name) {
         final Abort a = new Abort(reqId, name, now());
         aborts.put(reqId, a);
         askAbort(a, a.since);
-        fx.failed(reqId, error);
-        drain();
     }
 
     /**

@@ -211,6 +211,86 @@ class LostMessageTest {
         assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
     }
 
+    /**
+     * A registerLocal's request is delayed past its resend: the resend is granted, hosting fails and the claim is
+     * given up; then the delayed copy reaches the owner. It must not be granted a claim again (nobody would complete
+     * or abort it): another node's registration of the name completes well before the claim timeout (2 s here).
+     */
+    @Test
+    void aClaimRequestArrivingAfterItsAbortDoesNotHoldTheName() {
+        final Simulation sim = settled();
+        final Simulation.Node claimant = sim.node("n1");
+        final String name = nameWhere(claimant, owner -> !owner.equals(claimant.id));
+        sim.hostingFails.add(name);
+        final int[] claimReqs = {0};
+        final boolean[] aborted = {false};
+        // The first copy takes longer than the resend interval (300 ms) and arrives after the abort.
+        sim.extraDelay = m -> m instanceof Msg.ClaimReq && claimReqs[0]++ == 0 ? 400 : 0;
+        sim.drop = m -> {
+            aborted[0] |= m instanceof Msg.ClaimAbort;
+            return false;
+        };
+        final Simulation.Outcome local = sim.call(claimant, id -> claimant.core.registerLocal(id, name, TIMEOUT_MS));
+        sim.run(350);
+        assertThat(claimReqs[0]).as("asked again").isEqualTo(2);
+        assertThat(aborted[0]).as("the claim given up").isTrue();
+        assertThat(local.done && local.error != null).as("registerLocal failed: %s", local.error).isTrue();
+        sim.run(100); // the late copy arrives
+        final Simulation.Node other = sim.node("n3");
+        final Simulation.Outcome o = sim.call(other, id -> other.core.register(id, name, Simulation.PERMANENT,
+            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(BOUND_MS);
+        assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
+    }
+
+    /**
+     * As above, but the resend's hosting succeeds and the name is unregistered before the delayed copy arrives: that
+     * copy must not be granted a claim on the free name either.
+     */
+    @Test
+    void aClaimRequestArrivingAfterItsNameCameAndWentDoesNotHoldTheName() {
+        final Simulation sim = settled();
+        final Simulation.Node claimant = sim.node("n1");
+        final String name = nameWhere(claimant, owner -> !owner.equals(claimant.id));
+        final int[] claimReqs = {0};
+        sim.extraDelay = m -> m instanceof Msg.ClaimReq && claimReqs[0]++ == 0 ? 400 : 0;
+        final Simulation.Outcome local = sim.call(claimant, id -> claimant.core.registerLocal(id, name, TIMEOUT_MS));
+        sim.run(320);
+        assertThat(local.ok()).as("registered locally: %s", local.error).isTrue();
+        final Simulation.Outcome gone = sim.call(claimant, id -> claimant.core.unregister(id, name, TIMEOUT_MS));
+        sim.run(50);
+        assertThat(gone.ok()).as("unregistered before the late copy: %s", gone.error).isTrue();
+        sim.run(100); // the late copy arrives
+        final Simulation.Node other = sim.node("n3");
+        final Simulation.Outcome o = sim.call(other, id -> other.core.register(id, name, Simulation.PERMANENT,
+            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(BOUND_MS);
+        assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
+    }
+
+    /**
+     * A registerLocal times out before its owner's grant reaches it (the request was slow): the grant comes to a
+     * request nobody waits for. The claim must go at once, not after the claim timeout.
+     */
+    @Test
+    void aClaimGrantedAfterItsRequestTimedOutDoesNotHoldTheName() {
+        final Simulation sim = settled();
+        final Simulation.Node claimant = sim.node("n1");
+        final String name = nameWhere(claimant, owner -> !owner.equals(claimant.id));
+        sim.extraDelay = m -> m instanceof Msg.ClaimReq ? 150 : 0;
+        final Simulation.Outcome local = sim.call(claimant, id -> claimant.core.registerLocal(id, name, 100));
+        sim.run(200);
+        assertThat(local.done && local.error instanceof org.swarmosgi.api.SwarmTimeoutException)
+            .as("registerLocal timed out: %s", local.error).isTrue();
+        sim.extraDelay = m -> 0;
+        final Simulation.Node other = sim.node("n3");
+        final Simulation.Outcome o = sim.call(other, id -> other.core.register(id, name, Simulation.PERMANENT,
+            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(BOUND_MS);
+        assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
+        assertThat(claimant.workers.values()).as("nothing hosted for the timed-out request").noneMatch(w -> w.type == null);
+    }
+
     /** Registers permanent names from {@code watcher} until one runs on another node; its worker. */
     private static org.swarmosgi.api.WorkerRef workerElsewhere(Simulation sim, Simulation.Node watcher) {
         for (int i = 0; i < 100; i++) {
