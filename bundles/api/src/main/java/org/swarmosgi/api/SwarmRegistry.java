@@ -235,6 +235,15 @@ public interface SwarmRegistry {
     List<Member> nodes();
 
     /**
+     * The roles and offered worker types of the nodes this registry has heard them from: every node of
+     * {@link #nodes()} once its replica has synced with this one (this node always). A snapshot, by node; a node
+     * not heard from yet is missing.
+     *
+     * @since 1.3
+     */
+    Map<NodeId, NodeProfile> profiles();
+
+    /**
      * Adds a listener of topology changes. It is first told {@link TopologyListener#nodeUp} for
      * every current node.
      *

@@ -7,7 +7,7 @@
  * the network.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.swarmosgi.api;
 
 import org.osgi.annotation.bundle.Export;

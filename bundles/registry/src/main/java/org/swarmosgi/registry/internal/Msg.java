@@ -31,10 +31,14 @@ sealed interface Msg {
 
     /**
      * Part of the answer to a {@link SyncRequest}: the full contents of some buckets that differed,
-     * all as of {@code seq}. The last part also carries the host's worker types.
+     * all as of {@code seq}. The last part also carries the host's worker types and roles (null in the others).
      */
     record SyncReply(long nonce, long seq, int part, int[] buckets, List<Record> records, boolean last,
-                     Set<String> types) implements Msg {
+                     Set<String> types, Set<String> roles) implements Msg {
+        /** The answer of a host without roles. */
+        SyncReply(long nonce, long seq, int part, int[] buckets, List<Record> records, boolean last, Set<String> types) {
+            this(nonce, seq, part, buckets, records, last, types, types == null ? null : Set.of());
+        }
     }
 
     // ---------------------------------------------------------------- registration, through the name's owner

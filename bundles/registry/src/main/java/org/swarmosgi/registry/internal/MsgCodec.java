@@ -186,6 +186,7 @@ final class MsgCodec {
             }
             w.b(r.last() ? 1 : 0);
             strings(w, r.types());
+            strings(w, r.roles());
         } else if (m instanceof Msg.RegisterReq r) {
             w.b(REGISTER).l(r.corr()).s(r.name()).s(r.type()).bytes(r.args()).b(r.orExisting() ? 1 : 0);
         } else if (m instanceof Msg.ClaimReq r) {
@@ -254,6 +255,7 @@ final class MsgCodec {
         } else if (op instanceof Op.Types t) {
             w.b(OP_TYPES).l(t.seq());
             strings(w, t.types());
+            strings(w, t.roles());
         }
     }
 
@@ -376,7 +378,7 @@ final class MsgCodec {
                     records.add(record(r));
                 }
                 final boolean last = r.b() != 0;
-                yield new Msg.SyncReply(nonce, seq, part, buckets, records, last, strings(r));
+                yield new Msg.SyncReply(nonce, seq, part, buckets, records, last, strings(r), strings(r));
             }
             case REGISTER -> new Msg.RegisterReq(r.l(), r.name(), r.s(), r.bytes(MAX_ARGS), r.b() != 0);
             case CLAIM -> new Msg.ClaimReq(r.l(), r.name());
@@ -450,10 +452,11 @@ final class MsgCodec {
             case OP_TYPES -> {
                 final long seq = r.l();
                 final Set<String> types = strings(r);
-                if (types == null) {
-                    throw new IllegalArgumentException("types missing");
+                final Set<String> roles = strings(r);
+                if (types == null || roles == null) {
+                    throw new IllegalArgumentException("types or roles missing");
                 }
-                yield new Op.Types(seq, types);
+                yield new Op.Types(seq, types, roles);
             }
             default -> throw new IllegalArgumentException("unknown operation tag");
         };

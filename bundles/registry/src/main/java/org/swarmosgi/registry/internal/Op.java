@@ -32,10 +32,11 @@ sealed interface Op {
         }
     }
 
-    /** The worker types the host offers changed. */
-    record Types(long seq, Set<String> types) implements Op {
+    /** The worker types the host offers changed; with its roles (shown to operators, constant per run). */
+    record Types(long seq, Set<String> types, Set<String> roles) implements Op {
         public Types {
             types = Set.copyOf(types);
+            roles = Set.copyOf(roles);
         }
     }
 }

@@ -28,15 +28,17 @@ final class Partition {
     long appliedSeq;
     /** True once a sync with the host completed (or this is our own partition). */
     boolean synced;
-    /** The worker types the host offers, as it last said. */
+    /** The worker types the host offers, as it last said; its roles. */
     Set<String> types = Set.of();
+    Set<String> roles = Set.of();
     // Sync in flight: its nonce, when to ask again, operations that arrived meanwhile.
     long syncNonce;
     long syncDeadline;
-    /** Parts of the sync's answer received; how many there are (0: the last not seen yet); the last's types. */
+    /** Parts of the sync's answer received; how many there are (0: the last not seen yet); the last's types, roles. */
     int syncParts;
     int syncExpected;
     Set<String> syncTypes;
+    Set<String> syncRoles;
     final List<Op> heldOps = new ArrayList<>();
     /**
      * A record was applied early (from an answer) while a sync was in flight: the digests the sync was asked

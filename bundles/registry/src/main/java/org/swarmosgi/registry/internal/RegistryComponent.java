@@ -31,6 +31,7 @@ import org.swarmosgi.api.Member;
 import org.swarmosgi.api.MulticallResult;
 import org.swarmosgi.api.NameListener;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.NodeProfile;
 import org.swarmosgi.api.NodeUnavailableException;
 import org.swarmosgi.api.NotRegisteredException;
 import org.swarmosgi.api.Rebalance;
@@ -130,7 +131,7 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
         this.sender = Executors.newSingleThreadExecutor(named(name + "-send"));
         this.callbacks = Executors.newSingleThreadExecutor(named(name + "-callback"));
         this.nodes = List.of(membership.self());
-        this.core = new RegistryCore(self, settings(config), new NodeEffects(), System::currentTimeMillis);
+        this.core = new RegistryCore(self, node.roles(), settings(config), new NodeEffects(), System::currentTimeMillis);
 
         members.put(self, membership.self());
         loop.start(core, this::afterBatch);
@@ -1056,6 +1057,11 @@ public final class RegistryComponent implements SwarmRegistry, MetricSource {
     @Override
     public List<Member> nodes() {
         return nodes;
+    }
+
+    @Override
+    public Map<NodeId, NodeProfile> profiles() {
+        return core.profiles();
     }
 
     @Override

@@ -80,6 +80,8 @@ final class RegistryCore {
     private final NameIndex winners = new NameIndex();
     private final ConcurrentHashMap<String, Set<String>> groups = new ConcurrentHashMap<>();
     private final Set<String> conflicted = new HashSet<>();
+    /** Each node's roles and offered types, once heard from (its Types operation, or its sync answer's last part). */
+    private final ConcurrentHashMap<NodeId, org.swarmosgi.api.NodeProfile> profiles = new ConcurrentHashMap<>();
     private volatile boolean readyFlag;
     private volatile boolean quorumFlag;
 
@@ -353,7 +355,13 @@ final class RegistryCore {
     /** What this core counted (its thread writes, anyone reads). */
     final RegistryStats stats = new RegistryStats();
 
+    /** A node without roles. */
     RegistryCore(NodeId self, RegistrySettings settings, Effects fx, LongSupplier clock) {
+        this(self, Set.of(), settings, fx, clock);
+    }
+
+    /** @param roles this node's roles, told to its peers with its worker types (operators see them) */
+    RegistryCore(NodeId self, Set<String> roles, RegistrySettings settings, Effects fx, LongSupplier clock) {
         this.self = self;
         this.settings = settings;
         this.successorNames = new String[settings.checkpointCopies()];
@@ -361,6 +369,8 @@ final class RegistryCore {
         this.clock = clock;
         this.own = new Partition(self);
         own.synced = true;
+        own.roles = Set.copyOf(roles);
+        profiled(own);
         partitions.put(self, own);
         liveByName.put(self.name(), self);
         topologyChanged();
@@ -403,6 +413,11 @@ final class RegistryCore {
 
     boolean ready() {
         return readyFlag;
+    }
+
+    /** Each live node's roles and offered types, of those heard from: a snapshot. */
+    Map<NodeId, org.swarmosgi.api.NodeProfile> profiles() {
+        return Map.copyOf(profiles);
     }
 
     boolean hasQuorum() {
@@ -473,6 +488,7 @@ final class RegistryCore {
         if (p == null) {
             return;
         }
+        profiles.remove(node);
         liveByName.remove(node.name(), node);
         topologyChanged();
         final long now = now();
@@ -621,8 +637,9 @@ final class RegistryCore {
         leaveReq = reqId;
         left = true;
         localTypes = Map.of();
-        final Op.Types op = new Op.Types(++own.appliedSeq, Set.of());
+        final Op.Types op = new Op.Types(++own.appliedSeq, Set.of(), own.roles);
         own.types = op.types();
+        profiled(own);
         outOps.add(op);
         typesChanged();
         rebalance();
@@ -969,8 +986,9 @@ final class RegistryCore {
             return; // drained: this node offers nothing until its registry starts again
         }
         localTypes = Map.copyOf(types);
-        final Op.Types op = new Op.Types(++own.appliedSeq, types.keySet());
+        final Op.Types op = new Op.Types(++own.appliedSeq, types.keySet(), own.roles);
         own.types = op.types();
+        profiled(own);
         outOps.add(op);
         typesChanged();
         drain();
@@ -1425,10 +1443,19 @@ final class RegistryCore {
             putRecord(p, put.record());
         } else if (op instanceof Op.Remove rm) {
             removeRecord(p, rm.name(), rm.seq(), rm.reason());
-        } else if (op instanceof Op.Types t && !t.types().equals(p.types)) {
-            p.types = t.types();
-            typesChanged();
+        } else if (op instanceof Op.Types t) {
+            p.roles = t.roles();
+            if (!t.types().equals(p.types)) {
+                p.types = t.types();
+                typesChanged();
+            }
+            profiled(p);
         }
+    }
+
+    /** {@code p}'s host has told its types and roles (again): operators see them from now on. */
+    private void profiled(Partition p) {
+        profiles.put(p.host, new org.swarmosgi.api.NodeProfile(p.host, p.roles, p.types));
     }
 
     /** Puts a record from {@code p}'s host, unless we hold a newer one of that name from it. */
@@ -1518,7 +1545,8 @@ final class RegistryCore {
                 records.clear();
             }
         }
-        fx.send(from, new Msg.SyncReply(r.nonce(), seq, part, toArray(buckets), List.copyOf(records), true, own.types));
+        fx.send(from, new Msg.SyncReply(r.nonce(), seq, part, toArray(buckets), List.copyOf(records), true, own.types,
+            own.roles));
     }
 
     private static int[] toArray(List<Integer> list) {
@@ -1573,6 +1601,7 @@ final class RegistryCore {
         if (r.last()) {
             p.syncExpected = r.part() + 1;
             p.syncTypes = r.types();
+            p.syncRoles = r.roles();
         }
         if (p.syncExpected > 0 && p.syncParts >= p.syncExpected) {
             p.appliedSeq = Math.max(p.appliedSeq, r.seq());
@@ -1581,8 +1610,13 @@ final class RegistryCore {
                 p.types = Set.copyOf(p.syncTypes);
                 typesChanged();
             }
+            if (p.syncRoles != null) {
+                p.roles = Set.copyOf(p.syncRoles);
+                profiled(p);
+            }
             p.syncNonce = 0;
             p.syncTypes = null;
+            p.syncRoles = null;
             p.syncAsk = null;
             p.synced = true;
             final List<Op> held = new ArrayList<>(p.heldOps);

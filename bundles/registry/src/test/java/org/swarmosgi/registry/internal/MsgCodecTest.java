@@ -30,7 +30,7 @@ class MsgCodecTest {
     @Test
     void everyMessageRoundTrips() {
         final List<Msg> all = List.of(
-            new Msg.Ops(List.of(new Op.Put(R), new Op.Remove(10, "x", StopReason.CRASHED), new Op.Types(11, Set.of("t")))),
+            new Msg.Ops(List.of(new Op.Put(R), new Op.Remove(10, "x", StopReason.CRASHED), new Op.Types(11, Set.of("t"), Set.of("gpu", "eu")))),
             new Msg.SeqAnnounce(5),
             new Msg.RegisterReq(1, "n", "t", new byte[] {3}, true),
             new Msg.ClaimReq(2, "n"),
@@ -57,11 +57,15 @@ class MsgCodecTest {
             assertThat(roundTrip(m)).as(m.toString()).usingRecursiveComparison().isEqualTo(m);
         }
         final Msg.SyncReply sync = (Msg.SyncReply) roundTrip(new Msg.SyncReply(1, 2, 5, new int[] {3, 4}, List.of(R), true,
-            Set.of("t")));
+            Set.of("t"), Set.of("gpu")));
         assertThat(sync.part()).isEqualTo(5);
         assertThat(sync.buckets()).containsExactly(3, 4);
         assertThat(sync.records()).containsExactly(R);
         assertThat(sync.types()).containsExactly("t");
+        assertThat(sync.roles()).containsExactly("gpu");
+        final Msg.SyncReply part = (Msg.SyncReply) roundTrip(new Msg.SyncReply(1, 2, 0, new int[0], List.of(), false, null));
+        assertThat(part.types()).isNull();
+        assertThat(part.roles()).isNull();
         final Msg.StartReply start = (Msg.StartReply) roundTrip(new Msg.StartReply(1, "n", R, Msg.Status.OK, null));
         assertThat(start.record()).isEqualTo(R);
     }

@@ -62,6 +62,8 @@ final class Simulation {
     int[] handoffWeights = {1, 2, 1};
     /** Names whose registerLocal hosting fails (the claim granted to it is given up). */
     final Set<String> hostingFails = new HashSet<>();
+    /** Roles of the nodes started from now on, by name (none when missing). */
+    final Map<String, Set<String>> roles = new HashMap<>();
     /** Names whose worker never answers beginHandoff (a blocked worker). */
     final Set<String> stuck = new HashSet<>();
     /** Handoffs answered, by decision; starts that got the wrong state. */
@@ -110,7 +112,7 @@ final class Simulation {
 
         Node(NodeId id) {
             this.id = id;
-            this.core = new RegistryCore(id, settings, this, () -> now);
+            this.core = new RegistryCore(id, roles.getOrDefault(id.name(), Set.of()), settings, this, () -> now);
         }
 
         Set<WorkerRef> liveWorkers() {
