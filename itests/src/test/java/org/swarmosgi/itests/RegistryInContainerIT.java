@@ -145,13 +145,13 @@ public class RegistryInContainerIT {
     @Test
     public void everySwarmCommandAnswersThroughTheCommandProcessor() throws Exception {
         awaitReady();
-        await().atMost(T).ignoreExceptions().until(() -> shell("swarm:nodes").contains("roles known"));
+        await().atMost(T).ignoreExceptions().until(() -> shell("swarm:nodes").contains("ring from the registry"));
         final String registered = shell("swarm:register shell-1 counter 5");
         assertTrue(registered, registered.startsWith("registered shell-1: <"));
         get(registry.join("shell-group", "shell-1"));
         final String[][] lines = {
             {"swarm:status", "Swarm node "},
-            {"swarm:nodes", "roles known for this node only"},
+            {"swarm:nodes", "1 node, 1 up; ring from the registry"},
             {"swarm:ping", "no other member to ping"},
             {"swarm:whereis shell-1", "<"},
             {"swarm:registered 'shell-*'", "1 of "},

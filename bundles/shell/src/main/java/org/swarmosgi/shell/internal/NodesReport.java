@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.NodeProfile;
 import org.swarmosgi.ring.HashRing;
 
 /**
@@ -24,7 +25,8 @@ import org.swarmosgi.ring.HashRing;
  * <p>A node's state says where the two views stand: {@code up} in both (or in membership while no
  * registry runs), {@code joining} in membership but not yet in the registry's ring (it syncs
  * first), {@code leaving} in the registry's ring but no longer in membership (the registry drops
- * it next). Roles are known for this node only: membership does not carry them.
+ * it next). Roles come from the registry, which hears them from each node with its worker types: a node
+ * it has not heard from yet (or every other node, while no registry runs) shows {@code ?}.
  */
 final class NodesReport {
 
@@ -36,11 +38,15 @@ final class NodesReport {
      * @param members        membership's members (this node included), or null when none runs
      * @param lastHeartbeats when each member was last heard ({@code Membership.lastHeartbeat})
      * @param topology       the registry's topology, or null when none runs
+     * @param profiles       each node's roles and worker types as the registry heard them, or null when none runs
      */
-    record Views(Collection<Member> members, Map<NodeId, Instant> lastHeartbeats, StatusReport.Topology topology) {
+    record Views(Collection<Member> members, Map<NodeId, Instant> lastHeartbeats, StatusReport.Topology topology,
+                 Map<NodeId, NodeProfile> profiles) {
     }
 
-    private record Row(NodeId id, String endpoint, String state, Instant heard, double share, boolean self) {
+    /** A row; {@code roles} and {@code types} are null when not known. */
+    private record Row(NodeId id, String endpoint, String state, Instant heard, double share, boolean self,
+                       Set<String> roles, Set<String> types) {
     }
 
     private static final int NAME_WIDTH = 16;
@@ -60,7 +66,7 @@ final class NodesReport {
                 r.state,
                 r.self ? "self" : r.heard == null ? "-" : ago(r.heard, now),
                 r.share < 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * r.share),
-                r.self ? roles(self.roles()) : "?"});
+                r.roles == null ? "?" : r.roles.isEmpty() ? "-" : String.join(",", new TreeSet<>(r.roles))});
         }
         final int[] width = new int[7];
         for (String[] cells : table) {
@@ -78,20 +84,25 @@ final class NodesReport {
             out.append(Text.fit(line.toString().stripTrailing(), Text.WIDTH)).append('\n');
         }
         int up = 0;
+        boolean unknown = false;
         for (Row r : rows) {
             up += r.state.equals("up") ? 1 : 0;
+            unknown |= r.roles == null;
         }
         out.append(Text.fit(rows.size() + (rows.size() == 1 ? " node, " : " nodes, ") + up + " up; "
                 + (views.topology() != null ? "ring from the registry" : views.members() != null
-                ? "ring from membership" : "ring of this node alone") + "; roles known for this node only", Text.WIDTH));
+                ? "ring from membership" : "ring of this node alone")
+                + (!unknown ? "" : views.profiles() == null ? "; other nodes' roles need the registry"
+                : "; ?: not heard from yet"), Text.WIDTH));
         return out.toString();
     }
 
     /**
      * {@link #format} as a document: {@code nodes}, each with node, incarnation, endpoint, state,
      * {@code self}, {@code lastHeartbeat} (ISO-8601, or null) and {@code lastHeartbeatAgeMs},
-     * {@code share} (0 to 1, null off the ring) and {@code roles} (null when not known); then
-     * {@code ring}: registry, membership or self.
+     * {@code share} (0 to 1, null off the ring), {@code roles} and {@code workerTypes} (sorted; null when not
+     * known: a node the registry has not heard from yet, every other node while no registry runs, and this
+     * node's types then); then {@code ring}: registry, membership or self.
      */
     static ObjectNode json(Self self, Views views, Instant now) {
         final ObjectNode out = Json.object();
@@ -111,10 +122,15 @@ final class NodesReport {
             } else {
                 o.put("share", r.share);
             }
-            if (r.self) {
-                o.set("roles", Json.strings(new TreeSet<>(self.roles())));
-            } else {
+            if (r.roles == null) {
                 o.putNull("roles");
+            } else {
+                o.set("roles", Json.strings(new TreeSet<>(r.roles)));
+            }
+            if (r.types == null) {
+                o.putNull("workerTypes");
+            } else {
+                o.set("workerTypes", Json.strings(new TreeSet<>(r.types)));
             }
         }
         return out.put("ring", views.topology() != null ? "registry" : views.members() != null ? "membership" : "self");
@@ -150,8 +166,11 @@ final class NodesReport {
             final boolean member = isSelf || views.members() == null || inMembership.containsKey(id);
             final boolean placed = isSelf || t == null || inRing.containsKey(id);
             final String state = member && placed ? "up" : member ? "joining" : "leaving";
+            final NodeProfile profile = views.profiles() == null ? null : views.profiles().get(id);
             rows.add(new Row(id, e.getValue(), state, views.lastHeartbeats().get(id),
-                    ringIds.contains(id) || isSelf ? ring.share(id.name()) : -1, isSelf));
+                    ringIds.contains(id) || isSelf ? ring.share(id.name()) : -1, isSelf,
+                    isSelf ? self.roles() : profile == null ? null : profile.roles(),
+                    profile == null ? null : profile.workerTypes()));
         }
         return rows;
     }
@@ -170,9 +189,5 @@ final class NodesReport {
             return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
         }
         return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60);
-    }
-
-    private static String roles(Set<String> roles) {
-        return roles.isEmpty() ? "-" : String.join(",", new TreeSet<>(roles));
     }
 }

@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.NodeProfile;
 import org.swarmosgi.api.SwarmRegistry;
 import org.swarmosgi.api.membership.Membership;
 import org.swarmosgi.api.node.LocalNode;
@@ -78,6 +79,15 @@ public final class StatusCommand {
         }
     }
 
+    /** Each node's roles and worker types as the registry heard them, or null when it fails to answer (going away). */
+    static Map<NodeId, NodeProfile> profiles(SwarmRegistry registry) {
+        try {
+            return registry.profiles();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     @Descriptor("lists the nodes: incarnation, endpoint, state, last heartbeat, share of the ring, roles")
     public String nodes(
             @Descriptor(RegistryCommands.JSON_HELP)
@@ -100,7 +110,7 @@ public final class StatusCommand {
                 }
             }
         }
-        final NodesReport.Views views = new NodesReport.Views(members, heard, topology);
+        final NodesReport.Views views = new NodesReport.Views(members, heard, topology, r == null ? null : profiles(r));
         final Instant now = Instant.now();
         return json ? Json.write(NodesReport.json(self, views, now)) : NodesReport.format(self, views, now);
     }

@@ -19,6 +19,7 @@ import org.swarmosgi.api.Member;
 import org.swarmosgi.api.MulticallResult;
 import org.swarmosgi.api.NameListener;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.NodeProfile;
 import org.swarmosgi.api.NotRegisteredException;
 import org.swarmosgi.api.Rebalance;
 import org.swarmosgi.api.StopReason;
@@ -252,6 +253,11 @@ final class FakeRegistry implements SwarmRegistry {
     @Override
     public List<Member> nodes() {
         return List.of(self());
+    }
+
+    @Override
+    public Map<NodeId, NodeProfile> profiles() {
+        throw new UnsupportedOperationException();
     }
 
     @Override

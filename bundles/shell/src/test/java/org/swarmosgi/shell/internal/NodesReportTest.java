@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.swarmosgi.api.Endpoint;
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.NodeProfile;
 import org.swarmosgi.ring.HashRing;
 
 class NodesReportTest {
@@ -27,13 +28,19 @@ class NodesReportTest {
         return new Member(id, new Endpoint("127.0.0.1", port));
     }
 
-    /** alpha (this node) and beta in both views, gamma joining (membership only), delta leaving (ring only). */
+    /**
+     * alpha (this node) and beta in both views, gamma joining (membership only, not heard from by the registry),
+     * delta leaving (ring only).
+     */
     private static NodesReport.Views views() {
         final List<Member> members = List.of(member(ALPHA, 40001), member(BETA, 40002), member(GAMMA, 40003));
         final List<Member> ring = List.of(member(ALPHA, 40001), member(BETA, 40002), member(DELTA, 40004));
         return new NodesReport.Views(members, Map.of(BETA, NOW.minusMillis(420), GAMMA, NOW.minusSeconds(75),
                 DELTA, NOW.minusSeconds(3 * 3600 + 600)),
-                new StatusReport.Topology(member(ALPHA, 40001), ring, true, true));
+                new StatusReport.Topology(member(ALPHA, 40001), ring, true, true), Map.of(
+                        ALPHA, new NodeProfile(ALPHA, Set.of("gpu", "eu-west"), Set.of("device", "counter")),
+                        BETA, new NodeProfile(BETA, Set.of(), Set.of("counter")),
+                        DELTA, new NodeProfile(DELTA, Set.of("edge"), Set.of())));
     }
 
     @Test
@@ -44,10 +51,10 @@ class NodesReportTest {
         assertThat(text).isEqualTo(String.join("\n",
                 "  NAME             INCARNATION  ENDPOINT        STATE   HEARD SHARE ROLES",
                 "  alpha            18a2b3c4d5e6 127.0.0.1:40001 up       self " + share(ring, "alpha") + " eu-west,gpu",
-                "  beta             18a2b3c4d5e7 127.0.0.1:40002 up       0.4s " + share(ring, "beta") + " ?",
-                "  delta            18a2b3c4d5e9 127.0.0.1:40004 leaving 3h10m " + share(ring, "delta") + " ?",
+                "  beta             18a2b3c4d5e7 127.0.0.1:40002 up       0.4s " + share(ring, "beta") + " -",
+                "  delta            18a2b3c4d5e9 127.0.0.1:40004 leaving 3h10m " + share(ring, "delta") + " edge",
                 "  gamma-with-a-... 18a2b3c4d5e8 127.0.0.1:40003 joining 1m15s     - ?",
-                "4 nodes, 2 up; ring from the registry; roles known for this node only"));
+                "4 nodes, 2 up; ring from the registry; ?: not heard from yet"));
     }
 
     private static String share(HashRing ring, String name) {
@@ -56,9 +63,17 @@ class NodesReportTest {
 
     @Test
     void withoutRegistryOrMembershipThisNodeHoldsTheWholeRing() {
-        final String text = NodesReport.format(SELF, new NodesReport.Views(null, Map.of(), null), NOW);
+        final String text = NodesReport.format(SELF, new NodesReport.Views(null, Map.of(), null, null), NOW);
         assertThat(text).contains("  alpha 18a2b3c4d5e6 127.0.0.1:40001 up     self 100.0% eu-west,gpu\n")
-                .endsWith("1 node, 1 up; ring of this node alone; roles known for this node only");
+                .endsWith("1 node, 1 up; ring of this node alone");
+    }
+
+    @Test
+    void withoutRegistryOtherNodesRolesAreUnknown() {
+        final String text = NodesReport.format(SELF, new NodesReport.Views(List.of(member(ALPHA, 40001),
+                member(BETA, 40002)), Map.of(BETA, NOW.minusMillis(420)), null, null), NOW);
+        assertThat(text).contains(" self ").contains(" eu-west,gpu\n").containsPattern("beta .* \\?\n")
+                .endsWith("2 nodes, 2 up; ring from membership; other nodes' roles need the registry");
     }
 
     @Test
@@ -73,13 +88,18 @@ class NodesReportTest {
         assertThat(alpha.get("self").asBoolean()).isTrue();
         assertThat(alpha.get("lastHeartbeat").isNull()).isTrue();
         assertThat(alpha.get("roles").toString()).isEqualTo("[\"eu-west\",\"gpu\"]");
+        assertThat(alpha.get("workerTypes").toString()).isEqualTo("[\"counter\",\"device\"]");
         final JsonNode beta = nodes.get(1);
         assertThat(beta.get("state").asText()).isEqualTo("up");
         assertThat(beta.get("lastHeartbeat").asText()).isEqualTo("2026-11-30T14:59:59.580Z");
         assertThat(beta.get("lastHeartbeatAgeMs").asLong()).isEqualTo(420);
         assertThat(beta.get("share").asDouble()).isBetween(0.0, 1.0);
-        assertThat(beta.get("roles").isNull()).isTrue();
+        assertThat(beta.get("roles").toString()).isEqualTo("[]");
+        assertThat(beta.get("workerTypes").toString()).isEqualTo("[\"counter\"]");
+        assertThat(nodes.get(2).get("roles").toString()).isEqualTo("[\"edge\"]");
         assertThat(nodes.get(3).get("state").asText()).isEqualTo("joining");
+        assertThat(nodes.get(3).get("roles").isNull()).isTrue();
+        assertThat(nodes.get(3).get("workerTypes").isNull()).isTrue();
         assertThat(nodes.get(3).get("share").isNull()).isTrue();
         double total = 0;
         for (JsonNode n : nodes) {
