@@ -129,7 +129,10 @@ sealed interface Msg {
     /** What a request came to. */
     enum Status {
         OK, EXISTS, RETRY, GRANTED, NOT_REGISTERED, UNKNOWN_TYPE, FAILED, QUORUM_LOST,
-        /** A start asked again whose instance started here and has ended since (crashed or stopped itself). */
+        /**
+         * A start asked again whose instance started here and has ended since (crashed or stopped itself); a
+         * registration asked again whose worker started for it and has ended since (unregistered, stopped).
+         */
         ENDED
     }
 

@@ -283,13 +283,15 @@ final class RegistryCore {
     private final GrantLog grants = new GrantLog(GRANTS_KEPT);
 
     /**
-     * The latest local claims whose requests are over, by who asked: given up ({@link Msg.ClaimAbort}, no worker) or
-     * in place (the claimant's record arrived, its worker). A copy of such a request that arrives late (a resend
-     * delayed past the abort) would otherwise be granted a claim nobody completes or aborts, holding the name for
-     * the claim timeout; it is dropped instead. The last {@link #GRANTS_KEPT} only, as grants: a peer that floods
-     * aborts pushes out only what a late copy would find, and the name then waits the claim timeout as before.
+     * The latest registrations and local claims whose requests are over, by who asked, besides the grants: answered
+     * for good (already registered, unknown type, quorum lost), given up ({@link Msg.ClaimAbort}) or in place (the
+     * claimant's record arrived). A copy of such a request that arrives late (a resend delayed past its answer or
+     * abort) would otherwise be judged anew on a state that changed since: a local claim nobody completes or aborts,
+     * holding the name for the claim timeout, or a worker started that nobody asked for once the name was
+     * unregistered. It is dropped (a claim) or answered ENDED (a registration) instead. The last
+     * {@link #GRANTS_KEPT} only, as grants: a peer that floods requests pushes out only what a late copy would find.
      */
-    private final GrantLog claimsOver = new GrantLog(GRANTS_KEPT);
+    private final GrantLog requestsOver = new GrantLog(GRANTS_KEPT);
 
     /**
      * Name requests (unregister, join, leave, handoff) by who asked (origin and request id): the host a request was
@@ -1475,7 +1477,7 @@ final class RegistryCore {
         final Claim c = claims.get(r.name);
         if (c != null && c.local && c.host.equals(p.host)) {
             claims.remove(r.name); // the local registration we granted is in place
-            claimsOver.put(c.host, c.corr, r.name, r.ref);
+            requestsOver.put(c.host, c.corr, r.name, r.ref);
             claimEnded(r.name);
             answerWaiters(c, Status.EXISTS, r, null);
         }
@@ -1821,6 +1823,7 @@ final class RegistryCore {
 
     private boolean mayServe(NodeId from, long corr, String name) {
         if (!quorumFlag) {
+            requestsOver.put(from, corr, name, null);
             send(from, new Msg.Reply(corr, Status.QUORUM_LOST, null, null, "this side of the cluster has "
                 + liveByName.size() + " nodes, fewer than the quorum of " + settings.staticQuorumSize()));
             return false;
@@ -1840,11 +1843,21 @@ final class RegistryCore {
         if (existing != null) {
             final WorkerRef granted = grants.granted(from, r.corr(), r.name());
             final boolean again = existing.ref.equals(granted);
+            if (!again) {
+                requestsOver.put(from, r.corr(), r.name(), existing.ref);
+            }
             send(from, new Msg.Reply(r.corr(), again ? Status.OK : Status.EXISTS, existing, null, null));
             return;
         }
         if (orphans.containsKey(r.name()) && !claims.containsKey(r.name())) {
             send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null)); // its restart comes first
+            return;
+        }
+        if (grants.granted(from, r.corr(), r.name()) != null || requestsOver.has(from, r.corr(), r.name())) {
+            // A copy of a request answered for good, arriving after the name's holder ended (unregistered, stopped):
+            // nothing is started for a request that was answered (a caller still waiting lost every answer).
+            send(from, new Msg.Reply(r.corr(), Status.ENDED, null, null,
+                "this request was answered already, and the worker it found or started has ended since"));
             return;
         }
         final Claim held = claims.get(r.name());
@@ -1857,6 +1870,7 @@ final class RegistryCore {
         }
         final NodeId host = placementOf(r.name(), r.type());
         if (host == null) {
+            requestsOver.put(from, r.corr(), r.name(), null);
             send(from, new Msg.Reply(r.corr(), Status.UNKNOWN_TYPE, null, null,
                 "no node offers worker type '" + r.type() + "'"));
             return;
@@ -1873,6 +1887,7 @@ final class RegistryCore {
         }
         final Record existing = winners.get(r.name());
         if (existing != null) {
+            requestsOver.put(from, r.corr(), r.name(), existing.ref);
             send(from, new Msg.Reply(r.corr(), Status.EXISTS, existing, null, null));
             return;
         }
@@ -1880,7 +1895,7 @@ final class RegistryCore {
             send(from, new Msg.Reply(r.corr(), Status.RETRY, null, null, null));
             return;
         }
-        if (claimsOver.has(from, r.corr(), r.name())) {
+        if (requestsOver.has(from, r.corr(), r.name())) {
             return; // a late copy of a request whose claim was given up or is in place: nobody waits for it
         }
         final Claim held = claims.get(r.name());
@@ -1903,7 +1918,7 @@ final class RegistryCore {
      * request is remembered as over, so a copy of it still on its way is not granted again.
      */
     private void onClaimAbort(NodeId from, Msg.ClaimAbort r) {
-        claimsOver.put(from, r.corr(), r.name(), null);
+        requestsOver.put(from, r.corr(), r.name(), null);
         final Claim c = claims.get(r.name());
         if (c != null && c.local && c.host.equals(from) && c.corr == r.corr()) {
             claims.remove(r.name());
@@ -1940,6 +1955,9 @@ final class RegistryCore {
                 s = Status.EXISTS;
             } else if (status == Status.OK && record != null) {
                 grants.put(w.origin, w.corr, c.name, record.ref); // its answer may be lost: see onRegisterReq
+            }
+            if (s != Status.RETRY && s != Status.OK) {
+                requestsOver.put(w.origin, w.corr, c.name, record == null ? null : record.ref);
             }
             first = false;
             send(w.origin, new Msg.Reply(w.corr, s, record, null, error));
@@ -2267,6 +2285,7 @@ final class RegistryCore {
             case UNKNOWN_TYPE -> new UnknownWorkerTypeException("cannot register '" + q.name + "'" + why);
             case QUORUM_LOST -> new QuorumLostException("cannot register '" + q.name + "'" + why);
             case FAILED -> new WorkerFailedException("'" + q.name + "' failed to start" + why);
+            case ENDED -> new SwarmException(describe(q) + why);
             default -> new NodeUnavailableException(describe(q) + " failed: " + r.status() + why);
         };
     }
@@ -2300,6 +2319,12 @@ final class RegistryCore {
         final NodeId host = known != null && partitions.containsKey(known.host) ? known.host : w == null ? null : w.ref.node();
         if (host == null) {
             final boolean coming = claims.containsKey(r.name()) || orphans.containsKey(r.name());
+            if (!coming) {
+                // Final, as a host's report: a copy of this request arriving after the name was registered again
+                // must get this answer again, not unregister (or join, leave, move) the new worker.
+                nameAnswers.put(asker, new NameAnswer(null, new Msg.NameDone(from, r.corr(), Status.NOT_REGISTERED,
+                    null, null)));
+            }
             send(from, new Msg.Reply(r.corr(), coming ? Status.RETRY : Status.NOT_REGISTERED, null, null, null));
             return;
         }

@@ -269,6 +269,81 @@ class LostMessageTest {
     }
 
     /**
+     * A registration's request is delayed past its resend: the resend registers the name, which is then
+     * unregistered; the delayed copy reaching the owner afterwards must not start it again (nobody asked for
+     * that worker: the name would come back).
+     */
+    @Test
+    void aRegisterRequestArrivingAfterItsNameCameAndWentStartsNothing() {
+        final Simulation sim = settled();
+        final Simulation.Node caller = sim.node("n1");
+        final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
+        final int[] requests = {0};
+        sim.extraDelay = m -> m instanceof Msg.RegisterReq && requests[0]++ == 0 ? 400 : 0;
+        final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.TEMPORARY,
+            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(320);
+        assertThat(reg.ok()).as("registered by the resend: %s", reg.error).isTrue();
+        final Simulation.Outcome gone = sim.call(caller, id -> caller.core.unregister(id, name, TIMEOUT_MS));
+        sim.run(50);
+        assertThat(gone.ok()).as("unregistered before the late copy: %s", gone.error).isTrue();
+        sim.run(BOUND_MS); // the late copy arrives
+        assertThat(requests[0]).isEqualTo(2);
+        for (Simulation.Node n : sim.liveNodes()) {
+            assertThat(n.core.whereis(name)).as("%s on %s", name, n.id).isEmpty();
+            assertThat(n.workers.values()).as("workers of %s on %s", name, n.id).noneMatch(w -> w.alive && w.name.equals(name));
+        }
+    }
+
+    /**
+     * As above, but the registration was answered "already registered" (another node held the name): once the name
+     * is unregistered, the late copy must not start it either.
+     */
+    @Test
+    void aRegisterRequestAnsweredAlreadyRegisteredStartsNothingOnceTheNameWent() {
+        final Simulation sim = settled();
+        final Simulation.Node caller = sim.node("n1");
+        final Simulation.Node holder = sim.node("n2");
+        final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
+        registerFrom(sim, holder, name);
+        final int[] requests = {0};
+        sim.extraDelay = m -> m instanceof Msg.RegisterReq && requests[0]++ == 0 ? 400 : 0;
+        final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.TEMPORARY,
+            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(320);
+        assertThat(reg.error).as("answered by the resend").isInstanceOf(org.swarmosgi.api.AlreadyRegisteredException.class);
+        final Simulation.Outcome gone = sim.call(holder, id -> holder.core.unregister(id, name, TIMEOUT_MS));
+        sim.run(50);
+        assertThat(gone.ok()).as("unregistered before the late copy: %s", gone.error).isTrue();
+        sim.run(BOUND_MS); // the late copy arrives
+        assertThat(requests[0]).isEqualTo(2);
+        for (Simulation.Node n : sim.liveNodes()) {
+            assertThat(n.core.whereis(name)).as("%s on %s", name, n.id).isEmpty();
+        }
+    }
+
+    /**
+     * An unregistration's request is delayed past its resend, which is answered "not registered"; the name is then
+     * registered. The delayed copy reaching the owner afterwards must not unregister the new worker.
+     */
+    @Test
+    void anUnregisterRequestArrivingAfterTheNameWasRegisteredLeavesIt() {
+        final Simulation sim = settled();
+        final Simulation.Node caller = sim.node("n1");
+        final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
+        final int[] requests = {0};
+        sim.extraDelay = m -> m instanceof Msg.NameReq && requests[0]++ == 0 ? 400 : 0;
+        final Simulation.Outcome gone = sim.call(caller, id -> caller.core.unregister(id, name, TIMEOUT_MS));
+        sim.run(320);
+        assertThat(gone.error).as("answered by the resend").isInstanceOf(org.swarmosgi.api.NotRegisteredException.class);
+        registerFrom(sim, sim.node("n3"), name); // runs past the late copy's arrival
+        assertThat(requests[0]).isEqualTo(2);
+        for (Simulation.Node n : sim.liveNodes()) {
+            assertThat(n.core.whereis(name)).as("%s on %s", name, n.id).isPresent();
+        }
+    }
+
+    /**
      * A registerLocal times out before its owner's grant reaches it (the request was slow): the grant comes to a
      * request nobody waits for. The claim must go at once, not after the claim timeout.
      */

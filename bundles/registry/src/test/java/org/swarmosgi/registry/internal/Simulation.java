@@ -55,6 +55,13 @@ final class Simulation {
     private final Map<String, Integer> sides = new HashMap<>();
     double loss;
     int maxDelay = 3;
+    /**
+     * Chance that a message the protocol sends again ({@link #askedAgain}) is delivered once more, 1 to
+     * {@link #lateCopyMs} ms later: a copy delayed past its resend, arriving after what it asked was answered,
+     * given up or undone. (The transport itself never duplicates.)
+     */
+    double lateCopies;
+    int lateCopyMs = 600;
     /** How long a worker takes to start; negative: 0-2 ms at random. */
     long startDelayMs = -1;
     long messages;
@@ -137,12 +144,16 @@ final class Simulation {
             }
             // Through the wire format, as in a node: the codec is exercised by every history.
             final Msg wire = MsgCodec.decode(java.nio.ByteBuffer.wrap(MsgCodec.encode(message)));
-            at(1 + random.nextInt(maxDelay) + extraDelay.applyAsLong(message), () -> {
+            final Runnable deliver = () -> {
                 if (target.alive && connected(id.name(), to.name())) {
                     target.core.onMessage(id, wire);
                     target.core.flush();
                 }
-            });
+            };
+            at(1 + random.nextInt(maxDelay) + extraDelay.applyAsLong(message), deliver);
+            if (lateCopies > 0 && askedAgain(message) && random.nextDouble() < lateCopies) {
+                at(1 + random.nextInt(lateCopyMs), deliver);
+            }
         }
 
         @Override
@@ -304,6 +315,20 @@ final class Simulation {
             this.type = type;
             this.version = version;
         }
+    }
+
+    /**
+     * The messages a node sends again until answered (requests to an owner, its forwards, aborts, watches, syncs, a
+     * move's start, a conflict's loser's order), and the answers each copy gets: those a copy of can come late.
+     * Not the starts of an owner's claims (one per claim), operations, announcements or checkpoints.
+     */
+    static boolean askedAgain(Msg m) {
+        return m instanceof Msg.RegisterReq || m instanceof Msg.ClaimReq || m instanceof Msg.ClaimAbort
+            || m instanceof Msg.LookupReq || m instanceof Msg.NameReq || m instanceof Msg.NameFwd
+            || m instanceof Msg.MonitorReq || m instanceof Msg.SyncRequest || m instanceof Msg.ConflictLose
+            || m instanceof Msg.StartReq s && s.reason() == StartReason.HANDED_OFF
+            || m instanceof Msg.Reply || m instanceof Msg.NameDone || m instanceof Msg.StartReply
+            || m instanceof Msg.MonitorFired || m instanceof Msg.SyncReply;
     }
 
     Simulation(long seed, RegistrySettings settings) {
