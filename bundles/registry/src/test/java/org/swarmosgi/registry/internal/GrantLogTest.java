@@ -33,7 +33,9 @@ class GrantLogTest {
             for (int step = 0; step < 5_000; step++) {
                 // Request ids from three origins overlap (each node counts from 1), and some are granted again.
                 final Key k = new Key(ORIGINS[random.nextInt(ORIGINS.length)], 1 + random.nextInt(600));
-                final Granted g = new Granted("n" + random.nextInt(50), new WorkerRef(ORIGINS[0], step));
+                // Some logged without a worker (a request over without one): present, with no ref.
+                final Granted g = new Granted("n" + random.nextInt(50),
+                    random.nextInt(4) == 0 ? null : new WorkerRef(ORIGINS[0], step));
                 log.put(k.origin(), k.corr(), g.name(), g.ref());
                 if (model.put(k, g) == null) {
                     order.add(k);
@@ -48,6 +50,7 @@ class GrantLogTest {
                     final String name = expected != null && random.nextBoolean() ? expected.name() : "n" + random.nextInt(50);
                     final WorkerRef want = expected != null && expected.name().equals(name) ? expected.ref() : null;
                     assertThat(log.granted(q.origin(), q.corr(), name)).isEqualTo(want);
+                    assertThat(log.has(q.origin(), q.corr(), name)).isEqualTo(expected != null && expected.name().equals(name));
                 }
             }
         }
