@@ -35,8 +35,11 @@ final class NodeProcess implements AutoCloseable {
         for (int p : seeds) {
             s.append(s.length() == 0 ? "" : ",").append(p);
         }
+        // G1 unless the extra options choose a collector (the JVM refuses two)
+        final boolean gcChosen = jvmExtra.stream().anyMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"));
         process = processes.start(ChildJvm.of(RegNode.class).name(name).aeron()
-            .jvmFlags("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-Djava.util.logging.config.file=/dev/null")
+            .jvmFlags("-Xms" + heap, "-Xmx" + heap, "-Djava.util.logging.config.file=/dev/null")
+            .jvmFlags(gcChosen ? new String[0] : new String[] {"-XX:+UseG1GC"})
             .jvmFlags(jvmExtra.toArray(new String[0]))
             .args(name, work.resolve(name).toString(), Integer.toString(membershipPort), s.toString())
             .stopLine("exit"));
