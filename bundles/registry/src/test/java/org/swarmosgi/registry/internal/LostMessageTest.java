@@ -204,11 +204,7 @@ class LostMessageTest {
         sim.run(50);
         assertThat(dropped[0]).as("the abort was lost").isTrue();
         assertThat(local.done && local.error != null).as("registerLocal failed: %s", local.error).isTrue();
-        final Simulation.Node other = sim.node("n3");
-        final Simulation.Outcome o = sim.call(other, id -> other.core.register(id, name, Simulation.PERMANENT,
-            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
-        sim.run(BOUND_MS);
-        assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
+        assertAnotherNodeRegistersSoon(sim, name);
     }
 
     /**
@@ -236,11 +232,7 @@ class LostMessageTest {
         assertThat(aborted[0]).as("the claim given up").isTrue();
         assertThat(local.done && local.error != null).as("registerLocal failed: %s", local.error).isTrue();
         sim.run(100); // the late copy arrives
-        final Simulation.Node other = sim.node("n3");
-        final Simulation.Outcome o = sim.call(other, id -> other.core.register(id, name, Simulation.PERMANENT,
-            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
-        sim.run(BOUND_MS);
-        assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
+        assertAnotherNodeRegistersSoon(sim, name);
     }
 
     /**
@@ -261,11 +253,7 @@ class LostMessageTest {
         sim.run(50);
         assertThat(gone.ok()).as("unregistered before the late copy: %s", gone.error).isTrue();
         sim.run(100); // the late copy arrives
-        final Simulation.Node other = sim.node("n3");
-        final Simulation.Outcome o = sim.call(other, id -> other.core.register(id, name, Simulation.PERMANENT,
-            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
-        sim.run(BOUND_MS);
-        assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
+        assertAnotherNodeRegistersSoon(sim, name);
     }
 
     /**
@@ -358,11 +346,7 @@ class LostMessageTest {
         assertThat(local.done && local.error instanceof org.swarmosgi.api.SwarmTimeoutException)
             .as("registerLocal timed out: %s", local.error).isTrue();
         sim.extraDelay = m -> 0;
-        final Simulation.Node other = sim.node("n3");
-        final Simulation.Outcome o = sim.call(other, id -> other.core.register(id, name, Simulation.PERMANENT,
-            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
-        sim.run(BOUND_MS);
-        assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
+        assertAnotherNodeRegistersSoon(sim, name);
         assertThat(claimant.workers.values()).as("nothing hosted for the timed-out request").noneMatch(w -> w.type == null);
     }
 
@@ -411,5 +395,14 @@ class LostMessageTest {
             }
         }
         throw new AssertionError("no such name");
+    }
+
+    /** n3 registers {@code name} well before the claim timeout: no stale claim holds it. */
+    private static void assertAnotherNodeRegistersSoon(Simulation sim, String name) {
+        final Simulation.Node other = sim.node("n3");
+        final Simulation.Outcome o = sim.call(other, id -> other.core.register(id, name, Simulation.PERMANENT,
+            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        sim.run(BOUND_MS);
+        assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
     }
 }
