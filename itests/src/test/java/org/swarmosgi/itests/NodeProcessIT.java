@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.junit.Test;
 import org.swarmosgi.test.support.DistributionCluster;
 import org.swarmosgi.test.support.DistributionNode;
+import org.swarmosgi.test.support.JvmOptionsFile;
 
 /** A node started from the built distribution, as a user starts it: bin/swarm. */
 public class NodeProcessIT {
@@ -37,7 +38,7 @@ public class NodeProcessIT {
 
             // The JVM runs with conf/jvm.options, then JAVA_OPTS (DistributionCluster's), so that JAVA_OPTS wins.
             final List<String> jvm = commandLine(node.process().pid());
-            final List<String> defaults = jvmOptions(SwarmContainer.distribution().resolve("conf/jvm.options"));
+            final List<String> defaults = JvmOptionsFile.parse(Files.readString(SwarmContainer.distribution().resolve("conf/jvm.options")));
             assertFalse("conf/jvm.options has options", defaults.isEmpty());
             assertEquals(String.join(" ", jvm), defaults, jvm.subList(1, 1 + defaults.size()));
             assertEquals(String.join(" ", jvm), List.of("-XX:+UseSerialGC", "-Xmx256m"),
@@ -64,14 +65,6 @@ public class NodeProcessIT {
         final String raw = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
                 StandardCharsets.UTF_8);
         return List.of(raw.split("\u0000"));
-    }
-
-    /** The options of a jvm.options file, as bin/swarm reads it: one a line, '#' starts a comment. */
-    private static List<String> jvmOptions(Path file) throws IOException {
-        return Files.readAllLines(file).stream()
-                .map(line -> (line.indexOf('#') < 0 ? line : line.substring(0, line.indexOf('#'))).strip())
-                .filter(option -> !option.isEmpty())
-                .collect(Collectors.toList());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 
 import org.swarmosgi.test.support.ChildJvm;
 import org.swarmosgi.test.support.ChildProcess;
+import org.swarmosgi.test.support.JvmOptionsFile;
 import org.swarmosgi.test.support.Processes;
 
 /**
@@ -53,21 +54,13 @@ final class NodeProcess implements AutoCloseable {
         up = expect("UP ").split(" ");
     }
 
-    /** The options of the jvm.options resource (the distribution's file): one a line, '#' starts a comment. */
+    /** The jvm.options resource: the distribution's file, copied into the benchmarks' jar (benchmarks/pom.xml). */
     private static List<String> jvmOptions() {
         try (InputStream in = NodeProcess.class.getResourceAsStream("jvm.options")) {
             if (in == null) {
                 throw new IllegalStateException("jvm.options is missing from the benchmarks' jar (see benchmarks/pom.xml)");
             }
-            final List<String> options = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                final int comment = line.indexOf('#');
-                final String option = (comment < 0 ? line : line.substring(0, comment)).strip();
-                if (!option.isEmpty()) {
-                    options.add(option);
-                }
-            }
-            return List.copyOf(options);
+            return JvmOptionsFile.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
