@@ -3,8 +3,11 @@ package org.swarmosgi.benchmarks.registry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.agrona.IoUtil;
 
@@ -179,7 +182,7 @@ public final class MovesBench {
             System.out.println("  placement before: " + node1.ask("snap rb- " + rebalanceNames, "SNAP ").substring(5));
             NodeProcess.settleJit(c.procs, settleJitMs, "old nodes'");
             c.all("mreset", "MRESET");
-            final long[][] cpuBefore = cpu(c);
+            final List<NodeCpu> cpuBefore = cpu(c);
             final long launched = System.nanoTime();
             final NodeProcess joiner = c.join();
             final long synced = Long.parseLong(joiner.ask("replica " + rebalanceNames + " 120000", "REPLICA ").split(" ")[1]);
@@ -213,7 +216,7 @@ public final class MovesBench {
                 lastMoved = moved;
                 Thread.sleep(100);
             }
-            final long[][] cpuAfter = cpu(c);
+            final List<NodeCpu> cpuAfter = cpu(c);
             final long window = System.nanoTime() - launched;
             long seen = Long.MAX_VALUE;
             long firstBegin = Long.MAX_VALUE;
@@ -253,34 +256,49 @@ public final class MovesBench {
         }
     }
 
-    /** Per node: process CPU ns and its Java threads' CPU ns (0 for a node not started yet). */
-    private static long[][] cpu(Cluster c) {
-        final long[][] v = new long[c.procs.size() + 1][2];
-        for (int i = 0; i < c.procs.size(); i++) {
-            final String[] a = c.procs.get(i).ask("cpu", "CPU ").split(" ");
-            v[i][0] = Long.parseLong(a[1]);
+    /** One node's CPU so far: the process's ns, and each Java thread's by name (empty for a node not started yet). */
+    private record NodeCpu(long process, Map<String, Long> threads) {
+        long javaThreads() {
+            return threads.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private static List<NodeCpu> cpu(Cluster c) {
+        final List<NodeCpu> v = new ArrayList<>();
+        for (NodeProcess p : c.procs) {
+            final String[] a = p.ask("cpu", "CPU ").split(" ");
+            final Map<String, Long> threads = new HashMap<>();
             for (String t : a[2].split(",")) {
-                v[i][1] += Long.parseLong(t.substring(t.lastIndexOf('=') + 1));
+                final int eq = t.lastIndexOf('=');
+                threads.merge(t.substring(0, eq), Long.parseLong(t.substring(eq + 1)), Long::sum);
             }
+            v.add(new NodeCpu(Long.parseLong(a[1]), threads));
         }
         return v;
     }
 
     /**
      * Where the node JVMs' CPU went from the joiner's launch until settled: their Java threads (registry,
-     * transport, workers, ...) and the rest (JIT compiler threads, GC threads, the VM).
+     * transport, workers, ...; the busiest three of each node named) and the rest (JIT compiler threads, GC
+     * threads, the VM).
      */
-    private static void printCpu(Cluster c, long[][] before, long[][] after, long windowNs) {
+    private static void printCpu(Cluster c, List<NodeCpu> before, List<NodeCpu> after, long windowNs) {
         final StringBuilder b = new StringBuilder();
         double total = 0;
         double java = 0;
-        for (int i = 0; i < c.procs.size(); i++) {
-            final double proc = (after[i][0] - before[i][0]) / 1e9;
-            final double threads = (after[i][1] - before[i][1]) / 1e9;
+        for (int i = 0; i < after.size(); i++) {
+            final NodeCpu was = i < before.size() ? before.get(i) : new NodeCpu(0, Map.of());
+            final NodeCpu now = after.get(i);
+            final double proc = (now.process() - was.process()) / 1e9;
+            final double threads = (now.javaThreads() - was.javaThreads()) / 1e9;
             total += proc;
             java += threads;
-            b.append(String.format(" %s %.2f (Java threads %.2f, JIT/GC/VM %.2f);", c.procs.get(i).name, proc, threads,
-                proc - threads));
+            final String busiest = now.threads().entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - was.threads().getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+                .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / 1e9)).collect(Collectors.joining(", "));
+            b.append(String.format(" %s %.2f (Java threads %.2f: %s; JIT/GC/VM %.2f);", c.procs.get(i).name, proc, threads,
+                busiest, proc - threads));
         }
         final int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf("  CPU of the node JVMs from the launch until settled (%.1f s, %.1f CPU s on %d cores): %.2f s, Java"

@@ -1,8 +1,11 @@
 package org.swarmosgi.benchmarks.registry;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +13,7 @@ import java.util.List;
 
 import org.swarmosgi.test.support.ChildJvm;
 import org.swarmosgi.test.support.ChildProcess;
+import org.swarmosgi.test.support.JvmOptionsFile;
 import org.swarmosgi.test.support.Processes;
 
 /**
@@ -17,6 +21,9 @@ import org.swarmosgi.test.support.Processes;
  * stdin and one answer line on stdout.
  */
 final class NodeProcess implements AutoCloseable {
+    /** The distribution's conf/jvm.options, which bin/swarm gives every node; --jvm options come after and win. */
+    static final List<String> NODE_DEFAULTS = jvmOptions();
+
     /** How long one answer may take: a sync of a million names, on a loaded machine. */
     private static final Duration ANSWER = Duration.ofMinutes(10);
 
@@ -38,12 +45,25 @@ final class NodeProcess implements AutoCloseable {
         // G1 unless the extra options choose a collector (the JVM refuses two)
         final boolean gcChosen = jvmExtra.stream().anyMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"));
         process = processes.start(ChildJvm.of(RegNode.class).name(name).aeron()
+            .jvmFlags(NODE_DEFAULTS.toArray(new String[0]))
             .jvmFlags("-Xms" + heap, "-Xmx" + heap, "-Djava.util.logging.config.file=/dev/null")
             .jvmFlags(gcChosen ? new String[0] : new String[] {"-XX:+UseG1GC"})
             .jvmFlags(jvmExtra.toArray(new String[0]))
             .args(name, work.resolve(name).toString(), Integer.toString(membershipPort), s.toString())
             .stopLine("exit"));
         up = expect("UP ").split(" ");
+    }
+
+    /** The jvm.options resource: the distribution's file, copied into the benchmarks' jar (benchmarks/pom.xml). */
+    private static List<String> jvmOptions() {
+        try (InputStream in = NodeProcess.class.getResourceAsStream("jvm.options")) {
+            if (in == null) {
+                throw new IllegalStateException("jvm.options is missing from the benchmarks' jar (see benchmarks/pom.xml)");
+            }
+            return JvmOptionsFile.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
