@@ -19,6 +19,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.swarmosgi.api.AlreadyRegisteredException;
 import org.swarmosgi.api.HandoffDecision;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.NodeProfile;
 import org.swarmosgi.api.NodeUnavailableException;
 import org.swarmosgi.api.NotRegisteredException;
 import org.swarmosgi.api.QuorumLostException;
@@ -81,7 +82,7 @@ final class RegistryCore {
     private final ConcurrentHashMap<String, Set<String>> groups = new ConcurrentHashMap<>();
     private final Set<String> conflicted = new HashSet<>();
     /** Each node's roles and offered types, once heard from (its Types operation, or its sync answer's last part). */
-    private final ConcurrentHashMap<NodeId, org.swarmosgi.api.NodeProfile> profiles = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<NodeId, NodeProfile> profiles = new ConcurrentHashMap<>();
     private volatile boolean readyFlag;
     private volatile boolean quorumFlag;
 
@@ -418,7 +419,7 @@ final class RegistryCore {
     }
 
     /** Each live node's roles and offered types, of those heard from: a snapshot. */
-    Map<NodeId, org.swarmosgi.api.NodeProfile> profiles() {
+    Map<NodeId, NodeProfile> profiles() {
         return Map.copyOf(profiles);
     }
 
@@ -1457,7 +1458,7 @@ final class RegistryCore {
 
     /** {@code p}'s host has told its types and roles (again): operators see them from now on. */
     private void profiled(Partition p) {
-        profiles.put(p.host, new org.swarmosgi.api.NodeProfile(p.host, p.roles, p.types));
+        profiles.put(p.host, new NodeProfile(p.host, p.roles, p.types));
     }
 
     /** Puts a record from {@code p}'s host, unless we hold a newer one of that name from it. */
