@@ -38,7 +38,8 @@ public class NodeProcessIT {
 
             // The JVM runs with conf/jvm.options, then JAVA_OPTS (DistributionCluster's), so that JAVA_OPTS wins.
             final List<String> jvm = commandLine(node.process().pid());
-            final List<String> defaults = JvmOptionsFile.parse(Files.readString(SwarmContainer.distribution().resolve("conf/jvm.options")));
+            final List<String> defaults =
+                    JvmOptionsFile.parse(Files.readString(SwarmContainer.distribution().resolve("conf/jvm.options")));
             assertFalse("conf/jvm.options has options", defaults.isEmpty());
             assertEquals(String.join(" ", jvm), defaults, jvm.subList(1, 1 + defaults.size()));
             assertEquals(String.join(" ", jvm), List.of("-XX:+UseSerialGC", "-Xmx256m"),

@@ -22,7 +22,7 @@ import org.swarmosgi.test.support.Processes;
  */
 final class NodeProcess implements AutoCloseable {
     /** The distribution's conf/jvm.options, which bin/swarm gives every node; --jvm options come after and win. */
-    static final List<String> NODE_DEFAULTS = jvmOptions();
+    private static final List<String> NODE_DEFAULTS = jvmOptions();
 
     /** How long one answer may take: a sync of a million names, on a loaded machine. */
     private static final Duration ANSWER = Duration.ofMinutes(10);
