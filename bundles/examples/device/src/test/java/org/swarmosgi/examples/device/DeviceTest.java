@@ -15,4 +15,12 @@ class DeviceTest {
         assertThatThrownBy(() -> Device.interval(Device.args(5))).hasMessageContaining("from 10 to 3600000, was '5'");
         assertThatThrownBy(() -> Device.interval("soon\n".getBytes())).hasMessageContaining("was 'soon'");
     }
+
+    @Test
+    void requiredRolesAreCommaSeparatedAndChecked() {
+        assertThat(DeviceType.roles("")).isEmpty();
+        assertThat(DeviceType.roles(" edge , gpu.v2,edge")).containsExactlyInAnyOrder("edge", "gpu.v2");
+        assertThatThrownBy(() -> DeviceType.roles("edge,,gpu")).hasMessageContaining("was '' in 'edge,,gpu'");
+        assertThatThrownBy(() -> DeviceType.roles("edge node")).hasMessageContaining("was 'edge node'");
+    }
 }
