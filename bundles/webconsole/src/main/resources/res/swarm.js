@@ -107,11 +107,12 @@
             name.appendChild(document.createTextNode(n.name + (n.self ? ' (this node)' : '')));
             var state = n.state === 'down' ? 'down (' + n.reason + ', since ' + n.since.substring(11, 19) + ')' : n.state;
             var tr = row([name, n.incarnation, n.endpoint || '-', el('td', state, 'swarm-' + n.state),
-                n.state === 'up' ? percent(n.share) : '-', n.workers]);
+                n.state === 'up' ? percent(n.share) : '-', n.workers,
+                n.roles ? (n.roles.length ? n.roles.join(', ') : 'none') : '?']);
             tr.setAttribute('data-node', n.name);
             tr.setAttribute('data-state', n.state);
             return tr;
-        }), 'no nodes', 6);
+        }), 'no nodes', 7);
     }
 
     function drawTypes(s) {

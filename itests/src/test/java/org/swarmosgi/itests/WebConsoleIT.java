@@ -85,7 +85,7 @@ public class WebConsoleIT {
         final long begin = System.nanoTime();
         final int port = DistributionCluster.freeLoopbackPort();
         processes = new DistributionCluster(SwarmContainer.distribution(), WORK);
-        final DistributionNode first = start("wc1", "--http-port", Integer.toString(port));
+        final DistributionNode first = start("wc1", "--http-port", Integer.toString(port), "--roles", "edge,gpu");
         final DistributionNode victim = start("wc2");
         final DistributionNode hostile = start(HOSTILE);
         for (DistributionNode node : List.of(first, victim, hostile)) {
@@ -121,6 +121,10 @@ public class WebConsoleIT {
         // The hostile name is text: shown as typed, no element made of it, its handler never ran.
         final String nodesText = (String) js.executeScript("return document.getElementById('swarm-nodes').innerText;");
         assertTrue(nodesText, nodesText.contains(HOSTILE));
+        // wc1's roles, as the registry has them.
+        await("wc1's roles on the page").atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
+                .until(() -> "edge, gpu".equals(js.executeScript(
+                        "return document.querySelector('#swarm-nodes tbody tr[data-node=\"wc1\"]').cells[6].textContent;")));
         assertEquals(0L, js.executeScript("return document.querySelectorAll('#swarm img').length;"));
         assertEquals(Boolean.TRUE, js.executeScript("return window.swarmXss === undefined;"));
         System.out.printf("WebConsoleIT: 3 nodes on the page %d ms after the first node started%n",

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.swarmosgi.api.Member;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.NodeProfile;
 import org.swarmosgi.api.WorkerRef;
 import org.swarmosgi.api.host.WorkerTypeStatus;
 import org.swarmosgi.ring.HashRing;
@@ -34,7 +35,7 @@ final class ClusterState {
 
     /** What the page needs of the registry, when one runs. */
     record Registry(Member self, List<Member> nodes, boolean ready, boolean hasQuorum,
-                    Map<String, WorkerRef> registered, Map<String, Integer> groups) {
+                    Map<String, WorkerRef> registered, Map<String, Integer> groups, Map<NodeId, NodeProfile> profiles) {
     }
 
     /** What the page needs of this node. */
@@ -84,8 +85,9 @@ final class ClusterState {
             node(nodes, self.id(), null, "up", ring.share(self.id().name()), 0, true);
         }
         for (Member m : up.values()) {
-            node(nodes, m.id(), m.endpoint().toString(), "up", ring.share(m.id().name()),
-                    workers.getOrDefault(m.id().name(), 0), m.id().name().equals(self.id().name()));
+            roles(node(nodes, m.id(), m.endpoint().toString(), "up", ring.share(m.id().name()),
+                    workers.getOrDefault(m.id().name(), 0), m.id().name().equals(self.id().name())),
+                    registry == null ? null : registry.profiles().get(m.id()));
         }
         for (ClusterEvents.Down d : events.down()) {
             if (!up.containsKey(d.member().id().name())) {
@@ -133,6 +135,16 @@ final class ClusterState {
         }
         out.put("eventsTotal", events.total());
         return out;
+    }
+
+    /** The node's roles, sorted; null while the registry has not heard them (or none runs). */
+    private static void roles(ObjectNode row, NodeProfile profile) {
+        if (profile == null) {
+            row.putNull("roles");
+        } else {
+            final ArrayNode roles = row.putArray("roles");
+            new java.util.TreeSet<>(profile.roles()).forEach(roles::add);
+        }
     }
 
     private static ObjectNode node(ArrayNode nodes, NodeId id, String endpoint, String state, double share,

@@ -137,7 +137,7 @@ public final class SwarmPlugin extends HttpServlet {
                 groups.put(g, r.members(g).size());
             }
             return new ClusterState.Registry(r.self(), List.copyOf(r.nodes()), r.ready(), r.hasQuorum(),
-                    r.registered(), groups);
+                    r.registered(), groups, r.profiles());
         } catch (RuntimeException e) {
             return null;
         }
@@ -162,7 +162,8 @@ public final class SwarmPlugin extends HttpServlet {
                 + " height='240' role='img' aria-label='Each node&apos;s share of the hash ring'></svg>"
                 + "<figcaption>Ring shares</figcaption></figure>");
         out.println("<table id='swarm-nodes' class='nicetable'><thead><tr><th>Node</th><th>Incarnation</th>"
-                + "<th>Endpoint</th><th>State</th><th>Ring share</th><th>Workers</th></tr></thead><tbody></tbody></table>");
+                + "<th>Endpoint</th><th>State</th><th>Ring share</th><th>Workers</th><th>Roles</th></tr></thead><tbody></tbody>"
+                + "</table>");
         out.println("</div>");
         out.println("<h3>Worker types on this node <span id='swarm-handoffs'></span></h3>");
         out.println("<table id='swarm-types' class='nicetable'><thead><tr><th>Type</th><th>Offered</th>"

@@ -9,12 +9,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 import org.swarmosgi.api.NodeId;
+import org.swarmosgi.api.NodeProfile;
 import org.swarmosgi.api.host.WorkerTypeStatus;
 import org.swarmosgi.api.membership.DownReason;
 
@@ -29,7 +31,8 @@ class ClusterStateTest {
         events.memberDown(member("c"), DownReason.FAILED);
         final ClusterState.Registry registry = new ClusterState.Registry(member("a"),
                 List.of(member("a"), member("b")), true, true,
-                Map.of("x", ref("a", 1), "y", ref("b", 2), "z", ref("b", 3)), Map.of("g", 2));
+                Map.of("x", ref("a", 1), "y", ref("b", 2), "z", ref("b", 3)), Map.of("g", 2),
+                Map.of(member("a").id(), new NodeProfile(member("a").id(), Set.of("gpu", "edge"), Set.of("counter"))));
         final JsonNode state = roundTrip(ClusterState.build(self, registry, List.of(member("a"), member("b")),
                 List.of(new WorkerTypeStatus("counter", true, 3, 1, 5, 0, 0, 0, null, null)), events, NOW));
 
@@ -40,6 +43,8 @@ class ClusterStateTest {
         assertThat(nodes.get(0).get("self").asBoolean()).isTrue();
         assertThat(nodes.get(0).get("workers").asInt()).isEqualTo(1);
         assertThat(nodes.get(1).get("workers").asInt()).isEqualTo(2);
+        assertThat(nodes.get(0).get("roles").toString()).isEqualTo("[\"edge\",\"gpu\"]");
+        assertThat(nodes.get(1).get("roles").isNull()).as("not heard yet").isTrue();
         assertThat(nodes.get(0).get("share").asDouble() + nodes.get(1).get("share").asDouble()).isCloseTo(1.0,
                 org.assertj.core.data.Offset.offset(1e-9));
         assertThat(nodes.get(2).get("name").asText()).isEqualTo("c");
@@ -54,7 +59,7 @@ class ClusterStateTest {
     void aDownNodeBackOnTheRingIsShownUpOnce() throws Exception {
         events.memberDown(member("b"), DownReason.FAILED);
         final ClusterState.Registry registry = new ClusterState.Registry(member("a"),
-                List.of(member("a"), member("b")), true, true, Map.of(), Map.of());
+                List.of(member("a"), member("b")), true, true, Map.of(), Map.of(), Map.of());
         final JsonNode nodes = roundTrip(ClusterState.build(self, registry, null, null, events, NOW)).get("nodes");
         assertThat(nodes).hasSize(2);
         assertThat(nodes.findValuesAsText("state")).containsExactly("up", "up");
