@@ -40,9 +40,7 @@ public class DeploymentIT {
 
     @Test
     public void aBundleDeployedOnOneNodeRunsOnEveryNodeIsUpgradedAndUndeployed() throws Exception {
-        final Path v1 = Path.of(System.getProperty("swarm.example.device",
-                "../bundles/examples/device/target/org.swarmosgi.examples.device-0.1.0-SNAPSHOT.jar")).toAbsolutePath();
-        assertTrue("the device example is built: " + v1, Files.isRegularFile(v1));
+        final Path v1 = SwarmContainer.deviceExample();
         final Path stale = SwarmContainer.distribution().resolve("deploy").resolve("device-it.jar");
         Files.deleteIfExists(stale); // a run killed before its cleanup
         deleteTree(WORK); // nodes keep their catalog and bundles in their work folders: start from none

@@ -3,7 +3,6 @@ package org.swarmosgi.itests;
 import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,9 +28,7 @@ public class RolesIT {
 
     @Test
     public void workersOfATypeThatRequiresARoleRunOnlyOnNodesThatHaveIt() throws Exception {
-        final Path device = Path.of(System.getProperty("swarm.example.device",
-                "../bundles/examples/device/target/org.swarmosgi.examples.device-0.1.0-SNAPSHOT.jar")).toAbsolutePath();
-        assertTrue("the device example is built: " + device, Files.isRegularFile(device));
+        final Path device = SwarmContainer.deviceExample();
         try (DistributionCluster nodes = new DistributionCluster(SwarmContainer.distribution(), WORK)) {
             final DistributionNode edge1 = nodes.start("roles-edge-1", "--secret", SECRET, "--roles", "edge");
             final DistributionNode edge2 = nodes.start("roles-edge-2", "--secret", SECRET, "--roles", "edge,eu-west");

@@ -54,6 +54,17 @@ final class SwarmContainer {
         return dist.toAbsolutePath().normalize();
     }
 
+    /** The device example's built jar (not in the distribution: the itests deploy it), {@code swarm.example.device}. */
+    static Path deviceExample() {
+        final Path jar = Path.of(System.getProperty("swarm.example.device",
+                "../bundles/examples/device/target/org.swarmosgi.examples.device-0.1.0-SNAPSHOT.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the device example is not built at " + jar.toAbsolutePath()
+                    + ": build it first (mvn install -pl bundles/examples/device -am)");
+        }
+        return jar.toAbsolutePath().normalize();
+    }
+
     /**
      * Options for a container named {@code name}: node name and cluster name are {@code name}, and
      * {@code config} holds further ConfigAdmin files (file name to content) for FileInstall.
