@@ -137,11 +137,9 @@ final class ClusterState {
         return out;
     }
 
-    /** The node's roles, sorted; null while the registry has not heard them (or none runs). */
+    /** The node's roles, sorted, once the registry has heard them (a row has null until then). */
     private static void roles(ObjectNode row, NodeProfile profile) {
-        if (profile == null) {
-            row.putNull("roles");
-        } else {
+        if (profile != null) {
             final ArrayNode roles = row.putArray("roles");
             new java.util.TreeSet<>(profile.roles()).forEach(roles::add);
         }
@@ -157,6 +155,7 @@ final class ClusterState {
         row.put("share", share);
         row.put("workers", workers);
         row.put("self", self);
+        row.putNull("roles");
         return row;
     }
 }

@@ -45,6 +45,7 @@ class ClusterStateTest {
         assertThat(nodes.get(1).get("workers").asInt()).isEqualTo(2);
         assertThat(nodes.get(0).get("roles").toString()).isEqualTo("[\"edge\",\"gpu\"]");
         assertThat(nodes.get(1).get("roles").isNull()).as("not heard yet").isTrue();
+        assertThat(nodes.get(2).get("roles").isNull()).as("down").isTrue();
         assertThat(nodes.get(0).get("share").asDouble() + nodes.get(1).get("share").asDouble()).isCloseTo(1.0,
                 org.assertj.core.data.Offset.offset(1e-9));
         assertThat(nodes.get(2).get("name").asText()).isEqualTo("c");

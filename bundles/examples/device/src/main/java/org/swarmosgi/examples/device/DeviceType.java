@@ -1,6 +1,7 @@
 package org.swarmosgi.examples.device;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -47,10 +48,10 @@ public final class DeviceType implements WorkerType<String, String> {
 
     /** Comma-separated roles, blanks around them ignored; a malformed one fails with what it was. */
     static Set<String> roles(String value) {
-        final Set<String> roles = new TreeSet<>();
         if (value.isBlank()) {
             return Set.of();
         }
+        final Set<String> roles = new TreeSet<>();
         for (String raw : value.split(",", -1)) {
             final String role = raw.strip();
             if (!ROLE.matcher(role).matches()) {
@@ -59,7 +60,7 @@ public final class DeviceType implements WorkerType<String, String> {
             }
             roles.add(role);
         }
-        return Set.copyOf(roles);
+        return Collections.unmodifiableSet(roles);
     }
 
     @Override
