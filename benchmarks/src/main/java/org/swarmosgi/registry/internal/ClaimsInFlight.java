@@ -37,7 +37,8 @@ public final class ClaimsInFlight extends InstantHost {
             core.nodeUp(peer);
         }
         for (NodeId peer : peers) {
-            core.onMessage(peer, new Msg.SyncReply(asked.get(peer).nonce(), 0, 0, buckets, List.of(), true, Set.of(TYPE)));
+            core.onMessage(peer, new Msg.SyncReply(asked.get(peer).nonce(), 0, 0, buckets, List.of(), true, Set.of(TYPE),
+                Set.of()));
         }
         if (!core.ready()) {
             throw new IllegalStateException("the replica of the peers is not whole");

@@ -50,7 +50,8 @@ public final class OrphanedRegistry extends InstantHost {
         for (int b = 0; b < buckets.length; b++) {
             buckets[b] = b;
         }
-        core.onMessage(host, new Msg.SyncReply(asked.get(host).nonce(), seq, 0, buckets, records, true, Set.of(TYPE)));
+        core.onMessage(host, new Msg.SyncReply(asked.get(host).nonce(), seq, 0, buckets, records, true, Set.of(TYPE),
+            Set.of()));
     }
 
     public void tick() {

@@ -35,10 +35,6 @@ sealed interface Msg {
      */
     record SyncReply(long nonce, long seq, int part, int[] buckets, List<Record> records, boolean last,
                      Set<String> types, Set<String> roles) implements Msg {
-        /** The answer of a host without roles. */
-        SyncReply(long nonce, long seq, int part, int[] buckets, List<Record> records, boolean last, Set<String> types) {
-            this(nonce, seq, part, buckets, records, last, types, types == null ? null : Set.of());
-        }
     }
 
     // ---------------------------------------------------------------- registration, through the name's owner

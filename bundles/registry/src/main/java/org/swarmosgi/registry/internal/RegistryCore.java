@@ -1543,7 +1543,8 @@ final class RegistryCore {
             buckets.add(b);
             records.addAll(own.bucketRecords(b));
             if (records.size() >= settings.syncBatchRecords() && i < differing.size() - 1) {
-                fx.send(from, new Msg.SyncReply(r.nonce(), seq, part++, toArray(buckets), List.copyOf(records), false, null));
+                fx.send(from, new Msg.SyncReply(r.nonce(), seq, part++, toArray(buckets), List.copyOf(records), false,
+                    null, null));
                 buckets.clear();
                 records.clear();
             }

@@ -85,9 +85,7 @@ class LostMessageTest {
         sim.run(BOUND_MS);
         assertThat(dropped[0]).as("the answer was lost").isTrue();
         assertThat(o.ok()).as("unregistered within %d ms: %s", BOUND_MS, o.error).isTrue();
-        for (Simulation.Node n : sim.liveNodes()) {
-            assertThat(n.core.whereis(name)).as("on %s", n.id).isEmpty();
-        }
+        assertRegisteredNowhere(sim, name);
     }
 
     /**
@@ -218,10 +216,8 @@ class LostMessageTest {
         final Simulation.Node claimant = sim.node("n1");
         final String name = nameWhere(claimant, owner -> !owner.equals(claimant.id));
         sim.hostingFails.add(name);
-        final int[] claimReqs = {0};
+        final int[] claimReqs = delayFirstCopy(sim, Msg.ClaimReq.class); // it arrives after the abort
         final boolean[] aborted = {false};
-        // The first copy takes longer than the resend interval (300 ms) and arrives after the abort.
-        sim.extraDelay = m -> m instanceof Msg.ClaimReq && claimReqs[0]++ == 0 ? 400 : 0;
         sim.drop = m -> {
             aborted[0] |= m instanceof Msg.ClaimAbort;
             return false;
@@ -244,8 +240,7 @@ class LostMessageTest {
         final Simulation sim = settled();
         final Simulation.Node claimant = sim.node("n1");
         final String name = nameWhere(claimant, owner -> !owner.equals(claimant.id));
-        final int[] claimReqs = {0};
-        sim.extraDelay = m -> m instanceof Msg.ClaimReq && claimReqs[0]++ == 0 ? 400 : 0;
+        final int[] claimReqs = delayFirstCopy(sim, Msg.ClaimReq.class);
         final Simulation.Outcome local = sim.call(claimant, id -> claimant.core.registerLocal(id, name, TIMEOUT_MS));
         sim.run(320);
         assertThat(local.ok()).as("registered locally: %s", local.error).isTrue();
@@ -266,10 +261,8 @@ class LostMessageTest {
         final Simulation sim = settled();
         final Simulation.Node caller = sim.node("n1");
         final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
-        final int[] requests = {0};
-        sim.extraDelay = m -> m instanceof Msg.RegisterReq && requests[0]++ == 0 ? 400 : 0;
-        final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.TEMPORARY,
-            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        final int[] requests = delayFirstCopy(sim, Msg.RegisterReq.class);
+        final Simulation.Outcome reg = register(sim, caller, name, Simulation.TEMPORARY);
         sim.run(320);
         assertThat(reg.ok()).as("registered by the resend: %s", reg.error).isTrue();
         final Simulation.Outcome gone = sim.call(caller, id -> caller.core.unregister(id, name, TIMEOUT_MS));
@@ -277,8 +270,8 @@ class LostMessageTest {
         assertThat(gone.ok()).as("unregistered before the late copy: %s", gone.error).isTrue();
         sim.run(BOUND_MS); // the late copy arrives
         assertThat(requests[0]).isEqualTo(2);
+        assertRegisteredNowhere(sim, name);
         for (Simulation.Node n : sim.liveNodes()) {
-            assertThat(n.core.whereis(name)).as("%s on %s", name, n.id).isEmpty();
             assertThat(n.workers.values()).as("workers of %s on %s", name, n.id).noneMatch(w -> w.alive && w.name.equals(name));
         }
     }
@@ -294,10 +287,8 @@ class LostMessageTest {
         final Simulation.Node holder = sim.node("n2");
         final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
         registerFrom(sim, holder, name);
-        final int[] requests = {0};
-        sim.extraDelay = m -> m instanceof Msg.RegisterReq && requests[0]++ == 0 ? 400 : 0;
-        final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.TEMPORARY,
-            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        final int[] requests = delayFirstCopy(sim, Msg.RegisterReq.class);
+        final Simulation.Outcome reg = register(sim, caller, name, Simulation.TEMPORARY);
         sim.run(320);
         assertThat(reg.error).as("answered by the resend").isInstanceOf(org.swarmosgi.api.AlreadyRegisteredException.class);
         final Simulation.Outcome gone = sim.call(holder, id -> holder.core.unregister(id, name, TIMEOUT_MS));
@@ -305,9 +296,7 @@ class LostMessageTest {
         assertThat(gone.ok()).as("unregistered before the late copy: %s", gone.error).isTrue();
         sim.run(BOUND_MS); // the late copy arrives
         assertThat(requests[0]).isEqualTo(2);
-        for (Simulation.Node n : sim.liveNodes()) {
-            assertThat(n.core.whereis(name)).as("%s on %s", name, n.id).isEmpty();
-        }
+        assertRegisteredNowhere(sim, name);
     }
 
     /**
@@ -319,8 +308,7 @@ class LostMessageTest {
         final Simulation sim = settled();
         final Simulation.Node caller = sim.node("n1");
         final String name = nameWhere(caller, owner -> !owner.equals(caller.id));
-        final int[] requests = {0};
-        sim.extraDelay = m -> m instanceof Msg.NameReq && requests[0]++ == 0 ? 400 : 0;
+        final int[] requests = delayFirstCopy(sim, Msg.NameReq.class);
         final Simulation.Outcome gone = sim.call(caller, id -> caller.core.unregister(id, name, TIMEOUT_MS));
         sim.run(320);
         assertThat(gone.error).as("answered by the resend").isInstanceOf(org.swarmosgi.api.NotRegisteredException.class);
@@ -365,8 +353,7 @@ class LostMessageTest {
 
     /** Registers {@code name} (permanent) from {@code caller} and waits until that is done. */
     private static void registerFrom(Simulation sim, Simulation.Node caller, String name) {
-        final Simulation.Outcome reg = sim.call(caller, id -> caller.core.register(id, name, Simulation.PERMANENT,
-                "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        final Simulation.Outcome reg = register(sim, caller, name, Simulation.PERMANENT);
         sim.run(BOUND_MS);
         assertThat(reg.ok()).as("registered: %s", reg.error).isTrue();
     }
@@ -397,11 +384,33 @@ class LostMessageTest {
         throw new AssertionError("no such name");
     }
 
+    /**
+     * The first copy of each {@code kind} message sent from now on takes 400 ms, longer than the 300 ms resend
+     * interval, so it arrives after the resend's answer. Returns the count of such messages sent.
+     */
+    private static int[] delayFirstCopy(Simulation sim, Class<? extends Msg> kind) {
+        final int[] sent = {0};
+        sim.extraDelay = m -> kind.isInstance(m) && sent[0]++ == 0 ? 400 : 0;
+        return sent;
+    }
+
+    /** {@code from} registers {@code name} as a worker of {@code type} (start arguments "x"); done as the simulation runs. */
+    private static Simulation.Outcome register(Simulation sim, Simulation.Node from, String name, String type) {
+        return sim.call(from, id -> from.core.register(id, name, type, "x".getBytes(StandardCharsets.UTF_8),
+            TIMEOUT_MS, false));
+    }
+
+    /** No live node finds {@code name}. */
+    private static void assertRegisteredNowhere(Simulation sim, String name) {
+        for (Simulation.Node n : sim.liveNodes()) {
+            assertThat(n.core.whereis(name)).as("%s on %s", name, n.id).isEmpty();
+        }
+    }
+
     /** n3 registers {@code name} well before the claim timeout: no stale claim holds it. */
     private static void assertAnotherNodeRegistersSoon(Simulation sim, String name) {
         final Simulation.Node other = sim.node("n3");
-        final Simulation.Outcome o = sim.call(other, id -> other.core.register(id, name, Simulation.PERMANENT,
-            "x".getBytes(StandardCharsets.UTF_8), TIMEOUT_MS, false));
+        final Simulation.Outcome o = register(sim, other, name, Simulation.PERMANENT);
         sim.run(BOUND_MS);
         assertThat(o.ok()).as("registered within %d ms: %s", BOUND_MS, o.error).isTrue();
     }

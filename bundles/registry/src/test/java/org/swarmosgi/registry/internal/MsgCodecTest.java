@@ -63,7 +63,7 @@ class MsgCodecTest {
         assertThat(sync.records()).containsExactly(R);
         assertThat(sync.types()).containsExactly("t");
         assertThat(sync.roles()).containsExactly("gpu");
-        final Msg.SyncReply part = (Msg.SyncReply) roundTrip(new Msg.SyncReply(1, 2, 0, new int[0], List.of(), false, null));
+        final Msg.SyncReply part = (Msg.SyncReply) roundTrip(new Msg.SyncReply(1, 2, 0, new int[0], List.of(), false, null, null));
         assertThat(part.types()).isNull();
         assertThat(part.roles()).isNull();
         final Msg.StartReply start = (Msg.StartReply) roundTrip(new Msg.StartReply(1, "n", R, Msg.Status.OK, null));
